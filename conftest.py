@@ -1,0 +1,48 @@
+"""Fixtures shared by the whole suite: personas, the demo MAS company, the browser."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test.utils import override_settings
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+# test code beside it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# --- personas ---------------------------------------------------------------------------
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(username="sue.supervisor", roles=[Role.SUPERVISOR])
+
+
+@pytest.fixture
+def accountant(db):
+    return UserFactory(username="al.accountant", roles=[Role.ACCOUNTANT])
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="ada.admin", roles=[Role.ADMINISTRATOR])
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role."""
+    return UserFactory(username="otto.outsider")
+
+
+# --- the demo MAS company, reached through the real SQLite ODBC driver -----------------
+@pytest.fixture(scope="session")
+def mas_company(tmp_path_factory):
+    """A freshly built demo company "ABC"; the settings point the MAS gateway at it."""
+    from mas.demo.company import build_company, odbc_connection_string
+
+    path = tmp_path_factory.mktemp("mas") / "ABC.sqlite"
+    build_company(path)
+    with override_settings(WOSCAN_DEMO_MAS_PATH=path, WOSCAN_MAS_ODBC=odbc_connection_string(path)):
+        yield path

@@ -1,0 +1,52 @@
+"""Devices that push through the SyncServices API, and the processing option per type."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reviews.models import TransactionType
+
+
+class Device(models.Model):
+    """A Sync Mode client. Its token is shown once and stored only as a hash."""
+
+    name = models.CharField(max_length=100, unique=True)
+    token_prefix = models.CharField(max_length=8, help_text="First characters of the token, to tell devices apart.")
+    token_hash = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ProcessingMode(models.TextChoices):
+    READY_AT_ONCE = "ready", "Ready at once"
+    REVIEW_BY_HAND = "review", "Review by hand"
+    AUTOMATIC = "automatic", "Process automatically"
+
+
+class ProcessingOption(models.Model):
+    """What happens to a newly collected transaction of one type (PRODUCT.md §1)."""
+
+    type = models.CharField(max_length=24, choices=TransactionType.choices, unique=True)
+    mode = models.CharField(max_length=10, choices=ProcessingMode.choices, default=ProcessingMode.REVIEW_BY_HAND)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["type"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.get_mode_display()}"

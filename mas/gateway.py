@@ -1,0 +1,122 @@
+"""The MAS gateway: the only code in the portal that talks to Sage MAS.
+
+It speaks the ProvideX driver's small SQL dialect so that the same queries run against a
+real MAS 90/200 and the demo company: single-table ``SELECT`` statements, ``?`` parameters,
+``IN`` lists chunked to at most 200 values, and fixed-width ``char`` values with their
+trailing spaces trimmed. Rows are streamed with ``fetchmany`` so a large table never sits
+in memory at once. The connection is opened read-only where the driver honours it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pyodbc
+from django.conf import settings
+
+IN_CHUNK = 200
+FETCH_SIZE = 1000
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class MASError(Exception):
+    """Anything that went wrong talking to MAS, in one sentence for the run log and the page."""
+
+
+def _ident(name: str) -> str:
+    if not _IDENT.match(name):
+        raise MASError(f"{name!r} is not a valid MAS table or column name.")
+    return name
+
+
+def _clean(value: Any) -> Any:
+    return value.rstrip() if isinstance(value, str) else value
+
+
+def _describe(exc: pyodbc.Error) -> str:
+    parts = [str(arg) for arg in exc.args if arg]
+    return " ".join(parts) or exc.__class__.__name__
+
+
+class MASGateway:
+    """A read-only session with MAS. Use as a context manager: ``with MASGateway() as mas:``."""
+
+    def __init__(self, connection_string: str | None = None, *, timeout: int | None = None):
+        self.connection_string = connection_string or settings.WOSCAN_MAS_ODBC
+        self.timeout = timeout or settings.WOSCAN_MAS_TIMEOUT
+        self._conn: pyodbc.Connection | None = None
+
+    def __enter__(self) -> MASGateway:
+        try:
+            self._conn = pyodbc.connect(
+                self.connection_string, autocommit=True, readonly=True, timeout=self.timeout
+            )
+            self._conn.timeout = self.timeout  # query timeout, where the driver supports it
+        except pyodbc.Error as exc:
+            raise MASError(f"MAS connection failed: {_describe(exc)}") from exc
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except pyodbc.Error:
+                pass
+            self._conn = None
+
+    @contextmanager
+    def _cursor(self) -> Iterator[pyodbc.Cursor]:
+        if self._conn is None:
+            raise MASError("MAS connection failed: the gateway is not open.")
+        cursor = self._conn.cursor()
+        try:
+            yield cursor
+        except pyodbc.Error as exc:
+            raise MASError(f"MAS query failed: {_describe(exc)}") from exc
+        finally:
+            try:
+                cursor.close()
+            except pyodbc.Error:
+                pass
+
+    def select(
+        self, table: str, columns: Sequence[str], *, where: str = "", params: Sequence[Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Stream rows of one table as dicts of trimmed values.
+
+        ``where`` is a condition in the ProvideX subset with ``?`` placeholders.
+        """
+        cols = ", ".join(_ident(c) for c in columns)
+        sql = f"SELECT {cols} FROM {_ident(table)}"
+        if where:
+            sql += f" WHERE {where}"
+        with self._cursor() as cursor:
+            cursor.execute(sql, list(params))
+            while True:
+                rows = cursor.fetchmany(FETCH_SIZE)
+                if not rows:
+                    return
+                for row in rows:
+                    yield {col: _clean(value) for col, value in zip(columns, row)}
+
+    def select_in(
+        self, table: str, columns: Sequence[str], key: str, values: Iterable[Any]
+    ) -> Iterator[dict[str, Any]]:
+        """Rows whose ``key`` is one of ``values``, asked for in chunks of at most 200."""
+        values = list(values)
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start : start + IN_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            yield from self.select(table, columns, where=f"{_ident(key)} IN ({marks})", params=chunk)
+
+    def tables(self) -> list[str]:
+        """Names of the tables the connection sees (for discovery by an administrator)."""
+        with self._cursor() as cursor:
+            return sorted({row.table_name for row in cursor.tables(tableType="TABLE")})
+
+    def columns(self, table: str) -> list[tuple[str, str, int | None]]:
+        """(name, type, size) of each column of ``table``."""
+        with self._cursor() as cursor:
+            return [(row.column_name, row.type_name, row.column_size) for row in cursor.columns(table=_ident(table))]

@@ -1,0 +1,120 @@
+"""Work-order transactions collected on the floor (PRODUCT.md §4) and their review state."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class TransactionType(models.TextChoices):
+    LABOR = "labor", "Labor"
+    CREW_LABOR = "crew_labor", "Crew labor"
+    MATERIAL_ISSUE = "material_issue", "Material issue"
+    COMPLETION = "completion", "Completion"
+    MISC_LABOR = "misc_labor", "Misc labor charge"
+    MISC_MATERIAL = "misc_material", "Misc material charge"
+    OUTSIDE_PROCESSING = "outside_processing", "Outside processing charge"
+
+
+class TransactionStatus(models.TextChoices):
+    COLLECTED = "collected", "Collected"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+    FLAGGED = "flagged", "Flagged"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    EXPORTED = "exported", "Exported"
+
+
+class TransactionSource(models.TextChoices):
+    DEVICE = "device", "Handheld (Sync Mode)"
+    USER = "user", "Desktop (Direct Connect)"
+
+
+class TransactionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TransactionQuerySet:
+        """Rows the user may see: every row for a role with the view permission, else none."""
+        if user.has_perm("reviews.view_transaction"):
+            return self
+        return self.none()
+
+
+class Transaction(models.Model):
+    """One collected line. Field names follow the SyncServices API (PRODUCT.md §5)."""
+
+    client_txn_id = models.UUIDField(unique=True)
+    type = models.CharField(max_length=24, choices=TransactionType.choices)
+    status = models.CharField(
+        max_length=16, choices=TransactionStatus.choices, default=TransactionStatus.COLLECTED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    source = models.CharField(max_length=8, choices=TransactionSource.choices)
+    collected_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    device = models.ForeignKey("intake.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64, help_text="Hash of the collected content, to tell a replay from a conflict.")
+    raw = models.JSONField(default=dict, blank=True, help_text="The transaction as the device or form sent it.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_reason = models.TextField(blank=True)
+
+    work_order = models.CharField(max_length=7, db_index=True)
+    step = models.CharField(max_length=4, blank=True)
+    employee = models.CharField(max_length=10, blank=True)
+    crew = models.CharField(max_length=10, blank=True)
+    start = models.DateTimeField(null=True, blank=True)
+    stop = models.DateTimeField(null=True, blank=True)
+    hours = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    qty_completed = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    step_complete = models.BooleanField(null=True, blank=True)
+    item_code = models.CharField(max_length=30, blank=True)
+    warehouse = models.CharField(max_length=3, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    lot_serial = models.CharField(max_length=30, blank=True)
+    qty_scrapped = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    close_order = models.BooleanField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    comment = models.CharField(max_length=2048, blank=True)
+
+    objects = TransactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-collected_at", "-id"]
+        indexes = [models.Index(fields=["status", "collected_at"])]
+        permissions = [
+            ("review_transaction", "Can approve or reject collected transactions"),
+            ("approve_over_error", "Can approve a transaction over an error-level finding"),
+            ("export_transactions", "Can send approved transactions to MAS"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.work_order} #{self.pk}"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+
+
+class Finding(models.Model):
+    """One validation finding on a transaction, in words a supervisor understands."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="findings")
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    code = models.SlugField(max_length=40, help_text="Stable name of the check, e.g. closed_work_order.")
+    field = models.CharField(max_length=30, blank=True, help_text="The transaction field it is about, if one.")
+    message = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["transaction", "-severity", "code"]
+        indexes = [models.Index(fields=["code", "severity"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()}: {self.message}"

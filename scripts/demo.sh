@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Start the portal on its embedded defaults: the demo MAS company, SQLite, the ORM broker.
+# The web server and the django-q2 cluster run together in the foreground; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PORT=${PORT:-8000}
+
+$PY manage.py build_demo_mas
+$PY manage.py migrate --noinput
+$PY manage.py create_demo_users
+
+$PY manage.py qcluster &
+cluster=$!
+trap 'kill -TERM $cluster 2>/dev/null || true; wait $cluster 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+
+printf '\n\033[1mWOScan Portal: http://127.0.0.1:%s/  (Ctrl-C stops the web server and the cluster)\033[0m\n\n' "$PORT"
+.venv/bin/gunicorn woscan_portal.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+  --access-logfile - --error-logfile - --log-level warning

@@ -1,0 +1,40 @@
+"""Sync health as the administrator sees it: last pull, next pull, is a cluster alive."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django_q.models import Schedule
+
+from syncconfig.models import ClusterHeartbeat, PullRun, PullStatus
+
+# The heartbeat runs every minute; two missed beats mean no cluster is running.
+CLUSTER_SILENT_AFTER = timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class SyncHealth:
+    last_pull: PullRun | None
+    last_success: PullRun | None
+    failures_since_success: int
+    next_pull_at: datetime | None
+    last_heartbeat: datetime | None
+
+    @property
+    def cluster_alive(self) -> bool:
+        return self.last_heartbeat is not None and timezone.now() - self.last_heartbeat < CLUSTER_SILENT_AFTER
+
+
+def sync_health(pull_schedule_name: str | None = None) -> SyncHealth:
+    last_pull = PullRun.objects.first()
+    last_success = PullRun.objects.filter(status=PullStatus.SUCCEEDED).first()
+    failures = PullRun.objects.filter(status=PullStatus.FAILED)
+    if last_success:
+        failures = failures.filter(started_at__gt=last_success.started_at)
+    next_pull_at = None
+    if pull_schedule_name:
+        next_pull_at = Schedule.objects.filter(name=pull_schedule_name).values_list("next_run", flat=True).first()
+    beat = ClusterHeartbeat.objects.exclude(cluster="").order_by("-beat_at").values_list("beat_at", flat=True).first()
+    return SyncHealth(last_pull, last_success, failures.count(), next_pull_at, beat)
+

@@ -1,0 +1,82 @@
+"""The MAS gateway reads the demo company through pyodbc and the real SQLite3 ODBC driver."""
+from __future__ import annotations
+
+import pyodbc
+import pytest
+
+from mas.gateway import IN_CHUNK, MASError, MASGateway
+
+
+def test_pyodbc_reads_the_demo_company_through_the_odbc_driver(mas_company):
+    with MASGateway() as mas:
+        orders = list(mas.select("WO1_WorkOrderMaster", ["WorkOrder", "Status", "OnHold"]))
+
+    assert len(orders) == 60
+    assert {o["Status"] for o in orders} == {"O", "C"}
+    assert any(o["OnHold"] == "Y" for o in orders)
+
+
+def test_fixed_width_values_come_back_trimmed(mas_company):
+    with MASGateway() as mas:
+        centers = [row["WorkCenter"] for row in mas.select("WO_WorkCenter", ["WorkCenter"])]
+
+    assert "ASM" in centers
+    assert all(c == c.rstrip() for c in centers)
+
+
+def test_a_filter_uses_question_mark_parameters(mas_company):
+    with MASGateway() as mas:
+        steps = list(
+            mas.select("WO3_WorkOrderOperationDetail", ["WorkOrder", "StepNumber"], where="StepComplete = ?", params=["Y"])
+        )
+
+    assert steps and all(len(s["StepNumber"]) == 4 for s in steps)
+
+
+def test_in_lists_are_sent_in_chunks_of_at_most_200(mas_company, monkeypatch):
+    with MASGateway() as mas:
+        codes = [row["ItemCode"] for row in mas.select("CI_Item", ["ItemCode"])]
+        sizes = []
+        original = mas.select
+
+        def spy(table, columns, *, where="", params=()):
+            sizes.append(len(params))
+            return original(table, columns, where=where, params=params)
+
+        monkeypatch.setattr(mas, "select", spy)
+        found = [row["ItemCode"] for row in mas.select_in("CI_Item", ["ItemCode"], "ItemCode", codes)]
+
+    assert sorted(found) == sorted(codes)
+    assert len(codes) > IN_CHUNK and max(sizes) == IN_CHUNK
+
+
+def test_discovery_lists_tables_and_columns(mas_company):
+    with MASGateway() as mas:
+        tables = mas.tables()
+        columns = [name for name, _type, _size in mas.columns("CI_Item")]
+
+    assert {"WO1_WorkOrderMaster", "CI_Item", "IM_Warehouse"} <= set(tables)
+    assert {"ItemCode", "ItemCodeDesc", "InactiveItem", "DateUpdated"} <= set(columns)
+
+
+def test_the_gateway_cannot_write_to_mas(mas_company):
+    with MASGateway() as mas:
+        with mas._cursor() as cursor, pytest.raises(pyodbc.Error):
+            cursor.execute("DELETE FROM CI_Item")
+        assert len(list(mas.select("CI_Item", ["ItemCode"]))) == 300
+
+
+def test_a_connection_that_fails_says_so_in_one_sentence(tmp_path):
+    with pytest.raises(MASError, match=r"^MAS connection failed: .*"):
+        with MASGateway("Driver={No Such MAS Driver};Database=nowhere"):
+            pass
+
+
+def test_a_missing_column_says_which_query_failed(mas_company):
+    with MASGateway() as mas, pytest.raises(MASError, match=r"^MAS query failed: .*NoSuchColumn"):
+        list(mas.select("CI_Item", ["ItemCode", "NoSuchColumn"]))
+
+
+def test_names_are_checked_before_they_reach_the_driver(mas_company):
+    with MASGateway() as mas, pytest.raises(MASError, match="not a valid MAS table or column name"):
+        list(mas.select("CI_Item; DROP TABLE CI_Item", ["ItemCode"]))

@@ -1,0 +1,66 @@
+"""A real django-q2 cluster, on the configured broker (the ORM broker by default, Redis when
+REDIS_URL is set), runs a task that the portal put on the queue."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_q.brokers import get_broker
+from django_q.models import Success
+from django_q.tasks import async_task
+
+from syncconfig.health import sync_health
+from syncconfig.models import ClusterHeartbeat
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def cluster():
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DJANGO_SETTINGS_MODULE="woscan_portal.settings", DATABASE_URL=_test_database_url())
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_the_configured_broker_is_the_one_in_use():
+    broker = get_broker()
+    expected = "Redis" if settings.REDIS_URL else "ORM"
+
+    assert type(broker).__name__ == expected
+    assert broker.ping()
+
+
+def test_a_real_cluster_runs_a_queued_task_and_shows_as_alive(cluster):
+    task_id = async_task("syncconfig.tasks.heartbeat", sync=False)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ClusterHeartbeat.objects.exists():
+        assert cluster.poll() is None, cluster.stdout.read().decode()
+        time.sleep(0.5)
+
+    assert ClusterHeartbeat.objects.filter(cluster="woscan").exists()
+    assert Success.objects.filter(id=task_id).exists()
+    assert sync_health().cluster_alive

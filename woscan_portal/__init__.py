@@ -1,0 +1,1 @@
+"""WOScan Portal: the Django project (settings, URLs, shared views, tables and mixins)."""

@@ -1,0 +1,180 @@
+"""Settings for the WOScan Portal, read from the environment.
+
+Every value has a safe embedded default for the demo (SQLite under ``var/``, django-q2's ORM
+broker, the bundled demo MAS company over the SQLite ODBC driver). Production sets the
+variables listed in the README's "Running it for real" section.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from mas.demo.company import odbc_connection_string as demo_odbc_connection_string
+from woscan_portal.env import envbool, envint, envlist, envpath, envstr, secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = envpath("WOSCAN_VAR_DIR", BASE_DIR / "var")
+
+SECRET_KEY = secret_key(VAR_DIR)
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_tables2",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_q",
+    "woscan_portal",
+    "accounts",
+    "audit",
+    "mas",
+    "intake",
+    "syncconfig",
+    "reviews",
+    "batches",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "woscan_portal.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "woscan_portal.urls"
+WSGI_APPLICATION = "woscan_portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "woscan_portal.navigation.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict:
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django can use: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        # WAL lets the web server read while the cluster writes; IMMEDIATE avoids
+        # "database is locked" upgrades when two processes write at once.
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the app/static folders when collectstatic has not run (tests, dev).
+WHITENOISE_USE_FINDERS = True
+
+# --- HTTPS: on behind a TLS-terminating proxy in production (see README) ---------------
+WOSCAN_HTTPS = envbool("WOSCAN_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = WOSCAN_HTTPS
+SECURE_SSL_REDIRECT = WOSCAN_HTTPS
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if WOSCAN_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = WOSCAN_HTTPS
+SECURE_HSTS_PRELOAD = WOSCAN_HTTPS
+if envbool("WOSCAN_BEHIND_PROXY", WOSCAN_HTTPS):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Background work (django-q2) ---------------------------------------------------------
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
+Q_CLUSTER = {
+    "name": "woscan",
+    "label": "Background tasks",
+    "workers": envint("WOSCAN_Q_WORKERS", 2, minimum=1, maximum=64),
+    "timeout": 1800,  # a long pull of a big MAS company
+    "retry": 1900,  # must be above timeout, or a running task is handed out twice
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,  # after downtime run a missed pull once, not once per missed slot
+    "save_limit": 1000,
+    "poll": 1,
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- MAS and the export folder -----------------------------------------------------------
+WOSCAN_DEMO_MAS_PATH = envpath("WOSCAN_DEMO_MAS_PATH", VAR_DIR / "mas_demo" / "ABC.sqlite")
+WOSCAN_MAS_ODBC = envstr("WOSCAN_MAS_ODBC", demo_odbc_connection_string(WOSCAN_DEMO_MAS_PATH))
+WOSCAN_MAS_TIMEOUT = envint("WOSCAN_MAS_TIMEOUT", 30, minimum=1, maximum=3600)
+WOSCAN_EXPORT_DIR = envpath("WOSCAN_EXPORT_DIR", VAR_DIR / "export")
+
+# --- Tables and forms ---------------------------------------------------------------------
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "woscan_portal.middleware.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, with tasks run in-process.
+
+django-q2 reads ``Q_CLUSTER`` once at import, so ``sync`` must be set here rather than
+in a fixture.
+"""
+import os
+
+from woscan_portal.settings import *  # noqa: F403
+from woscan_portal.settings import Q_CLUSTER
+
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+# A file, not memory, so that a real django-q2 cluster started by a test (a subprocess)
+# sees the same test database; one per test run, so two runs side by side never share one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_portal-{os.getpid()}.sqlite3")}  # noqa: F405
