@@ -2,6 +2,8 @@
 its pages, and a page a role may not use answers 403.
 
 The matrix must name every URL the portal serves; a new URL without a row fails here.
+A URL with arguments names a fixture in ``URL_KWARGS`` that makes an object and returns
+the keyword arguments for ``reverse``.
 """
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
 }
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz"}
+# url name -> name of a fixture returning reverse() kwargs, for URLs with arguments.
+URL_KWARGS: dict[str, str] = {}
+
+
+def _reverse(request, name: str) -> str:
+    fixture = URL_KWARGS.get(name)
+    return reverse(name, kwargs=request.getfixturevalue(fixture) if fixture else None)
 
 
 def _url_names(resolver=None, prefix=""):
@@ -41,9 +50,9 @@ def test_the_matrix_covers_every_url():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(set(MATRIX) - PUBLIC))
-def test_anonymous_users_are_sent_to_sign_in(client, name):
+def test_anonymous_users_are_sent_to_sign_in(request, client, name):
     method, _ = MATRIX[name]
-    url = reverse(name)
+    url = _reverse(request, name)
 
     response = getattr(client, method)(url)
 
@@ -58,7 +67,7 @@ def test_each_role_gets_exactly_its_pages(request, client, name, persona_index, 
     method, expected = MATRIX[name]
     client.force_login(request.getfixturevalue(persona))
 
-    response = getattr(client, method)(reverse(name))
+    response = getattr(client, method)(_reverse(request, name))
 
     assert response.status_code == expected[persona_index], f"{persona} on {name}"
     if response.status_code == FORBIDDEN:

@@ -1,0 +1,29 @@
+"""Generic views the apps build their pages on (STYLE.md: NetBox-style list pages)."""
+from __future__ import annotations
+
+from django_filters.views import FilterView
+from django_tables2 import LazyPaginator, SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from woscan_portal.mixins import PermissionRequiredMixin
+
+
+class ObjectListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A filterable, sortable, exportable list that costs no ``COUNT(*)`` per page.
+
+    Subclasses set ``permission_required``, ``table_class``, ``filterset_class`` and
+    ``get_queryset`` (restricted to what the user may see); never ``table_data``, which
+    would bypass the filter.
+    """
+
+    template_name = "object_list.html"
+    paginate_by = 50
+    table_pagination = {"paginator_class": LazyPaginator}
+    export_formats = ("csv", "xlsx")
+    page_title = ""
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=self.page_title, export_formats=self.export_formats, **kwargs)
