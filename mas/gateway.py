@@ -101,6 +101,28 @@ class MASGateway:
                 for row in rows:
                     yield {col: _clean(value) for col, value in zip(columns, row)}
 
+    def select_rows(
+        self, table: str, columns: Sequence[str], *, where: str = "", params: Sequence[Any] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Like ``select`` but each row is a tuple in ``columns`` order (cheaper for big pulls)."""
+        cols = ", ".join(_ident(c) for c in columns)
+        sql = f"SELECT {cols} FROM {_ident(table)}"
+        if where:
+            sql += f" WHERE {where}"
+        with self._cursor() as cursor:
+            cursor.execute(sql, list(params))
+            while True:
+                rows = cursor.fetchmany(FETCH_SIZE)
+                if not rows:
+                    return
+                for row in rows:
+                    yield tuple([v.rstrip() if v.__class__ is str else v for v in row])
+
+    def count(self, table: str) -> int:
+        """How many rows ``table`` has."""
+        with self._cursor() as cursor:
+            return cursor.execute(f"SELECT COUNT(*) FROM {_ident(table)}").fetchone()[0]
+
     def select_in(
         self, table: str, columns: Sequence[str], key: str, values: Iterable[Any]
     ) -> Iterator[dict[str, Any]]:
@@ -110,6 +132,16 @@ class MASGateway:
             chunk = values[start : start + IN_CHUNK]
             marks = ", ".join("?" for _ in chunk)
             yield from self.select(table, columns, where=f"{_ident(key)} IN ({marks})", params=chunk)
+
+    def select_in_rows(
+        self, table: str, columns: Sequence[str], key: str, values: Iterable[Any]
+    ) -> Iterator[tuple[Any, ...]]:
+        """``select_in`` with tuples for rows."""
+        values = list(values)
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start : start + IN_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            yield from self.select_rows(table, columns, where=f"{_ident(key)} IN ({marks})", params=chunk)
 
     def tables(self) -> list[str]:
         """Names of the tables the connection sees (for discovery by an administrator)."""

@@ -42,6 +42,7 @@ class ServerConfig(models.Model):
 
 
 class PullStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
@@ -61,6 +62,7 @@ class PullRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    only_table = models.CharField(max_length=40, blank=True, help_text="Empty: every enabled table.")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -71,6 +73,19 @@ class PullRun(models.Model):
     def __str__(self) -> str:
         return f"Pull {self.pk} ({self.get_status_display()})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("syncconfig:pullrun_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PullStatus.SUCCEEDED, PullStatus.FAILED)
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None
+
 
 class ClusterHeartbeat(models.Model):
     """Written every minute by a scheduled task: proof that a django-q2 cluster is running."""
@@ -80,3 +95,99 @@ class ClusterHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SyncMode(models.TextChoices):
+    FULL = "full", "Full (read every row, write what changed)"
+    INCREMENTAL = "incremental", "Incremental (rows changed since the last pull, by DateUpdated)"
+
+
+class AutoSyncTable(models.Model):
+    """One mirrored table (WOScan's *Auto-sync Tables*): where in MAS it comes from and how.
+
+    ``name`` is the portal's name of the mirror (mas.tablemaps.TABLE_MAPS); ``key_columns``
+    and ``columns`` map each mirror field to the MAS column that fills it.
+    """
+
+    name = models.SlugField(max_length=40, unique=True, editable=False)
+    label = models.CharField(max_length=60, editable=False)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Tables are pulled in this order.")
+    enabled = models.BooleanField(default=True)
+    mas_table = models.CharField("MAS table", max_length=80)
+    key_columns = models.JSONField(default=dict, help_text="Mirror key field → MAS column.")
+    columns = models.JSONField(default=dict, blank=True, help_text="Mirror field → MAS column.")
+    mode = models.CharField(max_length=12, choices=SyncMode.choices, default=SyncMode.FULL)
+    since = models.DateField(
+        null=True, blank=True, editable=False,
+        help_text="Incremental pulls read rows with DateUpdated on or after this day (the day of the last good pull).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "auto-sync table"
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+    @property
+    def model_label(self) -> str:
+        """The mirror model's label, e.g. "mas.item" (as ``pull_finished`` reports it)."""
+        from mas.tablemaps import TABLE_MAPS
+
+        return TABLE_MAPS[self.name].model.lower()
+
+    @property
+    def mas_columns(self) -> list[str]:
+        """The MAS columns read, keys first."""
+        return list(dict.fromkeys([*self.key_columns.values(), *self.columns.values()]))
+
+
+class PullTableRun(models.Model):
+    """What one pull did to one table: counts, duration and the error if it failed."""
+
+    run = models.ForeignKey(PullRun, on_delete=models.CASCADE, related_name="tables")
+    table = models.ForeignKey(AutoSyncTable, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=40)
+    mas_table = models.CharField("MAS table", max_length=80)
+    mode = models.CharField(max_length=12, choices=SyncMode.choices)
+    status = models.CharField(max_length=10, choices=PullStatus.choices, default=PullStatus.RUNNING)
+    read = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} in pull {self.run_id}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated + self.deactivated
+
+
+class PullLock(models.Model):
+    """The one claimed row that keeps two pulls (two clusters) from running at once.
+
+    Claimed with a compare-and-set on ``run``; a claim older than the task timeout is stale
+    (its worker is gone) and may be taken over.
+    """
+
+    run = models.OneToOneField(PullRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"pull lock ({'held by ' + str(self.run_id) if self.run_id else 'free'})"

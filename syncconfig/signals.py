@@ -10,8 +10,10 @@ pull_finished = Signal()
 
 
 def ensure_schedules_after_migrate(sender, using="default", plan=None, **kwargs) -> None:
-    """After ``migrate``: make sure the named schedules exist (see syncconfig.schedules)."""
+    """After ``migrate`` (and a test flush): the named schedules and the default Auto-sync Tables exist."""
+    from syncconfig.autosync import ensure_default_tables
     from syncconfig.schedules import ensure_schedules
 
     if using == "default":
+        ensure_default_tables()
         ensure_schedules()

@@ -11,3 +11,23 @@ def heartbeat() -> str:
     """Record that a cluster is alive; the administrator's page reads it."""
     ClusterHeartbeat.objects.update_or_create(cluster=Conf.PREFIX, defaults={"beat_at": timezone.now()})
     return Conf.PREFIX
+
+
+def run_pull(run_id: int) -> str:
+    """Run a claimed pull (queued by Pull now)."""
+    from syncconfig.pull import execute_pull
+
+    run = execute_pull(run_id)
+    return f"pull {run.pk}: {run.status}"
+
+
+def scheduled_pull() -> str:
+    """The schedule's task: claim and run a pull, or say that one is already running."""
+    from syncconfig.models import PullTrigger
+    from syncconfig.pull import PullAlreadyRunning, pull_now
+
+    try:
+        run = pull_now(trigger=PullTrigger.SCHEDULE)
+    except PullAlreadyRunning as exc:
+        return str(exc)
+    return f"pull {run.pk}: {run.status}"

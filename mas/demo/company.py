@@ -675,3 +675,10 @@ def _item_warehouses(
             "DateUpdated": date_updated, "TimeUpdated": time_updated,
         })
     return rows
+
+
+# --- playing MAS in tests and benchmarks ------------------------------------------------------
+def change_company(path: Path, sql: str, *params: Any) -> int:
+    """Change the company as MAS would (one statement, committed); returns the rows it touched."""
+    with closing(sqlite3.connect(path)) as con, con:
+        return con.execute(sql, params).rowcount

@@ -1,0 +1,73 @@
+"""Tables of the mirror pages (django-tables2)."""
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from mas.models import Employee, Item, ItemWarehouse, MaterialLine, WorkOrder, WorkOrderStep
+from woscan_portal.tables import BaseTable
+
+
+class WorkOrderTable(BaseTable):
+    number = tables.Column("Work order", linkify=("mas:workorder_detail", {"pk": tables.A("pk")}))
+    on_hold = tables.BooleanColumn("On hold")
+    active = tables.BooleanColumn("In MAS")
+
+    class Meta(BaseTable.Meta):
+        model = WorkOrder
+        fields = (
+            "number", "status", "on_hold", "item_code", "item_description", "qty_ordered", "qty_complete",
+            "qty_scrapped", "parent_warehouse", "due_date", "last_step_complete", "active",
+        )
+
+
+class WorkOrderStepTable(BaseTable):
+    step_complete = tables.BooleanColumn("Complete")
+    active = tables.BooleanColumn("In MAS")
+
+    class Meta(BaseTable.Meta):
+        model = WorkOrderStep
+        fields = (
+            "step", "work_center", "operation_code", "description", "step_complete", "std_run_time",
+            "actual_run_time", "qty_completed", "active",
+        )
+        orderable = False
+
+
+class MaterialLineTable(BaseTable):
+    active = tables.BooleanColumn("In MAS")
+
+    class Meta(BaseTable.Meta):
+        model = MaterialLine
+        fields = (
+            "line_key", "step", "item_code", "warehouse", "qty_required", "qty_issued", "unit_of_measure", "active",
+        )
+        orderable = False
+
+
+class ItemTable(BaseTable):
+    code = tables.Column("Item", linkify=("mas:item_detail", {"pk": tables.A("pk")}))
+    mas_inactive = tables.BooleanColumn("Inactive in MAS")
+    active = tables.BooleanColumn("In MAS")
+
+    class Meta(BaseTable.Meta):
+        model = Item
+        fields = ("code", "description", "item_type", "standard_unit_cost", "mas_inactive", "mas_date_updated", "active")
+
+
+class ItemWarehouseTable(BaseTable):
+    active = tables.BooleanColumn("In MAS")
+
+    class Meta(BaseTable.Meta):
+        model = ItemWarehouse
+        fields = ("warehouse_code", "quantity_on_hand", "mas_date_updated", "active")
+        orderable = False
+
+
+class EmployeeTable(BaseTable):
+    number = tables.Column("Employee", linkify=("mas:employee_detail", {"pk": tables.A("pk")}))
+    mas_inactive = tables.BooleanColumn("Inactive in MAS")
+    active = tables.BooleanColumn("In MAS")
+
+    class Meta(BaseTable.Meta):
+        model = Employee
+        fields = ("number", "first_name", "last_name", "default_work_center", "hourly_rate", "mas_inactive", "active")

@@ -1,0 +1,87 @@
+"""Auto-sync Tables: the default rows, and what a row means to the pull (its ``TableSpec``)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from mas.gateway import MASGateway
+from mas.tablemaps import DATE_UPDATED, DEFAULT_TABLE_MAPS, TABLE_MAPS, converter, mappable_fields, mirror_model
+from syncconfig.models import AutoSyncTable, PullLock, SyncMode
+
+
+def ensure_default_tables() -> None:
+    """Create the Auto-sync Tables rows the defaults name and the database lacks (never overwrites)."""
+    existing = set(AutoSyncTable.objects.values_list("name", flat=True))
+    AutoSyncTable.objects.bulk_create(
+        [
+            AutoSyncTable(
+                name=m.name,
+                label=m.label,
+                position=position * 10,
+                mas_table=m.mas_table,
+                key_columns=dict(m.keys),
+                columns=dict(m.columns),
+                mode=SyncMode.INCREMENTAL if m.incremental else SyncMode.FULL,
+            )
+            for position, m in enumerate(DEFAULT_TABLE_MAPS, start=1)
+            if m.name not in existing
+        ]
+    )
+    PullLock.objects.get_or_create(pk=1)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An Auto-sync Tables row resolved against its mirror model, ready to pull."""
+
+    model: type[models.Model]
+    mas_table: str
+    key_fields: tuple[str, ...]
+    value_fields: tuple[str, ...]
+    mas_columns: tuple[str, ...]  # one per field, keys first (may repeat)
+    converters: tuple[Callable[[Any], Any], ...]
+    incremental: bool
+
+    @classmethod
+    def of(cls, table: AutoSyncTable) -> TableSpec:
+        fields = {f.name: f for f in mappable_fields(table.name)}
+        key_fields = tuple(table.key_columns)
+        value_fields = tuple(f for f in table.columns if f not in table.key_columns)
+        return cls(
+            model=mirror_model(table.name),
+            mas_table=table.mas_table,
+            key_fields=key_fields,
+            value_fields=value_fields,
+            mas_columns=tuple(table.key_columns[f] for f in key_fields) + tuple(table.columns[f] for f in value_fields),
+            converters=tuple(converter(fields[f]) for f in key_fields + value_fields),
+            incremental=table.mode == SyncMode.INCREMENTAL,
+        )
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.key_fields + self.value_fields
+
+
+def mapping_errors(
+    name: str, mas_table: str, key_columns: dict[str, str], columns: dict[str, str], mode: str, mas: MASGateway
+) -> dict[str, str]:
+    """What is wrong with a mapping, as {form field or "mas_table"/"mode": message}, checked with discovery.
+
+    Form field names are ``key__<field>`` and ``col__<field>``.
+    """
+    mas_columns = {c.lower(): c for c, _type, _size in mas.columns(mas_table)}
+    if not mas_columns:
+        return {"mas_table": f"MAS has no table {mas_table!r} (or it has no columns)."}
+    errors: dict[str, str] = {}
+    for prefix, mapping in (("key", key_columns), ("col", columns)):
+        for field, column in mapping.items():
+            if column and column.lower() not in mas_columns:
+                errors[f"{prefix}__{field}"] = f"MAS table {mas_table} has no column {column!r}."
+    if mode == SyncMode.INCREMENTAL and DATE_UPDATED.lower() not in mas_columns:
+        errors["mode"] = f"MAS table {mas_table} has no {DATE_UPDATED} column: it can only be pulled in full."
+    if name not in TABLE_MAPS:
+        errors["mas_table"] = f"The portal has no mirror called {name!r}."
+    return errors

@@ -1,0 +1,158 @@
+"""Forms of the sync settings pages (crispy-forms; the helper is built per instance)."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.text import capfirst
+
+from mas.gateway import MASError, MASGateway
+from mas.tablemaps import mappable_fields
+from syncconfig.autosync import mapping_errors
+from syncconfig.models import AutoSyncTable, IntervalType, ServerConfig
+
+SUGGESTED_MINIMUM_MINUTES = 15
+_HMS = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
+
+
+class HmsDurationField(forms.CharField):
+    """A duration typed as ``hh:mm:ss`` (WOScan's Pull Sleep time)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, timedelta):
+            seconds = int(value.total_seconds())
+            return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value in self.empty_values:
+            return None
+        match = _HMS.match(value)
+        if not match:
+            raise forms.ValidationError("Type it as hh:mm:ss, for example 00:05:00 for five minutes.")
+        hours, minutes, seconds = map(int, match.groups())
+        duration = timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        if duration < timedelta(seconds=10):
+            raise forms.ValidationError("At least 00:00:10: handhelds would otherwise pull without pause.")
+        if duration > timedelta(hours=24):
+            raise forms.ValidationError("At most 24:00:00.")
+        return duration
+
+
+class ServerConfigForm(forms.ModelForm):
+    interval_option = forms.IntegerField(
+        label="Interval Option (minutes)",
+        min_value=1,
+        max_value=1440,
+        help_text=f"For Interval Type Time: pull every this many minutes (1–1440). "
+        f"At least {SUGGESTED_MINIMUM_MINUTES} is suggested at first.",
+    )
+    time_between_syncs = forms.IntegerField(
+        label="Time Between Syncs (seconds)",
+        min_value=0,
+        max_value=600,
+        help_text="Pause between two tables of a pull, to spare MAS (5 is usual).",
+    )
+    pull_sleep_time = HmsDurationField(
+        label="Pull Sleep time for handhelds (hh:mm:ss)",
+        help_text="How long a Sync Mode handheld waits between two pulls of master data.",
+    )
+
+    class Meta:
+        model = ServerConfig
+        fields = ["interval_type", "interval_option", "time_between_syncs", "pull_sleep_time"]
+        widgets = {"interval_type": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "server-configs"
+        self.helper.add_input(Submit("save", "Save and reschedule"))
+
+    @property
+    def warnings(self) -> list[str]:
+        data = self.cleaned_data
+        if data.get("interval_type") == IntervalType.TIME and data.get("interval_option", 60) < SUGGESTED_MINIMUM_MINUTES:
+            return [
+                f"Pulling every {data['interval_option']} minutes is more often than the suggested "
+                f"{SUGGESTED_MINIMUM_MINUTES}: watch how long pulls take on the run history page."
+            ]
+        return []
+
+
+class AutoSyncTableForm(forms.ModelForm):
+    """The table's MAS name, mode, and one box per mirror field naming the MAS column that fills it."""
+
+    class Meta:
+        model = AutoSyncTable
+        fields = ["enabled", "mas_table", "mode"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        table: AutoSyncTable = self.instance
+        self.key_names, self.column_names = [], []
+        for model_field in mappable_fields(table.name):
+            if model_field.name in table.key_columns:
+                name = f"key__{model_field.name}"
+                self.fields[name] = forms.CharField(
+                    label=f"{capfirst(model_field.verbose_name)} (key)", max_length=80,
+                    initial=table.key_columns[model_field.name],
+                )
+                self.key_names.append(name)
+            else:
+                name = f"col__{model_field.name}"
+                self.fields[name] = forms.CharField(
+                    label=capfirst(model_field.verbose_name), max_length=80, required=False,
+                    initial=table.columns.get(model_field.name, ""), help_text="Empty: not pulled.",
+                )
+                self.column_names.append(name)
+        self.helper = FormHelper()
+        self.helper.form_id = "autosync-table"
+        self.helper.layout = Layout(
+            Fieldset("Table", "enabled", "mas_table", "mode"),
+            Fieldset("Key columns (MAS column for each key field)", *self.key_names),
+            Fieldset("Columns (MAS column for each mirror field)", *self.column_names),
+        )
+        self.helper.add_input(Submit("save", "Save"))
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        keys = {n.removeprefix("key__"): data[n].strip() for n in self.key_names}
+        columns = {n.removeprefix("col__"): data[n].strip() for n in self.column_names if data[n].strip()}
+        try:
+            with MASGateway() as mas:
+                errors = mapping_errors(self.instance.name, data["mas_table"], keys, columns, data["mode"], mas)
+        except MASError as exc:
+            raise forms.ValidationError(f"Could not check the mapping with MAS: {exc}") from exc
+        for field, message in errors.items():
+            self.add_error(field, message)
+        self.mapping = (keys, columns)
+        return data
+
+    def save(self, commit=True):
+        table = super().save(commit=False)
+        table.key_columns, table.columns = self.mapping
+        if {"mas_table", "mode"} & set(self.changed_data) or any(n.startswith(("key__", "col__")) for n in self.changed_data):
+            table.since = None  # what is read changed: the next pull reads the whole table
+        if commit:
+            table.save()
+        return table
+
+
+class PullNowForm(forms.Form):
+    table = forms.ModelChoiceField(
+        AutoSyncTable.objects.all(), required=False, empty_label="Every enabled table", to_field_name="name"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "pull-now"
+        self.helper.form_class = "d-flex gap-2 align-items-end"
+        self.helper.add_input(Submit("pull", "Pull now"))

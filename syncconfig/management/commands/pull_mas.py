@@ -1,0 +1,35 @@
+"""Pull MAS master data into the mirror now (every enabled table, or one)."""
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from syncconfig.autosync import ensure_default_tables
+from syncconfig.models import AutoSyncTable, PullStatus, PullTrigger
+from syncconfig.pull import PullAlreadyRunning, pull_now
+
+
+class Command(BaseCommand):
+    help = "Pull MAS master data into the portal's mirror now, in this process."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--table", help="Pull only this Auto-sync Table (its name, e.g. work_orders).")
+
+    def handle(self, *args, table: str | None = None, **options) -> None:
+        ensure_default_tables()
+        only = None
+        if table:
+            only = AutoSyncTable.objects.filter(name=table).first()
+            if only is None:
+                names = ", ".join(AutoSyncTable.objects.values_list("name", flat=True))
+                raise CommandError(f"No Auto-sync Table called {table!r}. Known: {names}")
+        try:
+            run = pull_now(trigger=PullTrigger.COMMAND, table=only)
+        except PullAlreadyRunning as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"{'table':<18} {'read':>8} {'inserted':>8} {'updated':>8} {'inactive':>8} {'same':>8}")
+        for t in run.tables.all():
+            line = f"{t.name:<18} {t.read:>8} {t.inserted:>8} {t.updated:>8} {t.deactivated:>8} {t.unchanged:>8}"
+            self.stdout.write(line + (f"  FAILED: {t.error}" if t.error else ""))
+        if run.status == PullStatus.FAILED:
+            raise CommandError(f"Pull {run.pk} failed:\n{run.error}")
+        self.stdout.write(self.style.SUCCESS(f"Pull {run.pk} succeeded."))

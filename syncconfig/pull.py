@@ -1,0 +1,414 @@
+"""The MAS → mirror pull: claiming a run, pulling table by table, recording what changed.
+
+``request_pull`` claims the one pull lock for a new run (a compare-and-set on the
+``PullLock`` row, so two clusters never pull at once) and enqueues the task;
+``execute_pull`` runs a claimed run. Each table is pulled in its own database transaction:
+read from MAS (streamed), compare with the mirror by key, write only what changed in bulk,
+and mark rows MAS no longer has inactive. A table that fails is rolled back and leaves its
+mirror as it was; the run is marked failed with MAS's message and the other tables go on.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import islice
+
+from django.conf import settings
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mas.gateway import MASError, MASGateway
+from mas.tablemaps import DATE_UPDATED
+from syncconfig.autosync import TableSpec, ensure_default_tables
+from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
+from syncconfig.signals import pull_finished
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 1000  # rows per bulk insert / update statement group
+# A claim older than the task timeout belongs to a worker django-q2 has already stopped.
+STALE_CLAIM_AFTER = timedelta(seconds=settings.Q_CLUSTER.get("timeout", 1800)) + timedelta(minutes=5)
+
+
+class PullAlreadyRunning(Exception):
+    def __init__(self, run: PullRun | None):
+        self.run = run
+        when = f", started at {timezone.localtime(run.started_at):%Y-%m-%d %H:%M:%S}" if run else ""
+        number = f" (pull {run.pk})" if run else ""
+        super().__init__(f"A pull is already running{number}{when}; it was not started twice.")
+
+
+# --- claiming --------------------------------------------------------------------------------
+def request_pull(*, trigger: str, by=None, table: AutoSyncTable | None = None, enqueue: bool = True) -> PullRun:
+    """Claim the pull lock for a new run; with ``enqueue`` the task is queued when this commits.
+
+    Raises ``PullAlreadyRunning`` (nothing created) when another run holds a fresh claim.
+    """
+    ensure_default_tables()
+    now = timezone.now()
+    with transaction.atomic():
+        run = PullRun.objects.create(
+            status=PullStatus.QUEUED, trigger=trigger, requested_by=by, only_table=table.name if table else ""
+        )
+        stale = PullLock.objects.filter(pk=1, claimed_at__lt=now - STALE_CLAIM_AFTER).values_list("run", flat=True)
+        abandoned = stale.first()
+        claimed = (
+            PullLock.objects.filter(pk=1)
+            .filter(Q(run__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM_AFTER))
+            .update(run=run, claimed_at=now)
+        )
+        if not claimed:
+            raise PullAlreadyRunning(current_run())  # leaving the block rolls the new run back
+        if abandoned:
+            PullRun.objects.filter(pk=abandoned, status__in=[PullStatus.QUEUED, PullStatus.RUNNING]).update(
+                status=PullStatus.FAILED, finished_at=now, error="Abandoned: its worker stopped without finishing."
+            )
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("syncconfig.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
+
+
+def current_run() -> PullRun | None:
+    """The run holding the pull lock, if any."""
+    holder = PullLock.objects.filter(pk=1).values_list("run", flat=True).first()
+    return PullRun.objects.filter(pk=holder).first() if holder else None
+
+
+def _release(run: PullRun) -> None:
+    PullLock.objects.filter(pk=1, run=run).update(run=None, claimed_at=None)
+
+
+def _refresh_claim(run: PullRun) -> bool:
+    return PullLock.objects.filter(pk=1, run=run).update(claimed_at=timezone.now()) == 1
+
+
+# --- running ---------------------------------------------------------------------------------
+def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
+    """Run a claimed run to the end. Idempotent: a run that is not queued is returned as it is."""
+    run = PullRun.objects.get(pk=run_id)
+    if PullRun.objects.filter(pk=run.pk, status=PullStatus.QUEUED).update(status=PullStatus.RUNNING) != 1:
+        return run
+    run.status = PullStatus.RUNNING
+    changed: set[str] = set()
+    errors: list[str] = []
+    try:
+        if not _refresh_claim(run):
+            errors.append("Another pull took over the lock; this one did not run.")
+            return run
+        config = ServerConfig.load()
+        tables = list(AutoSyncTable.objects.filter(enabled=True))
+        if run.only_table:
+            tables = list(AutoSyncTable.objects.filter(name=run.only_table))
+        mas: MASGateway | None = None
+        try:
+            for index, table in enumerate(tables):
+                if index and config.time_between_syncs:
+                    sleep(config.time_between_syncs)
+                _refresh_claim(run)
+                if mas is None:
+                    try:
+                        mas = _connect()
+                    except MASError as exc:
+                        errors.append(str(exc))
+                        _record_failed_table(run, table, str(exc))
+                        continue
+                result = pull_table(mas, table, run)
+                if result.status == PullStatus.FAILED:
+                    errors.append(f"{table.label}: {result.error}")
+                    mas.__exit__(None, None, None)  # reconnect for the next table
+                    mas = None
+                elif result.changed:
+                    changed.add(table.model_label)
+        finally:
+            if mas is not None:
+                mas.__exit__(None, None, None)
+    except Exception as exc:  # noqa: BLE001 - the run must end and the lock be freed whatever happened
+        log.exception("Pull %s stopped", run.pk)
+        errors.append(f"The pull stopped: {exc}")
+    finally:
+        run.finished_at = timezone.now()
+        run.status = PullStatus.FAILED if errors else PullStatus.SUCCEEDED
+        run.error = "\n".join(dict.fromkeys(errors))  # an unreachable MAS is said once, not per table
+        run.save(update_fields=["status", "finished_at", "error"])
+        _release(run)
+    log.info("Pull %s %s; changed: %s", run.pk, run.status, ", ".join(sorted(changed)) or "nothing")
+    pull_finished.send(sender=PullRun, run=run, changed=changed)
+    return run
+
+
+def _connect() -> MASGateway:
+    return MASGateway().__enter__()
+
+
+def _record_failed_table(run: PullRun, table: AutoSyncTable, error: str) -> PullTableRun:
+    now = timezone.now()
+    return PullTableRun.objects.create(
+        run=run, table=table, name=table.name, mas_table=table.mas_table, mode=table.mode,
+        status=PullStatus.FAILED, started_at=now, finished_at=now, error=error,
+    )
+
+
+def pull_table(mas: MASGateway, table: AutoSyncTable, run: PullRun) -> PullTableRun:
+    """Pull one table in its own transaction; on any failure its mirror is left exactly as it was."""
+    stat = PullTableRun.objects.create(
+        run=run, table=table, name=table.name, mas_table=table.mas_table, mode=table.mode, started_at=timezone.now()
+    )
+    today = timezone.localdate()
+    try:
+        spec = TableSpec.of(table)
+        with transaction.atomic():
+            counts = sync_table(mas, spec, since=table.since if spec.incremental else None)
+    except (MASError, DatabaseError, ValueError, KeyError) as exc:
+        stat.status, stat.error = PullStatus.FAILED, _message(exc)
+    else:
+        stat.status = PullStatus.SUCCEEDED
+        for name, value in counts.as_dict().items():
+            setattr(stat, name, value)
+        if spec.incremental:
+            AutoSyncTable.objects.filter(pk=table.pk).update(since=today)
+    stat.finished_at = timezone.now()
+    stat.save()
+    return stat
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"Unknown mirror field {exc}: fix the table's mapping."
+    return str(exc) or exc.__class__.__name__
+
+
+# --- comparing and writing ---------------------------------------------------------------------
+@dataclass
+class Counts:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("read", "inserted", "updated", "deactivated", "unchanged")}
+
+
+# Values of these field types go to the database driver as they are (both SQLite and psycopg
+# adapt str, bool, Decimal, date and None); any other type is prepared by its Django field.
+_PLAIN_FIELDS = (models.CharField, models.BooleanField, models.DecimalField, models.DateField)
+
+
+class _MirrorTable:
+    """One mirror table, read and written with plain SQL in bulk: ``executemany`` of one
+    INSERT or UPDATE per batch, never a ``save()`` per row, never a model instance per row."""
+
+    def __init__(self, spec: TableSpec, now):
+        meta = spec.model._meta
+        q = connection.ops.quote_name
+        fields = [meta.get_field(name) for name in spec.fields]
+        self.nk = len(spec.key_fields)
+        self.table = q(meta.db_table)
+        self.pk = q(meta.pk.column)
+        self.columns = [q(f.column) for f in fields]
+        self.active = q(meta.get_field("active").column)
+        # Values read back from the database are normalised as MAS values are, so equal rows
+        # compare equal (SQLite gives floats, ints and strings for decimals, booleans and dates).
+        self.normalise = [
+            None if isinstance(f, models.CharField) else conv for f, conv in zip(fields, spec.converters)
+        ]
+        self.prepare = [
+            None if isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.DateTimeField)
+            else (lambda v, f=f: f.get_db_prep_save(v, connection))
+            for f in fields
+        ]
+        stamp = meta.get_field("last_changed_at").get_db_prep_save(now, connection)
+        first_seen = meta.get_field("first_seen_at").get_db_prep_save(now, connection)
+        self.insert_tail = (True, first_seen, stamp)
+        self.update_tail = (True, stamp)
+        insert_columns = [*self.columns, self.active, q(meta.get_field("first_seen_at").column),
+                          q(meta.get_field("last_changed_at").column)]
+        self.insert_head = f"INSERT INTO {self.table} ({', '.join(insert_columns)})"
+        self.insert_copy = f"{self.table} ({', '.join(insert_columns)})"
+        sets = [*self.columns[self.nk:], self.active, q(meta.get_field("last_changed_at").column)]
+        self.update_sql = f"UPDATE {self.table} SET {', '.join(f'{c} = %s' for c in sets)} WHERE {self.pk} = %s"
+        self.deactivate_head = (
+            f"UPDATE {self.table} SET {self.active} = %s, {q(meta.get_field('last_changed_at').column)} = %s "
+            f"WHERE {self.active} = %s AND {self.pk} IN "
+        )
+        self.stamp = stamp
+
+    def _norm(self, values) -> tuple:
+        return tuple([v if n is None else n(v) for n, v in zip(self.normalise, values)])
+
+    def index(self, *, with_values: bool) -> dict[tuple, tuple[int, int | None, bool]]:
+        """{key: (pk, hash of the values or None, active)} of every mirror row."""
+        columns = self.columns if with_values else self.columns[: self.nk]
+        normalise = self.normalise if with_values else self.normalise[: self.nk]
+        nk = self.nk
+        index = {}
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.pk}, {self.active}, {', '.join(columns)} FROM {self.table}")
+            while rows := cursor.fetchmany(5000):
+                for pk, active, *values in rows:
+                    values = tuple([v if n is None else n(v) for n, v in zip(normalise, values)])
+                    index[values[:nk]] = (pk, hash(values[nk:]) if with_values else None, bool(active))
+        return index
+
+    def digests(self, pks: list[int]) -> dict[int, int]:
+        """{pk: hash of the values} for some rows."""
+        found = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"SELECT {self.pk}, {', '.join(self.columns)} FROM {self.table} WHERE {self.pk} IN ({marks})", chunk)
+                for pk, *values in cursor.fetchall():
+                    found[pk] = hash(self._norm(values)[self.nk:])
+        return found
+
+    def _prepared(self, values: tuple) -> tuple:
+        return tuple([v if p is None else p(v) for p, v in zip(self.prepare, values)])
+
+    def insert(self, rows: list[tuple]) -> None:
+        """New rows: COPY on PostgreSQL; elsewhere multi-row INSERT statements (as many rows
+        each as the database takes parameters for)."""
+        if not rows:
+            return
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {self.insert_copy} FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(self._prepared(values) + self.insert_tail)
+            return
+        width = len(self.columns) + len(self.insert_tail)
+        per_statement = max(1, min(1000, (connection.features.max_query_params or 65535) // width))
+        row_marks = f"({', '.join(['%s'] * width)})"
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                params = [p for v in chunk for p in self._prepared(v) + self.insert_tail]
+                cursor.execute(f"{self.insert_head} VALUES {', '.join([row_marks] * len(chunk))}", params)
+
+    def update(self, rows: list[tuple[int, tuple]]) -> None:
+        if rows:
+            nk = self.nk
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    self.update_sql, [self._prepared(v)[nk:] + self.update_tail + (pk,) for pk, v in rows]
+                )
+
+    def deactivate(self, pks: list[int]) -> int:
+        """Mark rows inactive (``pks`` at most a few hundred); returns how many were active."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.deactivate_head}({', '.join(['%s'] * len(pks))})", [False, self.stamp, True, *pks])
+            return cursor.rowcount
+
+    def count_active(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.table} WHERE {self.active} = %s", [True])
+            return cursor.fetchone()[0]
+
+
+def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
+    """Make the mirror of one table equal to MAS; returns the counts. Call inside a transaction.
+
+    Full: every MAS row is streamed and compared with the mirror, held in memory only as
+    {key: (pk, hash of values, active)}. Incremental (``since`` set): only rows with
+    DateUpdated on or after ``since`` are read; the keys of the rest are scanned to find rows
+    that vanished or came back — skipped when MAS and the mirror have as many rows and the
+    table was already pulled today (the first pull of each day always scans).
+    Writes go out in batches of ``WRITE_BATCH``.
+    """
+    nk = len(spec.key_fields)
+    counts = Counts()
+    mirror = _MirrorTable(spec, timezone.now())
+    inserts: list[tuple] = []
+    updates: list[tuple[int, tuple]] = []
+    seen: set[tuple] = set()
+    convert = spec.converters
+
+    def flush() -> None:
+        mirror.insert(inserts)
+        mirror.update(updates)
+        inserts.clear()
+        updates.clear()
+
+    # Text columns (most of them) need no call per value: the gateway trimmed them already.
+    fast = [None if getattr(c, "plain_text", False) else c for c in convert]
+
+    def converted(raw: tuple) -> tuple:
+        return tuple([v if f is None and v.__class__ is str else c(v) for f, c, v in zip(fast, convert, raw)])
+
+    def take(values: tuple, known, digest: int | None) -> None:
+        key = values[:nk]
+        if key in seen:
+            raise ValueError(
+                f"MAS returned the key {'/'.join(map(str, key))} twice: the key columns do not identify one row."
+            )
+        seen.add(key)
+        counts.read += 1
+        if known is None:
+            inserts.append(values)
+            counts.inserted += 1
+        elif known[2] and digest == hash(values[nk:]):
+            counts.unchanged += 1
+        else:
+            updates.append((known[0], values))
+            counts.updated += 1
+        if len(inserts) >= WRITE_BATCH or len(updates) >= WRITE_BATCH:
+            flush()
+
+    if spec.incremental and since is not None:
+        index = mirror.index(with_values=False)
+        rows = mas.select_rows(spec.mas_table, spec.mas_columns, where=f"{DATE_UPDATED} >= ?", params=[since])
+        while chunk := [converted(raw) for raw in islice(rows, WRITE_BATCH)]:
+            known = [index.pop(values[:nk], None) for values in chunk]
+            digests = mirror.digests([k[0] for k in known if k])
+            for values, k in zip(chunk, known):
+                take(values, k, digests.get(k[0]) if k else None)
+        flush()
+        scan = since < timezone.localdate() or mas.count(spec.mas_table) != mirror.count_active()
+        if scan:
+            missing: list[tuple] = []
+            for raw in mas.select_rows(spec.mas_table, spec.mas_columns[:nk]):
+                key = tuple([c(v) for c, v in zip(convert[:nk], raw)])
+                if key in seen:
+                    continue
+                known = index.get(key)
+                if known is None or not known[2]:
+                    missing.append(key)  # MAS has it, the mirror does not (or holds it inactive): read it
+                else:
+                    del index[key]  # present and unchanged since the last pull
+            wanted = set(missing)
+            firsts = sorted({key[0] for key in missing})
+            for raw in mas.select_in_rows(spec.mas_table, spec.mas_columns, spec.mas_columns[0], firsts):
+                values = converted(raw)
+                key = values[:nk]
+                if key in wanted and key not in seen:
+                    take(values, index.pop(key, None), None)
+            flush()
+        else:
+            index = {}  # nothing vanished: as many rows on both sides
+    else:
+        index = mirror.index(with_values=True)
+        for raw in mas.select_rows(spec.mas_table, spec.mas_columns):
+            values = converted(raw)
+            known = index.pop(values[:nk], None)
+            take(values, known, known[1] if known else None)
+        flush()
+
+    vanished = [pk for pk, _digest, active in index.values() if active]
+    for start in range(0, len(vanished), 500):
+        counts.deactivated += mirror.deactivate(vanished[start : start + 500])
+    return counts
+
+
+def pull_now(*, trigger: str = PullTrigger.COMMAND, by=None, table: AutoSyncTable | None = None) -> PullRun:
+    """Claim and run a pull here and now (the management command, the schedule)."""
+    run = request_pull(trigger=trigger, by=by, table=table, enqueue=False)
+    return execute_pull(run.pk)

@@ -1,0 +1,67 @@
+"""Tables of the sync settings pages (django-tables2)."""
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from syncconfig.models import AutoSyncTable, PullRun, PullTableRun
+from woscan_portal.tables import BaseTable
+
+
+class AutoSyncTableTable(BaseTable):
+    label = tables.Column("Table", linkify=("syncconfig:autosynctable_edit", {"pk": tables.A("pk")}))
+    enabled = tables.BooleanColumn()
+    mas_table = tables.Column("MAS table")
+    mode = tables.Column()
+    key_columns = tables.Column("Key", orderable=False)
+    since = tables.DateColumn("Incremental since", default="—")
+
+    class Meta(BaseTable.Meta):
+        model = AutoSyncTable
+        fields = ("label", "enabled", "mas_table", "key_columns", "mode", "since")
+        order_by = ("position",)
+
+    def render_mode(self, record):
+        return record.mode.capitalize()
+
+    def render_key_columns(self, value):
+        return " + ".join(value.values())
+
+    def value_key_columns(self, value):
+        return " + ".join(value.values())
+
+
+class PullRunTable(BaseTable):
+    id = tables.Column("Pull", linkify=True)
+    status = tables.Column(attrs={"td": {"data-testid": "run-status"}})
+    trigger = tables.Column()
+    only_table = tables.Column("Table", default="all")
+    requested_by = tables.Column("By", default="—")
+    started_at = tables.DateTimeColumn()
+    finished_at = tables.DateTimeColumn(default="—")
+    error = tables.Column(orderable=False, default="")
+
+    class Meta(BaseTable.Meta):
+        model = PullRun
+        fields = ("id", "status", "trigger", "only_table", "requested_by", "started_at", "finished_at", "error")
+
+
+class PullTableRunTable(BaseTable):
+    name = tables.Column("Table")
+    mas_table = tables.Column("MAS table")
+    status = tables.Column()
+    duration = tables.Column(orderable=False, default="—")
+
+    class Meta(BaseTable.Meta):
+        model = PullTableRun
+        fields = (
+            "name", "mas_table", "mode", "status", "read", "inserted", "updated", "deactivated", "unchanged",
+            "duration", "error",
+        )
+        orderable = False
+        row_attrs = {"data-table": lambda record: record.name}
+
+    def render_mode(self, record):
+        return record.mode.capitalize()
+
+    def render_duration(self, value):
+        return f"{value.total_seconds():.2f} s"

@@ -1,0 +1,258 @@
+"""The pull, through pyodbc and the SQLite ODBC driver against the demo company, playing MAS."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from mas import gateway
+from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
+from syncconfig import pull
+from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger
+from syncconfig.pull import PullAlreadyRunning, pull_now, request_pull
+from syncconfig.signals import pull_finished
+
+pytestmark = pytest.mark.usefixtures("no_pause")
+
+MAS_COUNTS = {
+    "warehouses": 3, "work_centers": 6, "operation_codes": 20, "items": 300, "item_warehouses": 472,
+    "employees": 40, "crews": 5, "crew_members": 23, "work_orders": 60, "work_order_steps": 320,
+    "material_lines": 230,
+}
+
+
+def counts(run: PullRun) -> dict[str, tuple[int, int, int, int, int]]:
+    return {
+        t.name: (t.read, t.inserted, t.updated, t.deactivated, t.unchanged)
+        for t in PullTableRun.objects.filter(run=run)
+    }
+
+
+def changes(run: PullRun) -> dict[str, tuple[int, int, int]]:
+    """Only the tables the run changed: (inserted, updated, deactivated)."""
+    return {t.name: (t.inserted, t.updated, t.deactivated) for t in run.tables.all() if t.changed}
+
+
+@pytest.fixture
+def signals():
+    sent = []
+
+    def receiver(sender, run, changed, **kwargs):
+        sent.append((run.pk, changed))
+
+    pull_finished.connect(receiver)
+    yield sent
+    pull_finished.disconnect(receiver)
+
+
+def test_the_first_pull_inserts_every_row_of_every_table(company, signals):
+    run = pull_now()
+
+    assert run.status == PullStatus.SUCCEEDED and run.error == ""
+    assert {name: c[1] for name, c in counts(run).items()} == MAS_COUNTS
+    assert all(read == inserted for read, inserted, *_ in counts(run).values())
+    held = WorkOrder.objects.filter(on_hold=True, active=True)
+    assert held.exists() and WorkOrder.objects.count() == 60
+    step = WorkOrderStep.objects.get(work_order=held.first().number, step="0010")
+    assert step.work_center == step.work_center.strip() and step.work_center
+    assert Item.objects.filter(mas_inactive=True).exists() and Item.objects.filter(mas_date_updated__isnull=False).count() == 300
+    assert signals == [(run.pk, {f"mas.{m}" for m in (
+        "warehouse", "workcenter", "operationcode", "item", "itemwarehouse", "employee", "crew", "crewmember",
+        "workorder", "workorderstep", "materialline",
+    )})]
+    assert PullLock.objects.get().run is None
+
+
+def test_a_pull_with_no_change_writes_nothing(company, signals):
+    pull_now()
+    stamps = dict(WorkOrder.objects.values_list("number", "last_changed_at"))
+
+    run = pull_now()
+
+    assert run.status == PullStatus.SUCCEEDED
+    assert changes(run) == {}
+    assert counts(run)["work_orders"] == (60, 0, 0, 0, 60)
+    assert counts(run)["items"] == (0, 0, 0, 0, 0)  # incremental: nothing changed since the last pull
+    assert dict(WorkOrder.objects.values_list("number", "last_changed_at")) == stamps
+    assert signals[-1] == (run.pk, set())
+
+
+def test_changes_made_in_mas_show_after_the_next_pull_with_exactly_those_counts(company):
+    pull_now()
+    order = WorkOrder.objects.filter(status="O", on_hold=False).first()
+    item = Item.objects.filter(mas_inactive=False).first()
+    line = MaterialLine.objects.first()
+    today = timezone.localdate().isoformat()
+    company.execute("UPDATE WO1_WorkOrderMaster SET OnHold = 'Y' WHERE WorkOrder = ?", order.number)
+    company.execute("UPDATE CI_Item SET InactiveItem = 'Y', DateUpdated = ? WHERE ItemCode = ?", today, item.code)
+    company.execute("DELETE FROM WO2_WorkOrderMaterialDetail WHERE WorkOrder = ? AND LineKey = ?",
+                    line.work_order, line.line_key)
+    company.execute(
+        "INSERT INTO WO3_WorkOrderOperationDetail VALUES (?, '0990', 'ASM  ', 'INSP ', 'EXTRA INSPECTION', 'N', 1.5, 0, 0)",
+        order.number,
+    )
+
+    run = pull_now()
+
+    assert run.status == PullStatus.SUCCEEDED
+    assert changes(run) == {
+        "work_orders": (0, 1, 0), "items": (0, 1, 0), "material_lines": (0, 0, 1), "work_order_steps": (1, 0, 0),
+    }
+    order.refresh_from_db(), item.refresh_from_db(), line.refresh_from_db()
+    assert order.on_hold and item.mas_inactive and item.active
+    assert not line.active and MaterialLine.objects.filter(pk=line.pk).exists()  # never deleted
+    new_step = WorkOrderStep.objects.get(work_order=order.number, step="0990")
+    assert (new_step.work_center, new_step.operation_code, str(new_step.std_run_time)) == ("ASM", "INSP", "1.5000")
+
+
+def test_an_incremental_table_finds_rows_that_vanished_and_came_back(company):
+    pull_now()
+    gone, back = Item.objects.order_by("code")[:2]
+    company.execute("DELETE FROM CI_Item WHERE ItemCode = ?", gone.code)
+    run = pull_now()
+    assert changes(run) == {"items": (0, 0, 1)}
+
+    company.execute(
+        "INSERT INTO CI_Item VALUES (?, 'BACK AGAIN', '1', 'F', 'EACH', 'N', 9.5, '2020-01-01', '08.00000')", gone.code
+    )
+    run = pull_now()
+
+    assert changes(run) == {"items": (0, 1, 0)}  # read by key: its DateUpdated is older than the last pull
+    gone.refresh_from_db(), back.refresh_from_db()
+    assert gone.active and gone.description == "BACK AGAIN"
+    assert back.active
+
+
+def test_a_dropped_connection_in_the_middle_of_a_table_leaves_that_mirror_as_it_was(company, monkeypatch):
+    pull_now()
+    before = list(Item.objects.order_by("code").values())
+    company.execute("UPDATE CI_Item SET ItemCodeDesc = 'CHANGED', DateUpdated = ?", timezone.localdate().isoformat())
+    company.execute("UPDATE WO1_WorkOrderMaster SET OnHold = 'Y' WHERE Status = 'O'")
+    held = WorkOrder.objects.filter(status="O", on_hold=False).count()
+    monkeypatch.setattr(gateway, "FETCH_SIZE", 50)
+    monkeypatch.setattr(pull, "WRITE_BATCH", 20)  # writes go out before the drop, then roll back
+    select = gateway.MASGateway.select_rows
+
+    def dropping_select(self, table, columns, **kwargs):
+        for n, row in enumerate(select(self, table, columns, **kwargs)):
+            if table == "CI_Item" and n == 120:
+                self._conn.close()  # the connection drops; the driver fails the next fetch
+            yield row
+
+    monkeypatch.setattr(gateway.MASGateway, "select_rows", dropping_select)
+
+    run = pull_now()
+
+    assert run.status == PullStatus.FAILED
+    items = run.tables.get(name="items")
+    assert items.status == PullStatus.FAILED and items.error.startswith("MAS query failed: ")
+    assert run.error.startswith("Items: MAS query failed: "), run.error
+    assert list(Item.objects.order_by("code").values()) == before
+    assert changes(run) == {"work_orders": (0, held, 0)}  # the other tables went on
+    assert run.tables.exclude(name="items").filter(status=PullStatus.SUCCEEDED).count() == 10
+
+    monkeypatch.setattr(gateway.MASGateway, "select_rows", select)
+    again = pull_now()
+
+    assert again.status == PullStatus.SUCCEEDED
+    assert changes(again) == {"items": (0, 300, 0)}
+    assert set(Item.objects.values_list("description", flat=True)) == {"CHANGED"}
+
+
+def test_a_mapping_naming_a_missing_column_fails_that_table_only(company):
+    AutoSyncTable.objects.filter(name="crews").update(columns={"description": "NoSuchColumn"})
+
+    run = pull_now()
+
+    assert run.status == PullStatus.FAILED
+    assert "NoSuchColumn" in run.tables.get(name="crews").error
+    assert run.tables.filter(status=PullStatus.SUCCEEDED).count() == 10
+
+
+def test_an_unreachable_mas_fails_the_run_with_the_drivers_message(company, settings):
+    settings.WOSCAN_MAS_ODBC = "Driver={No Such MAS Driver};Database=nowhere"
+
+    run = pull_now()
+
+    assert run.status == PullStatus.FAILED
+    assert run.error.startswith("MAS connection failed: ")
+    assert PullLock.objects.get().run is None
+
+
+def test_a_second_pull_while_one_runs_is_reported_not_started(company):
+    first = request_pull(trigger=PullTrigger.MANUAL, enqueue=False)
+
+    with pytest.raises(PullAlreadyRunning, match=rf"already running \(pull {first.pk}\), started at "):
+        request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False)
+
+    assert list(PullRun.objects.all()) == [first]
+    assert pull.execute_pull(first.pk).status == PullStatus.SUCCEEDED
+    assert request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False).status == PullStatus.QUEUED
+
+
+def test_a_stale_claim_is_taken_over_and_its_run_marked_abandoned(company):
+    stuck = request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False)
+    PullLock.objects.update(claimed_at=timezone.now() - pull.STALE_CLAIM_AFTER - timedelta(minutes=1))
+
+    run = request_pull(trigger=PullTrigger.MANUAL, enqueue=False)
+
+    stuck.refresh_from_db()
+    assert stuck.status == PullStatus.FAILED and "Abandoned" in stuck.error
+    assert PullLock.objects.get().run == run
+
+
+def test_the_scheduled_task_says_when_a_pull_is_already_running(company):
+    from syncconfig.tasks import scheduled_pull
+
+    request_pull(trigger=PullTrigger.MANUAL, enqueue=False)
+
+    assert "already running" in scheduled_pull()
+    assert PullRun.objects.count() == 1
+
+
+def test_the_command_pulls_one_table(company, capsys):
+    call_command("pull_mas", "--table", "work_orders")
+
+    run = PullRun.objects.get()
+    assert run.trigger == PullTrigger.COMMAND and run.only_table == "work_orders"
+    assert counts(run) == {"work_orders": (60, 60, 0, 0, 0)}
+    assert "work_orders" in capsys.readouterr().out
+
+
+def test_a_disabled_table_is_left_out_of_a_whole_pull(company):
+    AutoSyncTable.objects.filter(name="item_warehouses").update(enabled=False)
+
+    run = pull_now()
+
+    assert run.status == PullStatus.SUCCEEDED
+    assert "item_warehouses" not in counts(run) and len(counts(run)) == 10
+
+
+def test_an_unreachable_mas_is_reported_once_and_every_table_says_so(company, settings):
+    settings.WOSCAN_MAS_ODBC = "Driver={No Such MAS Driver};Database=nowhere"
+
+    run = pull_now()
+
+    assert run.error.count("MAS connection failed") == 1
+    assert run.tables.filter(status=PullStatus.FAILED, error__startswith="MAS connection failed").count() == 11
+
+
+def test_the_command_names_the_tables_it_knows_when_given_another(company):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"No Auto-sync Table called 'parts'\. Known: .*work_orders"):
+        call_command("pull_mas", "--table", "parts")
+
+    assert not PullRun.objects.exists()
+
+
+def test_the_scheduled_task_pulls_every_enabled_table(company):
+    from syncconfig.tasks import scheduled_pull
+
+    message = scheduled_pull()
+
+    run = PullRun.objects.get()
+    assert message == f"pull {run.pk}: succeeded"
+    assert run.trigger == PullTrigger.SCHEDULE and run.tables.count() == 11

@@ -1,0 +1,88 @@
+"""Pull now, the run history and the administrator's landing page."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.log import history
+from mas.models import WorkOrder
+from syncconfig.models import PullRun, PullStatus, PullTrigger
+from syncconfig.pull import pull_now, request_pull
+
+pytestmark = pytest.mark.usefixtures("no_pause")
+PULL_NOW = reverse("syncconfig:pull_now")
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+def test_pull_now_runs_the_pull_in_the_background_and_shows_the_run(
+    admin_client, administrator, company, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = admin_client.post(PULL_NOW, {"table": ""})
+
+    run = PullRun.objects.get()
+    assert len(queued) == 1  # the task is queued once the request's writes commit
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    assert (run.status, run.trigger, run.requested_by) == (PullStatus.SUCCEEDED, PullTrigger.MANUAL, administrator)
+    assert WorkOrder.objects.count() == 60
+    entry = history(run).get()
+    assert entry.action == "pull.requested" and entry.actor == administrator
+
+    page = admin_client.get(run.get_absolute_url())
+    assert page.context["run"] == run
+    rows = {t.name: t for t in page.context["tables_table"].data}
+    assert (rows["work_orders"].read, rows["work_orders"].inserted) == (60, 60)
+
+    status = admin_client.get(reverse("syncconfig:pullrun_status", args=[run.pk])).json()
+    assert status["finished"] and status["status"] == "succeeded"
+    assert {"name": "work_orders", "status": "succeeded", "read": 60, "inserted": 60, "updated": 0,
+            "deactivated": 0, "unchanged": 0, "error": ""} in status["tables"]
+
+
+def test_pull_now_can_pull_one_table(admin_client, company, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(PULL_NOW, {"table": "employees"})
+
+    run = PullRun.objects.get()
+    assert run.only_table == "employees"
+    assert list(run.tables.values_list("name", "inserted")) == [("employees", 40)]
+
+
+def test_pull_now_while_a_pull_runs_says_so_and_starts_nothing(admin_client, company):
+    running = request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False)
+
+    response = admin_client.post(PULL_NOW, {"table": ""}, follow=True)
+
+    assert list(PullRun.objects.all()) == [running]
+    assert f"A pull is already running (pull {running.pk}), started at" in response.content.decode()
+    assert response.redirect_chain[-1][0] == running.get_absolute_url()
+
+
+def test_the_run_history_lists_runs_and_their_errors(admin_client, company, settings):
+    pull_now()
+    settings.WOSCAN_MAS_ODBC = "Driver={No Such MAS Driver};Database=nowhere"
+    failed = pull_now()
+
+    response = admin_client.get(reverse("syncconfig:pullrun_list"), {"status": "failed"})
+
+    assert [run.pk for run in response.context["table"].data] == [failed.pk]
+    assert "MAS connection failed" in response.content.decode()
+
+
+def test_the_landing_page_shows_last_pull_next_pull_and_failures_since_success(admin_client, company, settings):
+    pull_now()
+    settings.WOSCAN_MAS_ODBC = "Driver={No Such MAS Driver};Database=nowhere"
+    pull_now(), pull_now()
+
+    response = admin_client.get(reverse("syncconfig:dashboard"))
+
+    health = response.context["health"]
+    assert health.last_pull.status == PullStatus.FAILED and health.failures_since_success == 2
+    assert health.next_pull_at is not None
+    assert "2 failed since the last success" in response.content.decode()
+    assert "MAS connection failed" in response.content.decode()
