@@ -1,7 +1,10 @@
 """Devices that push through the SyncServices API, and the processing option per type."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from reviews.models import TransactionType
@@ -50,3 +53,45 @@ class ProcessingOption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.get_mode_display()}"
+
+
+class IntakeSettings(models.Model):
+    """The one row of intake settings, edited on the processing options page.
+
+    Read at every validation, so a change applies to the next line collected (and to the
+    re-check after the next pull) without a restart.
+    """
+
+    shift_max_hours = models.DecimalField(
+        "Shift maximum (hours)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("12.00"),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+        help_text="A labor line over this many hours is flagged for review.",
+    )
+    near_duplicate_minutes = models.PositiveSmallIntegerField(
+        "Near-identical window (minutes)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text="Two identical lines from the same person this close together are flagged.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "intake settings"
+        verbose_name_plural = "intake settings"
+        permissions = [("enter_transactions", "Can enter collected transactions at a desktop (Direct Connect)")]
+
+    def __str__(self) -> str:
+        return "Intake settings"
+
+    @classmethod
+    def load(cls) -> IntakeSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+    @classmethod
+    def current(cls) -> IntakeSettings:
+        """The settings in force, without writing: the defaults until an administrator saves."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -1,24 +1,316 @@
-"""Validation of collected transactions against the mirror (the intake issue fills this in).
+"""Validation of collected transactions against the mirror (PRODUCT.md §3–§4).
 
 The interface the rest of the portal calls:
 
 - ``check(txn) -> list[Finding]``: the findings for one transaction, unsaved, in words a
   supervisor understands. Pure: reads the mirror, writes nothing.
+- ``check_many(txns) -> list[list[Finding]]``: the same for many at once, with a handful of
+  queries in all (the mirror rows they name are read in bulk), in the order given. Lines
+  checked together see each other (two overlapping lines in one push are both flagged).
 - ``replace_findings(txns) -> None``: re-checks the transactions and replaces their saved
   findings (used on arrival, after an edit, and when the mirror changes).
+- ``save_findings(txns, results)``: replaces saved findings with results already checked.
+
+Errors mean MAS would refuse the line as it is; warnings mean a person should look at it.
+Either way the line is stored: nothing a worker collected is lost. The shift maximum and the
+near-identical window are ``intake.IntakeSettings`` (edited on the processing options page).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
-from reviews.models import Finding, Transaction
+from django.db import transaction as db_transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mas import models as mirror
+from reviews.models import Finding, Severity, Transaction, TransactionStatus, TransactionType
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
+LABOR_TYPES = (TransactionType.LABOR, TransactionType.CREW_LABOR)
+STEP_TYPES = (
+    TransactionType.LABOR, TransactionType.CREW_LABOR, TransactionType.MISC_LABOR,
+    TransactionType.MISC_MATERIAL, TransactionType.OUTSIDE_PROCESSING,
+)
+# What makes two lines "the same line" for the near-identical check.
+SAME_LINE_FIELDS = (
+    "type", "work_order", "step", "employee", "crew", "item_code", "warehouse",
+    "hours", "quantity", "qty_completed", "qty_scrapped", "amount",
+)
+# Fields read of other collected lines (overlap and near-identical checks).
+PEER_FIELDS = ("id", "client_txn_id", "collected_at", "start", "stop", "device_id", "entered_by_id", *SAME_LINE_FIELDS)
 
 
 def check(txn: Transaction) -> list[Finding]:
-    return []
+    return check_many([txn])[0]
+
+
+def check_many(txns: Sequence[Transaction]) -> list[list[Finding]]:
+    txns = list(txns)
+    if not txns:
+        return []
+    context = _Context.load(txns)
+    return [_check(txn, context) for txn in txns]
 
 
 def replace_findings(txns: Iterable[Transaction]) -> None:
     txns = list(txns)
-    Finding.objects.filter(transaction__in=txns).delete()
-    Finding.objects.bulk_create(finding for txn in txns for finding in check(txn))
+    save_findings(txns, check_many(txns))
+
+
+def save_findings(txns: Sequence[Transaction], results: Sequence[list[Finding]]) -> None:
+    """Replace the saved findings of stored transactions with ``results`` (from check_many)."""
+    with db_transaction.atomic():
+        for start in range(0, len(txns), CHUNK):
+            Finding.objects.filter(transaction__in=[t.pk for t in txns[start : start + CHUNK]]).delete()
+        Finding.objects.bulk_create([f for findings in results for f in findings], batch_size=CHUNK)
+
+
+# --- the mirror rows a set of lines names, read in bulk ----------------------------------------
+def _chunks(values) -> Iterable[list]:
+    values = sorted(v for v in set(values) if v not in (None, ""))
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _by(model, field: str, values, key=None) -> dict:
+    found = {}
+    for chunk in _chunks(values):
+        for row in model.objects.filter(**{f"{field}__in": chunk}):
+            found[key(row) if key else getattr(row, field)] = row
+    return found
+
+
+@dataclass
+class _Context:
+    work_orders: dict
+    steps: dict
+    materials: dict
+    items: dict
+    warehouses: dict
+    employees: dict
+    crews: dict
+    shift_max_hours: Decimal
+    near_window: timedelta
+    by_employee: dict
+    by_work_order: dict
+
+    @classmethod
+    def load(cls, txns: list[Transaction]) -> _Context:
+        from intake.models import IntakeSettings  # intake builds on reviews, not the other way
+
+        settings_row = IntakeSettings.current()
+        work_orders = {t.work_order for t in txns}
+        materials = defaultdict(list)
+        for chunk in _chunks(work_orders):
+            for line in mirror.MaterialLine.objects.filter(work_order__in=chunk, active=True):
+                materials[line.work_order].append(line)
+        steps = {}
+        for chunk in _chunks(work_orders):
+            for step in mirror.WorkOrderStep.objects.filter(work_order__in=chunk):
+                steps[(step.work_order, step.step)] = step
+        context = cls(
+            work_orders=_by(mirror.WorkOrder, "number", work_orders),
+            steps=steps,
+            materials=materials,
+            items=_by(mirror.Item, "code", {t.item_code for t in txns}),
+            warehouses=_by(mirror.Warehouse, "code", {t.warehouse for t in txns}),
+            employees=_by(mirror.Employee, "number", {t.employee for t in txns}),
+            crews=_by(mirror.Crew, "number", {t.crew for t in txns}),
+            shift_max_hours=settings_row.shift_max_hours,
+            near_window=timedelta(minutes=settings_row.near_duplicate_minutes),
+            by_employee=defaultdict(list),
+            by_work_order=defaultdict(list),
+        )
+        context._load_peers(txns)
+        return context
+
+    def _load_peers(self, txns: list[Transaction]) -> None:
+        """Other collected lines that may overlap or repeat these: stored ones and each other."""
+        peers: dict = {}
+        live = ~Q(status=TransactionStatus.REJECTED)
+        timed = [t for t in txns if t.type == TransactionType.LABOR and t.employee and t.start and t.stop]
+        if timed:
+            low = min(min(t.start, t.stop) for t in timed)
+            high = max(max(t.start, t.stop) for t in timed)
+            for chunk in _chunks(t.employee for t in timed):
+                query = Transaction.objects.filter(
+                    live, type=TransactionType.LABOR, employee__in=chunk, start__lt=high, stop__gt=low
+                )
+                for row in query.values(*PEER_FIELDS):
+                    peers[row["client_txn_id"]] = row
+        low = min(t.collected_at for t in txns) - self.near_window
+        high = max(t.collected_at for t in txns) + self.near_window
+        for chunk in _chunks(t.work_order for t in txns):
+            query = Transaction.objects.filter(live, work_order__in=chunk, collected_at__range=(low, high))
+            for row in query.values(*PEER_FIELDS):
+                peers[row["client_txn_id"]] = row
+        for txn in txns:  # the lines being checked see each other, stored or not
+            peers[txn.client_txn_id] = {name: getattr(txn, name) for name in PEER_FIELDS}
+        for row in peers.values():
+            if row["type"] == TransactionType.LABOR and row["employee"] and row["start"] and row["stop"]:
+                self.by_employee[row["employee"]].append(row)
+            self.by_work_order[(row["type"], row["work_order"])].append(row)
+
+
+# --- the checks ---------------------------------------------------------------------------------
+def _finding(txn, severity, code, field, message) -> Finding:
+    return Finding(transaction=txn, severity=severity, code=code, field=field, message=message[:300])
+
+
+def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
+    found: list[Finding] = []
+
+    def add(severity, code, field, message):
+        found.append(_finding(txn, severity, code, field, message))
+
+    order = ctx.work_orders.get(txn.work_order)
+    if order is None:
+        add(ERROR, "unknown_work_order", "work_order", f"Work order {txn.work_order} is not in MAS.")
+    elif not order.active:
+        add(ERROR, "unknown_work_order", "work_order", f"Work order {txn.work_order} is no longer in MAS.")
+    elif order.is_closed:
+        add(ERROR, "closed_work_order", "work_order", f"Work order {txn.work_order} is closed in MAS.")
+    elif order.on_hold:
+        add(WARNING, "work_order_on_hold", "work_order", f"Work order {txn.work_order} is on hold in MAS.")
+    known_order = order is not None and order.active
+
+    step = None
+    if txn.step and known_order:
+        step = ctx.steps.get((txn.work_order, txn.step))
+        if step is None or not step.active:
+            add(ERROR, "unknown_step", "step", f"Step {txn.step} is not on work order {txn.work_order}.")
+            step = None
+        elif step.step_complete and txn.type in STEP_TYPES:
+            add(WARNING, "step_already_complete", "step",
+                f"Step {txn.step} of work order {txn.work_order} is already marked complete in MAS.")
+
+    if txn.employee:
+        employee = ctx.employees.get(txn.employee)
+        if employee is None:
+            add(ERROR, "unknown_employee", "employee", f"Employee {txn.employee} is not in MAS.")
+        elif not employee.active or employee.mas_inactive:
+            name = f"{employee.first_name} {employee.last_name}".strip()
+            who = f"{txn.employee} ({name})" if name else txn.employee
+            gone = "is no longer in MAS" if not employee.active else "is inactive in MAS"
+            add(ERROR, "inactive_employee", "employee", f"Employee {who} {gone}.")
+    if txn.crew:
+        crew = ctx.crews.get(txn.crew)
+        if crew is None:
+            add(ERROR, "unknown_crew", "crew", f"Crew {txn.crew} is not in MAS.")
+        elif not crew.active:
+            add(ERROR, "inactive_crew", "crew", f"Crew {txn.crew} is no longer active in MAS.")
+    if txn.item_code:
+        item = ctx.items.get(txn.item_code)
+        if item is None or not item.active:
+            add(ERROR, "unknown_item", "item_code", f"Item {txn.item_code} is not in MAS.")
+        elif item.mas_inactive:
+            add(ERROR, "inactive_item", "item_code", f"Item {txn.item_code} is marked inactive in MAS.")
+        elif known_order and txn.type == TransactionType.MATERIAL_ISSUE and not any(
+            line.item_code == txn.item_code for line in ctx.materials.get(txn.work_order, ())
+        ):
+            add(WARNING, "item_not_on_material_list", "item_code",
+                f"Item {txn.item_code} is not on the material list of work order {txn.work_order}.")
+    if txn.warehouse:
+        warehouse = ctx.warehouses.get(txn.warehouse)
+        if warehouse is None or not warehouse.active:
+            add(ERROR, "unknown_warehouse", "warehouse", f"Warehouse {txn.warehouse} is not in MAS.")
+
+    if txn.type in LABOR_TYPES:
+        _check_time(txn, ctx, add)
+    if known_order:
+        _check_quantity(txn, order, step, ctx, add)
+    _check_repeat(txn, ctx, add)
+    return found
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _check_time(txn, ctx, add) -> None:
+    reversal = txn.qty_completed is not None and txn.qty_completed < 0
+    if txn.start and txn.stop and txn.stop < txn.start:
+        add(ERROR, "stop_before_start", "stop",
+            f"Stop time {_local(txn.stop)} is before start time {_local(txn.start)}.")
+    elif txn.hours is not None and txn.hours <= 0 and not reversal:
+        add(ERROR, "non_positive_hours", "hours",
+            f"{_hours(txn.hours)} hours: hours must be more than 0 unless the line is a reversal "
+            "(a negative quantity completed).")
+    if txn.hours is not None and txn.hours > ctx.shift_max_hours:
+        add(WARNING, "over_shift_maximum", "hours",
+            f"{_hours(txn.hours)} hours is more than the shift maximum of {_hours(ctx.shift_max_hours)} hours.")
+    if txn.type == TransactionType.LABOR and txn.employee and txn.start and txn.stop and txn.start < txn.stop:
+        for other in ctx.by_employee.get(txn.employee, ()):
+            if other["client_txn_id"] == txn.client_txn_id or not other["start"] < other["stop"]:
+                continue
+            if txn.start < other["stop"] and other["start"] < txn.stop:
+                where = f" (line #{other['id']})" if other["id"] else ""
+                add(WARNING, "overlapping_labor", "start",
+                    f"Overlaps another labor line of employee {txn.employee}{where}, "
+                    f"{_local(other['start'])} to {timezone.localtime(other['stop']):%H:%M}.")
+                break
+
+
+def _check_quantity(txn, order, step, ctx, add) -> None:
+    if txn.type == TransactionType.COMPLETION and txn.qty_completed and txn.qty_completed > 0:
+        asked = txn.qty_completed + (txn.qty_scrapped or 0)
+        if asked > order.qty_remaining:
+            add(WARNING, "quantity_over_remaining", "qty_completed",
+                f"Completing {_hours(asked)} is more than work order {txn.work_order} still needs "
+                f"({_hours(order.qty_remaining)} of {_hours(order.qty_ordered)}).")
+    elif txn.type in LABOR_TYPES and txn.qty_completed and txn.qty_completed > 0:
+        done = step.qty_completed if step is not None else order.qty_complete
+        remaining = order.qty_ordered - done
+        if txn.qty_completed > remaining:
+            where = f"step {txn.step} of work order {txn.work_order}" if step else f"work order {txn.work_order}"
+            add(WARNING, "quantity_over_remaining", "qty_completed",
+                f"Quantity completed {_hours(txn.qty_completed)} is more than {where} still needs "
+                f"({_hours(remaining)}).")
+    elif txn.type == TransactionType.MATERIAL_ISSUE and txn.quantity and txn.quantity > 0:
+        lines = [line for line in ctx.materials.get(txn.work_order, ()) if line.item_code == txn.item_code]
+        if lines:
+            remaining = sum((line.qty_required - line.qty_issued for line in lines), Decimal(0))
+            if txn.quantity > remaining:
+                add(WARNING, "quantity_over_remaining", "quantity",
+                    f"Issuing {_hours(txn.quantity)} of item {txn.item_code} is more than work order "
+                    f"{txn.work_order} still needs ({_hours(remaining)}).")
+
+
+def _person(line) -> tuple:
+    get = line.get if isinstance(line, dict) else lambda name: getattr(line, name)
+    if get("type") == TransactionType.LABOR:
+        return ("employee", get("employee"))
+    if get("type") == TransactionType.CREW_LABOR:
+        return ("crew", get("crew"))
+    if get("device_id"):
+        return ("device", get("device_id"))
+    return ("user", get("entered_by_id"))
+
+
+def _check_repeat(txn, ctx, add) -> None:
+    person = _person(txn)
+    if person[1] in (None, ""):
+        return
+    for other in ctx.by_work_order.get((txn.type, txn.work_order), ()):
+        if other["client_txn_id"] == txn.client_txn_id:
+            continue
+        if abs(other["collected_at"] - txn.collected_at) > ctx.near_window:
+            continue
+        if _person(other) != person or any(other[name] != getattr(txn, name) for name in SAME_LINE_FIELDS):
+            continue
+        minutes = int(abs(other["collected_at"] - txn.collected_at).total_seconds() // 60)
+        apart = "at the same minute" if minutes == 0 else f"{minutes} minute{'s' if minutes != 1 else ''} apart"
+        where = f" (line #{other['id']})" if other["id"] else ""
+        add(WARNING, "near_duplicate", "",
+            f"Looks like a repeat: an identical line{where} from the same {person[0]} was collected {apart}.")
+        return

@@ -1,0 +1,281 @@
+"""The SyncServices API for Sync Mode clients (PRODUCT.md §5), with django-ninja.
+
+Mounted at ``/api/sync/v1/``; the OpenAPI document is ``/api/sync/v1/openapi.json``.
+Every operation authenticates with ``Authorization: Token <token>`` (one token per device,
+made on the Devices page or with ``manage.py create_device``) and nothing else: no session,
+so no CSRF either, and the site's sign-in requirement does not apply (``urls()``).
+
+The push body is read by hand rather than by a ninja body schema: one malformed transaction
+must answer ``invalid`` in its own result row, not fail the whole request. The schemas below
+describe the body for the OpenAPI document.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Literal, Optional
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyHeader
+
+from intake.models import Device
+from intake.services import MAX_PER_REQUEST, collect
+from mas import models as mirror
+from reviews.models import TransactionType
+from woscan_portal.tokens import hash_token, parse_authorization
+
+MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
+SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often on a pull
+CURSOR_OVERLAP = timedelta(seconds=60)
+
+
+class DeviceToken(APIKeyHeader):
+    """``Authorization: Token <token>`` of a device that is not revoked."""
+
+    param_name = "Authorization"
+    openapi_description = "`Token <token>`: the device's token, shown once when it was registered."
+
+    def authenticate(self, request, key):
+        token = parse_authorization(key or "")
+        if not token:
+            return None
+        return Device.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+
+
+api = NinjaAPI(
+    title="WOScan SyncServices",
+    version="1",
+    description=(
+        "The device API of the WOScan Portal (PRODUCT.md §5): Sync Mode clients push collected "
+        "work-order transactions and pull the mirror of MAS master data. Authenticate every call "
+        "with `Authorization: Token <token>`."
+    ),
+    auth=DeviceToken(),
+    urls_namespace="sync_api",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the Swagger page loads scripts from a CDN; shop networks are often offline
+    docs_decorator=login_not_required,
+)
+
+
+# --- the OpenAPI description of the bodies --------------------------------------------------
+class TransactionIn(Schema):
+    """One collected transaction; which fields are required depends on ``type`` (PRODUCT.md §4)."""
+
+    client_txn_id: str = Field(description="A UUID the device makes once and sends on every retry.")
+    type: Literal[tuple(TransactionType.values)]  # type: ignore[valid-type]
+    collected_at: datetime = Field(description="ISO 8601; without an offset it is the plant's local time.")
+    work_order: Optional[str] = Field(None, max_length=7)
+    step: Optional[str] = Field(None, max_length=4)
+    employee: Optional[str] = Field(None, max_length=10)
+    crew: Optional[str] = Field(None, max_length=10)
+    start: Optional[datetime] = None
+    stop: Optional[datetime] = None
+    hours: Optional[float] = Field(None, description="At most 3 decimal places; or give start and stop.")
+    qty_completed: Optional[float] = Field(None, description="Negative on a labor line: a reversal.")
+    step_complete: Optional[bool] = None
+    item_code: Optional[str] = Field(None, max_length=30)
+    warehouse: Optional[str] = Field(None, max_length=3)
+    quantity: Optional[float] = Field(None, description="Negative on a material issue: a return.")
+    lot_serial: Optional[str] = Field(None, max_length=30)
+    qty_scrapped: Optional[float] = None
+    close_order: Optional[bool] = None
+    amount: Optional[float] = Field(None, description="At most 2 decimal places.")
+    comment: Optional[str] = Field(None, max_length=2048)
+
+
+class PushResult(Schema):
+    client_txn_id: Optional[str]
+    status: Literal["accepted", "duplicate", "conflict", "invalid"]
+    id: Optional[int] = Field(description="The portal's id of the stored transaction (none when invalid).")
+    errors: dict[str, str] = Field(description="Field name → what is wrong with it.")
+
+
+class PushOut(Schema):
+    results: list[PushResult]
+
+
+class Message(Schema):
+    detail: str
+
+
+class MasterDataOut(Schema):
+    cursor: str = Field(description="Send it back as `since` on the next pull.")
+    pull_sleep_time: str = Field(description="hh:mm:ss between pulls (Settings > General).")
+    work_orders: list[dict]
+    steps: list[dict]
+    materials: list[dict]
+    items: list[dict]
+    warehouses: list[dict]
+    employees: list[dict]
+    crews: list[dict]
+    crew_members: list[dict]
+
+
+def _request_body_schema() -> dict:
+    item = TransactionIn.model_json_schema()
+    item.pop("title", None)
+    schema = {
+        "type": "object",
+        "required": ["transactions"],
+        "properties": {"transactions": {"type": "array", "maxItems": MAX_PER_REQUEST, "items": item}},
+    }
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+# --- errors -----------------------------------------------------------------------------------
+def _error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return _error(401, "Missing, unknown or revoked device token: send Authorization: Token <token>.")
+
+
+@api.exception_handler(ValidationError)
+def _bad_parameters(request, exc):
+    answer = {"detail": "Bad request parameters.", "errors": exc.errors}
+    return JsonResponse(answer, status=400, encoder=DjangoJSONEncoder)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+# --- push ---------------------------------------------------------------------------------------
+@api.post(
+    "/transactions",
+    response={200: PushOut, 400: Message, 401: Message, 413: Message},
+    openapi_extra=_request_body_schema(),
+    url_name="push",
+    summary="Push collected transactions (at most 1000 a request)",
+)
+def push(request):
+    raw = request.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        megabytes = MAX_BODY_BYTES // (1024 * 1024)
+        return _error(413, f"The body is larger than {megabytes} MB; push fewer transactions at once.")
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return _error(400, "The body is not JSON.")
+    if not isinstance(body, dict) or not isinstance(body.get("transactions"), list):
+        return _error(400, 'The body must be a JSON object {"transactions": [...]}.')
+    rows = body["transactions"]
+    if len(rows) > MAX_PER_REQUEST:
+        return _error(413, f"{len(rows)} transactions in one request; at most {MAX_PER_REQUEST}.")
+    results = collect(rows, device=request.auth)
+    return JsonResponse({"results": [result.as_json() for result in results]})
+
+
+# --- pull ---------------------------------------------------------------------------------------
+MASTER_DATA = {
+    # response key: (mirror model, fields sent)
+    "work_orders": (mirror.WorkOrder, (
+        "number", "status", "on_hold", "item_code", "item_description", "qty_ordered", "qty_complete",
+        "qty_scrapped", "parent_warehouse", "wo_date", "due_date", "last_step_complete",
+    )),
+    "steps": (mirror.WorkOrderStep, (
+        "work_order", "step", "work_center", "operation_code", "description", "step_complete",
+    )),
+    "materials": (mirror.MaterialLine, (
+        "work_order", "line_key", "step", "item_code", "warehouse", "qty_required", "qty_issued", "unit_of_measure",
+    )),
+    "items": (mirror.Item, ("code", "description", "item_type", "mas_inactive")),
+    "warehouses": (mirror.Warehouse, ("code", "description")),
+    "employees": (mirror.Employee, ("number", "first_name", "last_name", "mas_inactive", "default_work_center")),
+    "crews": (mirror.Crew, ("number", "description")),
+    "crew_members": (mirror.CrewMember, ("crew", "employee")),
+}
+
+
+def make_cursor(moment: datetime) -> str:
+    payload = json.dumps({"v": 1, "t": moment.astimezone(dt_timezone.utc).isoformat()}).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def read_cursor(cursor: str) -> datetime:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        moment = datetime.fromisoformat(payload["t"])
+    except (ValueError, TypeError, KeyError):
+        raise ValueError("not a cursor this server made") from None
+    if timezone.is_naive(moment):
+        raise ValueError("not a cursor this server made")
+    return moment
+
+
+def _cursor_time() -> datetime:
+    """Now, or the start of a pull still running if earlier: its rows commit later than they
+    are stamped, so the next cursor must not pass them."""
+    from syncconfig.models import PullRun, PullStatus
+
+    now = timezone.now()
+    running = PullRun.objects.filter(status=PullStatus.RUNNING).order_by("started_at").values_list(
+        "started_at", flat=True
+    ).first()
+    return min(now, running) if running else now
+
+
+def _hhmmss(duration: timedelta) -> str:
+    seconds = int(duration.total_seconds())
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@api.get(
+    "/masterdata",
+    response={200: MasterDataOut, 400: Message, 401: Message},
+    url_name="masterdata",
+    summary="Pull the MAS master data changed since a cursor",
+)
+def masterdata(request, since: Optional[str] = None):
+    """The mirror rows changed since ``since`` (all rows without it), a new ``cursor`` and
+    ``pull_sleep_time``. Each row says whether it is ``active``: rows gone from MAS, or marked
+    inactive there (items, employees), are sent with ``"active": false``, never left out.
+
+    The cursor is opaque (base64 of a timestamp). A pull returns rows whose change time is at
+    or after the cursor's time less one minute, so rows stamped in the same instant as the
+    previous answer, or committed a moment after it, are sent again rather than missed; a
+    client upserts rows by their key, so a repeat is harmless.
+    """
+    from syncconfig.models import ServerConfig
+
+    changed_since = None
+    if since:
+        try:
+            changed_since = read_cursor(since) - CURSOR_OVERLAP
+        except ValueError:
+            return _error(400, "since is not a cursor this server made; pull without since to start over.")
+    cursor_time = _cursor_time()  # taken before reading: what commits after it comes next time
+    answer = {"cursor": make_cursor(cursor_time), "pull_sleep_time": _hhmmss(ServerConfig.load().pull_sleep_time)}
+    for key, (model, fields) in MASTER_DATA.items():
+        rows = model.objects.order_by("pk")
+        if changed_since is not None:
+            rows = rows.filter(last_changed_at__gte=changed_since)
+        records = []
+        for row in rows.values(*fields, "active"):
+            if row.pop("mas_inactive", False):
+                row["active"] = False
+            records.append(row)
+        answer[key] = records
+    device = request.auth
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    return JsonResponse(answer, encoder=DjangoJSONEncoder)
+
+
+def urls():
+    """``api.urls`` with every view exempt from the site's sign-in requirement (tokens only)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        login_not_required(pattern.callback)
+    return patterns, app_name, namespace

@@ -1,0 +1,113 @@
+"""Forms of the intake pages: devices, processing options, direct entry."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from intake.models import Device, IntakeSettings, ProcessingMode, ProcessingOption
+from intake.parsing import DATETIME_FIELDS, DECIMAL_FIELDS, SCAN_ORDER, TEXT_FIELDS, TYPE_FIELDS
+from reviews.models import TransactionType
+
+
+class DeviceForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = ["name"]
+        help_texts = {"name": "How people will recognise it, e.g. 'Handheld 07 – shipping'."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ProcessingOptionsForm(forms.Form):
+    """One processing mode per transaction type, and the intake settings."""
+
+    def __init__(self, *args, intake_settings: IntakeSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        modes = dict(ProcessingOption.objects.values_list("type", "mode"))
+        for type_ in TransactionType:
+            self.fields[f"mode_{type_.value}"] = forms.ChoiceField(
+                label=type_.label, choices=ProcessingMode.choices,
+                initial=modes.get(type_.value, ProcessingMode.REVIEW_BY_HAND),
+            )
+        limits = {"shift_max_hours": (Decimal("0.25"), Decimal("24")), "near_duplicate_minutes": (1, 1440)}
+        for name, (low, high) in limits.items():
+            self.fields[name] = IntakeSettings._meta.get_field(name).formfield(min_value=low, max_value=high)
+            self.fields[name].initial = getattr(intake_settings, name)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+LABELS = {
+    "work_order": "Work order", "step": "Step", "employee": "Employee", "crew": "Crew",
+    "start": "Start", "stop": "Stop", "hours": "Hours", "qty_completed": "Quantity completed",
+    "step_complete": "Step complete (Y/N)", "item_code": "Item", "warehouse": "Warehouse",
+    "quantity": "Quantity", "lot_serial": "Lot / serial", "qty_scrapped": "Quantity scrapped",
+    "close_order": "Close order (Y/N)", "amount": "Amount", "comment": "Comment",
+}
+_TIME_ONLY = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class DirectEntryForm(forms.Form):
+    """A line of one type, fields in scan order, every one a plain text box (a keyboard-wedge
+    scanner types into it and sends Enter). Values are checked by the same reader as the API."""
+
+    client_txn_id = forms.UUIDField(widget=forms.HiddenInput)
+    collected_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, txn_type: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.txn_type = txn_type
+        if not self.is_bound:
+            self.initial.setdefault("client_txn_id", uuid.uuid4())
+        required = TYPE_FIELDS[txn_type]["required"]
+        for name in SCAN_ORDER[txn_type]:
+            attrs = {"autocomplete": "off", "data-scan-field": name, "spellcheck": "false"}
+            if name in DECIMAL_FIELDS:
+                attrs["inputmode"] = "decimal"
+            if name in DATETIME_FIELDS:
+                attrs["placeholder"] = "HH:MM or YYYY-MM-DD HH:MM"
+            if name in TEXT_FIELDS:
+                attrs["maxlength"] = TEXT_FIELDS[name]
+            self.fields[name] = forms.CharField(label=LABELS[name], required=False, widget=forms.TextInput(attrs))
+            if name in required:
+                self.fields[name].label += " *"
+        self.order_fields(["client_txn_id", "collected_at", *SCAN_ORDER[txn_type]])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def row(self) -> dict:
+        """The line as the intake service reads it (the same shape as an API transaction)."""
+        data = self.cleaned_data
+        row = {"client_txn_id": str(data["client_txn_id"]), "type": self.txn_type}
+        row["collected_at"] = data.get("collected_at") or timezone.localtime().isoformat()
+        for name in SCAN_ORDER[self.txn_type]:
+            value = data.get(name, "")
+            if name in DATETIME_FIELDS:
+                value = today_at(value)
+            row[name] = value
+        start, stop = data.get("start", ""), data.get("stop", "")
+        if _TIME_ONLY.match(start or "") and _TIME_ONLY.match(stop or "") and row["stop"] < row["start"]:
+            # A night shift typed as 22:00 to 06:00 after it ended: it started yesterday.
+            row["start"] = today_at(start, days_back=1)
+        return row
+
+
+def today_at(value: str, days_back: int = 0) -> str:
+    """'07:30' means today at 07:30 plant time; anything else is read as it is."""
+    match = _TIME_ONLY.match(value or "")
+    if not match:
+        return value
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return value
+    today = timezone.localdate() - timedelta(days=days_back)
+    return f"{today:%Y-%m-%d}T{hour:02d}:{minute:02d}:00"

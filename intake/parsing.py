@@ -1,0 +1,290 @@
+"""Reading one collected transaction (PRODUCT.md §4–§5) into clean values, or saying why not.
+
+Shape only: a value of the wrong kind, a missing required field, an unknown type. Whether the
+work order exists or the hours make sense is validation's business (reviews.validation), and
+such a line is stored and flagged, never refused. The same reader serves the device API and
+the desktop form, so both accept exactly the same lines.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from reviews.models import TransactionType
+
+# Field name -> (kind, size). Text: max length. Decimal: (max digits, decimal places).
+TEXT_FIELDS = {
+    "work_order": 7, "step": 4, "employee": 10, "crew": 10, "item_code": 30,
+    "warehouse": 3, "lot_serial": 30, "comment": 2048,
+}
+DECIMAL_FIELDS = {
+    "hours": (9, 3), "qty_completed": (14, 4), "quantity": (14, 4), "qty_scrapped": (14, 4), "amount": (14, 2),
+}
+DATETIME_FIELDS = ("start", "stop")
+BOOLEAN_FIELDS = ("step_complete", "close_order")
+FIELDS = (
+    "work_order", "step", "employee", "crew", "start", "stop", "hours", "qty_completed", "step_complete",
+    "item_code", "warehouse", "quantity", "lot_serial", "qty_scrapped", "close_order", "amount", "comment",
+)
+
+_MISC = {"required": ("work_order", "step", "amount"), "optional": ("comment",)}
+# Per type: the fields it must have and the ones it may have (PRODUCT.md §4). "comment" is the
+# free text of every type (the misc types call it "description").
+TYPE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    TransactionType.LABOR: {
+        "required": ("work_order", "step", "employee"),
+        "optional": ("hours", "start", "stop", "qty_completed", "step_complete", "comment"),
+    },
+    TransactionType.CREW_LABOR: {
+        "required": ("work_order", "step", "crew"),
+        "optional": ("hours", "start", "stop", "qty_completed", "step_complete", "comment"),
+    },
+    TransactionType.MATERIAL_ISSUE: {
+        "required": ("work_order", "item_code", "warehouse", "quantity"),
+        "optional": ("step", "lot_serial", "comment"),
+    },
+    TransactionType.COMPLETION: {
+        "required": ("work_order", "qty_completed"),
+        "optional": ("qty_scrapped", "warehouse", "lot_serial", "close_order", "comment"),
+    },
+    TransactionType.MISC_LABOR: _MISC,
+    TransactionType.MISC_MATERIAL: _MISC,
+    TransactionType.OUTSIDE_PROCESSING: _MISC,
+}
+TIMED_TYPES = (TransactionType.LABOR, TransactionType.CREW_LABOR)
+# In the order a scanner reads them, per type (the desktop form uses this order).
+SCAN_ORDER: dict[str, tuple[str, ...]] = {
+    type_: tuple(f for f in FIELDS if f in (spec["required"] + spec["optional"]))
+    for type_, spec in TYPE_FIELDS.items()
+}
+SCAN_ORDER[TransactionType.LABOR] = (
+    "employee", "work_order", "step", "start", "stop", "hours", "qty_completed", "step_complete", "comment",
+)
+SCAN_ORDER[TransactionType.CREW_LABOR] = (
+    "crew", "work_order", "step", "start", "stop", "hours", "qty_completed", "step_complete", "comment",
+)
+SCAN_ORDER[TransactionType.MATERIAL_ISSUE] = (
+    "work_order", "step", "item_code", "warehouse", "quantity", "lot_serial", "comment",
+)
+
+
+@dataclass
+class Parsed:
+    """One line read from a device or a form: clean values, or the errors per field."""
+
+    client_txn_id: uuid.UUID | None = None
+    type: str = ""
+    collected_at: datetime | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    content_hash: str = ""
+    raw: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def echo_id(self) -> Any:
+        """The id to name this line by in an answer: the UUID if it read, else what was sent."""
+        if self.client_txn_id is not None:
+            return str(self.client_txn_id)
+        sent = self.raw.get("client_txn_id") if isinstance(self.raw, dict) else None
+        return sent if isinstance(sent, (str, int, float)) and not isinstance(sent, bool) else None
+
+
+def parse(raw: Any) -> Parsed:
+    """Read one transaction as sent (a JSON object from a device, or strings from a form)."""
+    parsed = Parsed(raw=raw)
+    if not isinstance(raw, dict):
+        parsed.errors["transaction"] = "Each transaction must be a JSON object."
+        return parsed
+    errors = parsed.errors
+
+    try:
+        parsed.client_txn_id = _uuid(raw.get("client_txn_id"))
+    except ValueError as exc:
+        errors["client_txn_id"] = str(exc)
+
+    type_ = raw.get("type")
+    if _blank(type_):
+        errors["type"] = "Required."
+    elif type_ not in TransactionType.values:
+        errors["type"] = f"Unknown type; use one of {', '.join(TransactionType.values)}."
+    else:
+        parsed.type = type_
+
+    try:
+        parsed.collected_at = _datetime(raw.get("collected_at"))
+        if parsed.collected_at is None:
+            errors["collected_at"] = "Required."
+    except ValueError as exc:
+        errors["collected_at"] = str(exc)
+
+    values: dict[str, Any] = {}
+    for name in FIELDS:
+        try:
+            values[name] = read_value(name, raw.get(name))
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if parsed.type:
+        spec = TYPE_FIELDS[parsed.type]
+        allowed = set(spec["required"]) | set(spec["optional"])
+        label = TransactionType(parsed.type).label.lower()
+        for name in FIELDS:
+            if name in errors:
+                continue
+            if name in spec["required"] and values[name] in (None, ""):
+                errors[name] = "Required."
+            elif name not in allowed and values[name] not in (None, ""):
+                errors[name] = f"Not a field of a {label} transaction."
+        timing = ("hours", "start", "stop")
+        if parsed.type in TIMED_TYPES and not any(name in errors for name in timing) and values["hours"] is None:
+            if values["start"] is None or values["stop"] is None:
+                for name in timing:
+                    if values[name] is None:
+                        errors[name] = "Give the hours, or both start and stop."
+    if errors:
+        return parsed
+
+    parsed.values = values
+    parsed.content_hash = content_hash(parsed)
+    if parsed.type in TIMED_TYPES and values["hours"] is None:
+        seconds = (values["stop"] - values["start"]).total_seconds()
+        values["hours"] = (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.001"))
+    return parsed
+
+
+def content_hash(parsed: Parsed) -> str:
+    """SHA-256 of a canonical JSON of what was collected: equal for a replay, different for a
+    reused id with other content. Decimals are normalised to their field's places, times to UTC."""
+    canonical = {"type": parsed.type, "collected_at": _iso(parsed.collected_at)}
+    for name, value in parsed.values.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, datetime):
+            value = _iso(value)
+        canonical[name] = str(value) if isinstance(value, Decimal) else value
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+# --- readers of one value ---------------------------------------------------------------------
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    if _blank(value):
+        raise ValueError("Required: a UUID the device makes once and sends on every retry.")
+    if not isinstance(value, str):
+        raise ValueError("Must be a UUID string.")
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise ValueError("Not a UUID.") from None
+
+
+def _datetime(value: Any) -> datetime | None:
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        raise ValueError("Must be an ISO 8601 date and time, e.g. 2026-11-25T07:30:00-06:00.")
+    try:
+        moment = parse_datetime(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError("Not an ISO 8601 date and time, e.g. 2026-11-25T07:30:00-06:00.")
+    if not 1900 <= moment.year <= 2999:
+        raise ValueError("Not a plausible date.")
+    if timezone.is_naive(moment):
+        # A time without an offset is the plant's local time.
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def read_value(name: str, value: Any) -> Any:
+    if name in TEXT_FIELDS:
+        if _blank(value):
+            return ""
+        if not isinstance(value, str):
+            raise ValueError("Must be text.")
+        value = value.strip()
+        if "\x00" in value or not _encodable(value):
+            raise ValueError("Must be plain text (no NUL characters or broken Unicode).")
+        if len(value) > TEXT_FIELDS[name]:
+            raise ValueError(f"At most {TEXT_FIELDS[name]} characters.")
+        return value
+    if name in DECIMAL_FIELDS:
+        return _decimal(value, *DECIMAL_FIELDS[name])
+    if name in DATETIME_FIELDS:
+        return _datetime(value)
+    if name in BOOLEAN_FIELDS:
+        return _boolean(value)
+    raise AssertionError(name)  # pragma: no cover
+
+
+def _decimal(value: Any, max_digits: int, places: int) -> Decimal | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError("Must be a number.")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("Must be a number.") from None
+    if not number.is_finite():
+        raise ValueError("Must be a number.")
+    if abs(number) >= Decimal(10) ** (max_digits - places):
+        raise ValueError(f"Too large: at most {max_digits - places} digits before the decimal point.")
+    quantized = number.quantize(Decimal(1).scaleb(-places))
+    if quantized != number:
+        raise ValueError(f"At most {places} decimal places.")
+    return abs(quantized) if quantized == 0 else quantized  # -0 is 0
+
+
+def _boolean(value: Any) -> bool | None:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().upper() in ("Y", "YES", "TRUE", "1", "ON"):
+        return True
+    if isinstance(value, str) and value.strip().upper() in ("N", "NO", "FALSE", "0", "OFF"):
+        return False
+    raise ValueError("Must be true or false (or Y / N).")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") that JSON allows and databases refuse
+        return False
+    return True
+
+
+def storable(value: Any) -> Any:
+    """``value`` (the row as sent, for ``Transaction.raw``) with what no database stores
+    replaced: NUL characters and lone surrogates in strings and keys."""
+    if isinstance(value, str):
+        text = value if _encodable(value) else value.encode("utf-8", "replace").decode()
+        return text.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    return value
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(dt_timezone.utc).isoformat()

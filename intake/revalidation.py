@@ -1,0 +1,79 @@
+"""Re-checking the lines still open for review when the mirror changes (after a pull)."""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F
+
+from audit.log import record
+from reviews import validation
+from reviews.models import Finding, Transaction, TransactionStatus
+
+logger = logging.getLogger(__name__)
+OPEN = (TransactionStatus.COLLECTED, TransactionStatus.NEEDS_REVIEW, TransactionStatus.FLAGGED)
+CHUNK = 500
+# A pull that changed only these does not change any finding.
+IRRELEVANT = {"mas.workcenter", "mas.operationcode", "mas.itemwarehouse"}
+
+
+def recheck_after_pull(sender=None, run=None, changed=None, **kwargs) -> None:
+    """``syncconfig.signals.pull_finished`` receiver."""
+    if changed is not None and not (set(changed) - IRRELEVANT):
+        return
+    try:
+        moved = recheck_open()
+    except Exception:  # the pull itself succeeded: say so, and let the next pull try again
+        logger.exception("Re-checking open transactions after the pull failed")
+        return
+    logger.info("Re-checked open transactions after the pull: %d changed status", moved)
+
+
+def recheck_open() -> int:
+    """Replace the findings of every open line; move needs_review ↔ flagged where they changed.
+    Returns how many lines changed status (each with its audit row)."""
+    moved = 0
+    last_pk = 0
+    while True:
+        chunk = list(Transaction.objects.filter(status__in=OPEN, pk__gt=last_pk).order_by("pk")[:CHUNK])
+        if not chunk:
+            return moved
+        last_pk = chunk[-1].pk
+        moved += _recheck(chunk)
+
+
+def _same(found: list[Finding], saved: list[tuple]) -> bool:
+    return sorted((f.severity, f.code, f.field, f.message) for f in found) == sorted(saved)
+
+
+def _recheck(txns: list[Transaction]) -> int:
+    results = validation.check_many(txns)
+    saved = defaultdict(list)
+    for row in Finding.objects.filter(transaction__in=[t.pk for t in txns]).values_list(
+        "transaction_id", "severity", "code", "field", "message"
+    ):
+        saved[row[0]].append(row[1:])
+    # Only lines whose findings changed are written: most pulls change few of them.
+    changed = [(txn, found) for txn, found in zip(txns, results) if not _same(found, saved[txn.pk])]
+    moved = 0
+    with transaction.atomic():
+        if changed:
+            validation.save_findings([txn for txn, _ in changed], [found for _, found in changed])
+        for txn, findings in zip(txns, results):
+            if txn.status == TransactionStatus.NEEDS_REVIEW and findings:
+                target = TransactionStatus.FLAGGED
+            elif txn.status == TransactionStatus.FLAGGED and not findings:
+                target = TransactionStatus.NEEDS_REVIEW
+            else:
+                continue
+            # Compare-and-set: a supervisor acting on the line meanwhile wins.
+            if Transaction.objects.filter(pk=txn.pk, status=txn.status, version=txn.version).update(
+                status=target, version=F("version") + 1
+            ):
+                before, txn.status, txn.version = txn.status, target, txn.version + 1
+                reason = "; ".join(f.message for f in findings) or "The findings are gone after a pull from MAS."
+                record([txn], "revalidated", actor_label="pull from MAS", reason=reason[:1000],
+                       changes={"status": [before, target]})
+                moved += 1
+    return moved

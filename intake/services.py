@@ -1,0 +1,280 @@
+"""How collected transactions come in: one path for the device API and the desktop form.
+
+``collect(rows, device=… | user=…)`` reads each row (intake.parsing), checks the new ones
+against the mirror (reviews.validation), and stores them with their findings and one audit
+row each, in one database transaction per call. It answers one ``Result`` per row, in order:
+
+- ``accepted``: stored now, with the status its processing option gives it;
+- ``duplicate``: this ``client_txn_id`` was stored before with the same content — same id,
+  nothing stored (a retry after a lost answer);
+- ``conflict``: the id was stored before with other content — nothing changed;
+- ``invalid``: the row cannot be a transaction (``errors`` says which field and why).
+
+Replays are safe under concurrency: ``client_txn_id`` is unique in the database. The write
+transaction re-reads which ids exist before inserting (on SQLite it holds the write lock from
+its first statement, so nothing can slip in); on PostgreSQL a racing insert of the same id
+fails the bulk insert inside a savepoint, and the rows are then inserted one by one, each in
+its own savepoint, re-reading the row that won. Rows are inserted in id order, so two pushes
+never wait on each other in a cycle. A row is stored whole (with its findings and audit row)
+or not at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from audit.log import record
+from intake.models import Device, ProcessingMode, ProcessingOption
+from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
+from mas.models import WorkOrder
+from reviews import validation
+from reviews.models import Finding, Transaction, TransactionSource, TransactionStatus, TransactionType
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own busy wait only (production runs PostgreSQL there)
+    fcntl = None
+
+ACCEPTED, DUPLICATE, CONFLICT, INVALID = "accepted", "duplicate", "conflict", "invalid"
+MAX_PER_REQUEST = 1000
+CHUNK = 500
+
+
+@dataclass
+class Result:
+    client_txn_id: Any
+    status: str
+    id: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    transaction: Transaction | None = None  # the stored row, when accepted now
+
+    def as_json(self) -> dict:
+        return {"client_txn_id": self.client_txn_id, "status": self.status, "id": self.id, "errors": self.errors}
+
+
+def collect(rows: list, *, device: Device | None = None, user=None) -> list[Result]:
+    """Store what was collected; see the module docstring. Exactly one of device or user."""
+    assert (device is None) != (user is None), "a transaction comes from a device or a user"
+    parsed = [parse(row) for row in rows]
+    results: list[Result | None] = [None] * len(parsed)
+    first: dict = {}  # client_txn_id -> index of its first readable row in this call
+    for index, line in enumerate(parsed):
+        if not line.ok:
+            results[index] = Result(line.echo_id, INVALID, errors=line.errors)
+        elif line.client_txn_id not in first:
+            first[line.client_txn_id] = index
+
+    stored = _stored(first)
+    fresh = []
+    for txn_id, index in first.items():
+        if txn_id in stored:
+            results[index] = _replay(parsed[index], *stored[txn_id])
+        else:
+            fresh.append(index)
+
+    now = timezone.now()
+    if fresh:
+        txns = _build([parsed[i] for i in fresh], device=device, user=user)
+        findings = validation.check_many(txns)
+        reasons = _decide(txns, findings)
+        outcome = _store(txns, findings, reasons, device=device, user=user, now=now)
+        for index, txn in zip(fresh, txns):
+            results[index] = outcome[txn.client_txn_id]
+    elif device is not None:
+        with _sqlite_write_gate():
+            Device.objects.filter(pk=device.pk).update(last_push_at=now, last_seen_at=now)
+
+    # The same id twice in one call: the later rows are replays of the first.
+    for index, line in enumerate(parsed):
+        if results[index] is None:
+            winner = results[first[line.client_txn_id]]
+            winner_hash = parsed[first[line.client_txn_id]].content_hash
+            if winner.status == ACCEPTED or winner.status == DUPLICATE:
+                results[index] = _replay(line, winner.id, winner_hash)
+            else:  # the first was a conflict: so is this one, against what is stored
+                results[index] = _replay(line, *stored.get(line.client_txn_id, (winner.id, "")))
+    return results
+
+
+def preview(row: dict, *, user) -> dict:
+    """What the desktop form shows as you type: shape errors so far and the mirror's findings."""
+    line = parse(row)
+    # Only what was typed so far: a field not reached yet is not an error yet.
+    errors = {
+        name: message for name, message in line.errors.items() if name in FIELDS and row.get(name) not in (None, "")
+    }
+    if line.type:
+        values = line.values or _partial_values(row)
+        txn = Transaction(
+            client_txn_id=line.client_txn_id, type=line.type, collected_at=line.collected_at or timezone.now(),
+            source=TransactionSource.USER, entered_by=user, **values,
+        )
+        if txn.type in validation.LABOR_TYPES and txn.hours is None and txn.start and txn.stop:
+            txn.hours = (Decimal((txn.stop - txn.start).total_seconds()) / 3600).quantize(Decimal("0.001"))
+        findings = validation.check(txn)
+    else:
+        findings = []
+    return {
+        "errors": errors,
+        "findings": [
+            {"severity": f.severity, "code": f.code, "field": f.field, "message": f.message} for f in findings
+        ],
+    }
+
+
+# --- the steps ------------------------------------------------------------------------------------
+def _stored(ids) -> dict:
+    """client_txn_id -> (id, content_hash) of the ones already stored."""
+    found = {}
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = Transaction.objects.filter(client_txn_id__in=ids[start : start + CHUNK])
+        for pk, txn_id, digest in rows.values_list("pk", "client_txn_id", "content_hash"):
+            found[txn_id] = (pk, digest)
+    return found
+
+
+def _replay(line: Parsed, pk: int, digest: str) -> Result:
+    if line.content_hash == digest:
+        return Result(str(line.client_txn_id), DUPLICATE, id=pk)
+    return Result(
+        str(line.client_txn_id), CONFLICT, id=pk,
+        errors={"client_txn_id": "Already used for a different transaction; nothing was changed."},
+    )
+
+
+def _partial_values(row: dict) -> dict:
+    """The fields of a half-typed form that read cleanly (for the preview only)."""
+    values = {}
+    for name in FIELDS:
+        try:
+            values[name] = read_value(name, row.get(name))
+        except ValueError:
+            values[name] = "" if name in TEXT_FIELDS else None
+    return values
+
+
+def _build(lines: list[Parsed], *, device, user) -> list[Transaction]:
+    # A completion without a warehouse goes to the order's parent warehouse (PRODUCT.md §4).
+    need_default = {
+        line.values["work_order"] for line in lines
+        if line.type == TransactionType.COMPLETION and not line.values["warehouse"]
+    }
+    parents = dict(
+        WorkOrder.objects.filter(number__in=need_default).values_list("number", "parent_warehouse")
+    ) if need_default else {}
+    txns = []
+    for line in lines:
+        values = dict(line.values)
+        if line.type == TransactionType.COMPLETION and not values["warehouse"]:
+            values["warehouse"] = parents.get(values["work_order"], "")
+        txns.append(Transaction(
+            client_txn_id=line.client_txn_id,
+            type=line.type,
+            collected_at=line.collected_at,
+            source=TransactionSource.DEVICE if device else TransactionSource.USER,
+            device=device,
+            entered_by=user,
+            content_hash=line.content_hash,
+            raw=storable(line.raw),
+            **values,
+        ))
+    return txns
+
+
+def _decide(txns: list[Transaction], findings: list[list[Finding]]) -> list[str]:
+    """Set each new line's status from its type's processing option; return the audit reasons."""
+    modes = dict(ProcessingOption.objects.values_list("type", "mode"))
+    reasons = []
+    for txn, found in zip(txns, findings):
+        mode = modes.get(txn.type, ProcessingMode.REVIEW_BY_HAND)
+        if mode == ProcessingMode.READY_AT_ONCE:
+            txn.status = TransactionStatus.APPROVED
+            reason = "Processing option: ready at once."
+        elif mode == ProcessingMode.AUTOMATIC:
+            txn.status = TransactionStatus.FLAGGED if found else TransactionStatus.APPROVED
+            reason = (
+                "Processing option: process automatically; findings wait for review." if found
+                else "Processing option: process automatically; no findings, approved."
+            )
+        else:
+            txn.status = TransactionStatus.FLAGGED if found else TransactionStatus.NEEDS_REVIEW
+            reason = "Processing option: review by hand."
+        reasons.append(reason)
+    return reasons
+
+
+@contextmanager
+def _sqlite_write_gate():
+    """On SQLite, pushes queue for the write lock in the kernel (a blocking ``flock`` on a file
+    in the temp folder named after the database) instead of in SQLite's busy handler, which
+    polls with growing sleeps and can starve one writer past its timeout while others keep
+    winning. Elsewhere: nothing."""
+    if connection.vendor != "sqlite" or fcntl is None:
+        yield
+        return
+    database = os.path.abspath(str(connection.settings_dict["NAME"]))
+    digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+    with open(os.path.join(tempfile.gettempdir(), f"woscan-intake-{digest}.lock"), "a+b") as gate:
+        fcntl.flock(gate.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(gate.fileno(), fcntl.LOCK_UN)
+
+
+def _store(txns, findings, reasons, *, device, user, now) -> dict:
+    """Insert the new lines, their findings and audit rows in one transaction; answer per id."""
+    outcome: dict = {}
+    by_id = {txn.client_txn_id: (txn, found, reason) for txn, found, reason in zip(txns, findings, reasons)}
+    with _sqlite_write_gate(), transaction.atomic():
+        # Inside the write transaction: ids another push stored since we looked are replays.
+        for txn_id, (pk, digest) in _stored(by_id).items():
+            txn = by_id.pop(txn_id)[0]
+            outcome[txn_id] = _replay(_as_parsed(txn), pk, digest)
+        pending = [by_id[txn_id][0] for txn_id in sorted(by_id)]
+        try:
+            with transaction.atomic():
+                Transaction.objects.bulk_create(pending, batch_size=CHUNK)
+            inserted = pending
+        except IntegrityError:
+            inserted = []
+            for txn in pending:  # a concurrent push stored one of these ids: one by one
+                try:
+                    with transaction.atomic():
+                        txn.pk = None
+                        txn.save(force_insert=True)
+                    inserted.append(txn)
+                except IntegrityError:
+                    txn.pk = None
+                    pk, digest = _stored([txn.client_txn_id])[txn.client_txn_id]
+                    outcome[txn.client_txn_id] = _replay(_as_parsed(txn), pk, digest)
+        Finding.objects.bulk_create(
+            [f for txn in inserted for f in by_id[txn.client_txn_id][1]], batch_size=CHUNK
+        )
+        by_reason = defaultdict(list)
+        for txn in inserted:
+            by_reason[by_id[txn.client_txn_id][2]].append(txn)
+        for reason, group in by_reason.items():
+            record(
+                group, "collected", by=user, actor_label=device.name if device else "", reason=reason,
+                changes={txn.pk: {"status": [None, txn.status]} for txn in group},
+            )
+        if device is not None:
+            Device.objects.filter(pk=device.pk).update(last_push_at=now, last_seen_at=now)
+    for txn in inserted:
+        outcome[txn.client_txn_id] = Result(str(txn.client_txn_id), ACCEPTED, id=txn.pk, transaction=txn)
+    return outcome
+
+
+def _as_parsed(txn: Transaction) -> Parsed:
+    return Parsed(client_txn_id=txn.client_txn_id, content_hash=txn.content_hash)

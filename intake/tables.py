@@ -1,0 +1,52 @@
+"""The device list's table."""
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from intake.models import Device
+from woscan_portal.tables import BaseTable
+
+
+class DeviceTable(BaseTable):
+    name = tables.Column()
+    token_prefix = tables.Column(verbose_name="Token starts with", orderable=False)
+    state = tables.Column(accessor="revoked_at", verbose_name="State", orderable=False, empty_values=())
+    last_seen_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Last seen", default="never")
+    last_push_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Last push", default="never")
+    created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Registered")
+    actions = tables.Column(accessor="pk", verbose_name="", orderable=False, exclude_from_export=True)
+
+    class Meta(BaseTable.Meta):
+        model = Device
+        fields = ()
+        sequence = ("name", "token_prefix", "state", "last_seen_at", "last_push_at", "created_at", "actions")
+        empty_text = "No devices registered yet."
+
+    def render_token_prefix(self, value):
+        return format_html("<code>{}…</code>", value)
+
+    def render_state(self, record):
+        if record.revoked_at:
+            day = timezone.localtime(record.revoked_at).strftime("%Y-%m-%d")
+            return format_html('<span class="badge text-bg-secondary">Revoked {}</span>', day)
+        return mark_safe('<span class="badge text-bg-success">Active</span>')
+
+    def value_state(self, record):
+        return f"revoked {timezone.localtime(record.revoked_at):%Y-%m-%d %H:%M}" if record.revoked_at else "active"
+
+    def render_actions(self, record):
+        request = self.request
+        if record.revoked_at or not request.user.has_perm("intake.change_device"):
+            return ""
+        return format_html(
+            '<form method="post" action="{}" class="d-inline" data-confirm="Revoke {}? It can no longer push or pull." '
+            'onsubmit="return confirm(this.dataset.confirm)">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="btn btn-outline-danger btn-sm" type="submit">Revoke</button></form>',
+            reverse("intake:device_revoke", args=[record.pk]), record.name, get_token(request),
+        )

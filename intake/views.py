@@ -1,0 +1,146 @@
+"""Intake pages: devices and processing options (administrators), direct entry (the floor)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView
+
+from intake.devices import register_device, revoke_device
+from intake.filtersets import DeviceFilterSet
+from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
+from intake.models import Device, IntakeSettings
+from intake.options import SETTINGS_FIELDS, save_processing_options
+from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
+from intake.services import ACCEPTED, DUPLICATE, collect, preview
+from intake.tables import DeviceTable
+from reviews.models import TransactionType
+from woscan_portal.generic import ObjectListView
+from woscan_portal.mixins import PermissionRequiredMixin
+
+
+# --- devices ----------------------------------------------------------------------------------
+class DeviceListView(ObjectListView):
+    permission_required = "intake.view_device"
+    table_class = DeviceTable
+    filterset_class = DeviceFilterSet
+    page_title = "Devices"
+    export_name = "devices"
+    template_name = "intake/device_list.html"
+
+    def get_queryset(self):
+        return Device.objects.all()
+
+
+class DeviceCreateView(PermissionRequiredMixin, FormView):
+    """Register a device; the next page shows its token, once."""
+
+    permission_required = "intake.add_device"
+    form_class = DeviceForm
+    template_name = "intake/device_form.html"
+
+    def form_valid(self, form):
+        device, token = register_device(form.cleaned_data["name"], by=self.request.user)
+        response = render(self.request, "intake/device_token.html", {"device": device, "token": token})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DeviceRevokeView(PermissionRequiredMixin, View):
+    permission_required = "intake.change_device"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        device = get_object_or_404(Device, pk=pk)
+        if revoke_device(device, by=request.user):
+            messages.success(request, f"{device.name} is revoked: its token no longer works.")
+        else:
+            messages.info(request, f"{device.name} was already revoked.")
+        return HttpResponseRedirect(reverse("intake:device_list"))
+
+
+# --- processing options --------------------------------------------------------------------------
+class ProcessingOptionsView(PermissionRequiredMixin, FormView):
+    """What happens to a newly collected line of each type, and the validation settings."""
+
+    permission_required = "intake.view_processingoption"
+    form_class = ProcessingOptionsForm
+    template_name = "intake/processing_options.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "intake_settings": IntakeSettings.load()}
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("intake.change_processingoption"):
+            return self.handle_no_permission()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        modes = {type_.value: data[f"mode_{type_.value}"] for type_ in TransactionType}
+        save_processing_options(modes, {name: data[name] for name in SETTINGS_FIELDS}, by=self.request.user)
+        messages.success(self.request, "Processing options saved; they apply to the next line collected.")
+        return HttpResponseRedirect(reverse("intake:processingoption_edit"))
+
+
+# --- direct entry ---------------------------------------------------------------------------------
+def _entry_type(request) -> str:
+    txn_type = request.GET.get("type") or TransactionType.LABOR
+    if txn_type not in TransactionType.values:
+        raise Http404("Unknown transaction type.")
+    return txn_type
+
+
+class DirectEntryView(PermissionRequiredMixin, View):
+    """A fast form per type for Direct Connect desktops; stores through the API's own path."""
+
+    permission_required = "intake.enter_transactions"
+    template_name = "intake/direct_entry.html"
+
+    def get(self, request):
+        txn_type = _entry_type(request)
+        return self._render(DirectEntryForm(txn_type=txn_type), txn_type)
+
+    def post(self, request):
+        txn_type = _entry_type(request)
+        form = DirectEntryForm(request.POST, txn_type=txn_type)
+        if not form.is_valid():
+            return self._render(form, txn_type, status=400)
+        result = collect([form.row()], user=request.user)[0]
+        if result.status in (ACCEPTED, DUPLICATE):
+            txn = result.transaction
+            if txn is not None:
+                findings = "; ".join(f.message for f in txn.findings.all()) if txn.pk else ""
+                text = f"Stored {txn.get_type_display().lower()} line #{txn.pk}: {txn.get_status_display().lower()}."
+                messages.success(request, f"{text} {findings}".strip())
+            else:
+                messages.info(request, f"Line #{result.id} was stored already.")
+            return HttpResponseRedirect(f"{reverse('intake:direct_entry')}?type={txn_type}")
+        for name, message in result.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        return self._render(form, txn_type, status=400)
+
+    def _render(self, form, txn_type, status=200):
+        context = {
+            "form": form,
+            "txn_type": txn_type,
+            "types": TransactionType.choices,
+            "page_title": "Direct entry",
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class DirectEntryCheckView(PermissionRequiredMixin, View):
+    """As you type: shape errors so far and the mirror's findings, as JSON."""
+
+    permission_required = "intake.enter_transactions"
+
+    def get(self, request):
+        txn_type = _entry_type(request)
+        row = {"type": txn_type, "client_txn_id": request.GET.get("client_txn_id", "")}
+        for name in SCAN_ORDER[txn_type]:
+            value = request.GET.get(name, "")
+            row[name] = today_at(value) if name in DATETIME_FIELDS else value
+        return JsonResponse(preview(row, user=request.user))

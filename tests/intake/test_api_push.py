@@ -1,0 +1,278 @@
+"""The push of PRODUCT.md §5: each per-row status and each whole-request error."""
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from audit.log import history
+from audit.models import AuditEntry
+from intake.devices import revoke_device
+from intake.models import ProcessingMode, ProcessingOption
+from reviews.models import Finding, Transaction
+from tests.intake.conftest import PUSH_URL, labor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_accepts_a_clean_labor_line_for_review(push, mirror, device):
+    line = labor(comment="first shift")
+
+    response = push({"transactions": [line]})
+
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    txn = Transaction.objects.get()
+    assert result == {"client_txn_id": line["client_txn_id"], "status": "accepted", "id": txn.pk, "errors": {}}
+    assert (txn.status, txn.source, txn.device, txn.type) == ("needs_review", "device", device, "labor")
+    assert (txn.work_order, txn.step, txn.employee, txn.hours, txn.comment) == (
+        "0001001", "0010", "0000001", Decimal("2.000"), "first shift"
+    )
+    assert txn.raw == line and len(txn.content_hash) == 64
+    assert not txn.findings.exists()
+    [entry] = history(txn)
+    assert (entry.action, entry.actor_label) == ("collected", "Handheld 01")
+    assert entry.changes == {"status": [None, "needs_review"]}
+    device.refresh_from_db()
+    assert device.last_push_at is not None and device.last_seen_at is not None
+
+
+def test_a_business_problem_is_stored_and_flagged_not_rejected(push, mirror):
+    line = labor(work_order="0009999", employee="0000777")
+
+    [result] = push({"transactions": [line]}).json()["results"]
+
+    assert result["status"] == "accepted"
+    txn = Transaction.objects.get(pk=result["id"])
+    assert txn.status == "flagged"
+    assert set(txn.findings.values_list("code", flat=True)) == {"unknown_work_order", "unknown_employee"}
+    assert txn.findings.get(code="unknown_work_order").message == "Work order 0009999 is not in MAS."
+
+
+def test_a_replay_is_a_duplicate_with_the_same_id_and_stores_nothing(push, mirror):
+    line = labor()
+    first = push({"transactions": [line]}).json()["results"][0]
+
+    again = push({"transactions": [line]}).json()["results"][0]
+
+    assert again == {"client_txn_id": line["client_txn_id"], "status": "duplicate", "id": first["id"], "errors": {}}
+    assert Transaction.objects.count() == 1
+    assert AuditEntry.objects.filter(action="collected").count() == 1
+
+
+def test_a_replay_with_the_same_values_written_differently_is_still_a_duplicate(push, mirror):
+    line = labor(hours=2)
+    push({"transactions": [line]})
+
+    again = push({"transactions": [{**line, "hours": "2.000", "work_order": " 0001001 "}]}).json()["results"][0]
+
+    assert again["status"] == "duplicate"
+
+
+def test_a_replay_of_1000_lines_creates_no_rows(push, mirror):
+    body = {"transactions": [labor(hours=1 + i % 7, comment=f"line {i}") for i in range(1000)]}
+    first = push(body).json()["results"]
+    assert {r["status"] for r in first} == {"accepted"}
+    rows, findings, audit = Transaction.objects.count(), Finding.objects.count(), AuditEntry.objects.count()
+
+    again = push(body).json()["results"]
+
+    assert [r["status"] for r in again] == ["duplicate"] * 1000
+    assert [r["id"] for r in again] == [r["id"] for r in first]
+    assert (Transaction.objects.count(), Finding.objects.count(), AuditEntry.objects.count()) == (rows, findings, audit)
+    assert rows == 1000
+
+
+def test_a_reused_id_with_different_content_is_a_conflict_and_changes_nothing(push, mirror):
+    line = labor(hours=2)
+    first = push({"transactions": [line]}).json()["results"][0]
+    stored = Transaction.objects.values().get()
+
+    [result] = push({"transactions": [{**line, "hours": 3}]}).json()["results"]
+
+    assert result["status"] == "conflict"
+    assert result["id"] == first["id"]
+    assert "client_txn_id" in result["errors"]
+    assert Transaction.objects.values().get() == stored
+    assert AuditEntry.objects.filter(action="collected").count() == 1
+
+
+def test_the_same_id_twice_in_one_push_is_stored_once(push, mirror):
+    line = labor()
+
+    results = push({"transactions": [line, line, {**line, "hours": 5}]}).json()["results"]
+
+    assert [r["status"] for r in results] == ["accepted", "duplicate", "conflict"]
+    assert len({r["id"] for r in results}) == 1
+    assert Transaction.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"type": None}, "type", "Required."),
+        ({"type": "scrap"}, "type", "Unknown type"),
+        ({"client_txn_id": "not-a-uuid"}, "client_txn_id", "Not a UUID."),
+        ({"collected_at": "yesterday"}, "collected_at", "Not an ISO 8601"),
+        ({"work_order": None}, "work_order", "Required."),
+        ({"hours": "two"}, "hours", "Must be a number."),
+        ({"hours": 1.23456}, "hours", "At most 3 decimal places."),
+        ({"hours": None}, "hours", "Give the hours, or both start and stop."),
+        ({"employee": 17}, "employee", "Must be text."),
+        ({"step": "00100"}, "step", "At most 4 characters."),
+        ({"item_code": "PART-0001"}, "item_code", "Not a field of a labor transaction."),
+        ({"step_complete": "maybe"}, "step_complete", "Must be true or false"),
+    ],
+)
+def test_a_line_that_cannot_be_a_transaction_is_invalid_and_says_why(push, mirror, change, field, message):
+    line = labor(**change)
+
+    [result] = push({"transactions": [line, labor()]}).json()["results"][:1]
+
+    assert result["status"] == "invalid"
+    assert result["id"] is None
+    assert result["errors"][field].startswith(message)
+    assert Transaction.objects.count() == 1  # the good line beside it is stored
+
+
+def test_a_line_that_is_not_an_object_is_invalid(push, mirror):
+    results = push({"transactions": ["labor", labor()]}).json()["results"]
+
+    assert results[0] == {"client_txn_id": None, "status": "invalid", "id": None,
+                          "errors": {"transaction": "Each transaction must be a JSON object."}}
+    assert results[1]["status"] == "accepted"
+
+
+def test_each_type_of_section_4_is_accepted_with_its_fields(push, mirror):
+    now = timezone.now().isoformat()
+    lines = [
+        labor(hours=None, start="2026-11-25T07:00:00-06:00", stop="2026-11-25T09:30:00-06:00", step_complete="Y"),
+        {"client_txn_id": str(uuid.uuid4()), "type": "crew_labor", "collected_at": now, "work_order": "0001001",
+         "step": "0010", "crew": "C001", "hours": "1.5", "qty_completed": 4},
+        {"client_txn_id": str(uuid.uuid4()), "type": "material_issue", "collected_at": now, "work_order": "0001001",
+         "item_code": "PART-0001", "warehouse": "000", "quantity": 3, "lot_serial": "L-77"},
+        {"client_txn_id": str(uuid.uuid4()), "type": "completion", "collected_at": now, "work_order": "0001001",
+         "qty_completed": 10, "qty_scrapped": 1, "close_order": False},
+        {"client_txn_id": str(uuid.uuid4()), "type": "misc_labor", "collected_at": now, "work_order": "0001001",
+         "step": "0010", "amount": "45.50", "comment": "rework"},
+        {"client_txn_id": str(uuid.uuid4()), "type": "misc_material", "collected_at": now, "work_order": "0001001",
+         "step": "0010", "amount": 12},
+        {"client_txn_id": str(uuid.uuid4()), "type": "outside_processing", "collected_at": now,
+         "work_order": "0001001", "step": "0020", "amount": 300},
+    ]
+
+    results = push({"transactions": lines}).json()["results"]
+
+    assert [r["status"] for r in results] == ["accepted"] * 7
+    by_type = {t.type: t for t in Transaction.objects.all()}
+    assert by_type["labor"].hours == Decimal("2.500") and by_type["labor"].step_complete is True
+    assert by_type["completion"].warehouse == "000"  # the order's parent warehouse
+    assert by_type["material_issue"].lot_serial == "L-77"
+    assert by_type["misc_labor"].amount == Decimal("45.50")
+    assert {t.status for t in by_type.values()} == {"needs_review"}  # none has a finding
+
+
+@pytest.mark.parametrize(
+    "mode,clean_status,flagged_status",
+    [
+        (ProcessingMode.REVIEW_BY_HAND, "needs_review", "flagged"),
+        (ProcessingMode.AUTOMATIC, "approved", "flagged"),
+        (ProcessingMode.READY_AT_ONCE, "approved", "approved"),
+    ],
+)
+def test_the_processing_option_sets_the_status_on_arrival(push, mirror, mode, clean_status, flagged_status):
+    ProcessingOption.objects.create(type="labor", mode=mode)
+
+    clean, problem = push({"transactions": [labor(), labor(work_order="0009999")]}).json()["results"]
+
+    assert Transaction.objects.get(pk=clean["id"]).status == clean_status
+    assert Transaction.objects.get(pk=problem["id"]).status == flagged_status
+    entry = history(Transaction.objects.get(pk=clean["id"])).get()
+    assert entry.changes == {"status": [None, clean_status]} and "Processing option" in entry.reason
+
+
+# --- whole-request errors ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[]", '{"transactions": {}}', '{"lines": []}', "NaN", '{"transactions": [NaN]}', "\udcff"],
+)
+def test_a_body_that_is_not_json_of_the_right_shape_is_a_400_with_a_json_message(push, body):
+    response = push(body.encode("utf-8", "surrogateescape") if "\udcff" in body else body, raw=True)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+    assert not Transaction.objects.exists()
+
+
+def test_more_than_1000_transactions_is_a_413(push, mirror):
+    response = push({"transactions": [labor() for _ in range(1001)]})
+
+    assert response.status_code == 413
+    assert "at most 1000" in response.json()["detail"]
+    assert not Transaction.objects.exists()
+
+
+@pytest.mark.parametrize("auth", [None, "Token", "Token not-a-real-token", "Bearer {token}", "{token}"])
+def test_a_missing_or_unknown_token_is_a_401(push, mirror, token, auth):
+    response = push({"transactions": [labor()]}, auth=auth.format(token=token) if auth else None)
+
+    assert response.status_code == 401
+    assert "token" in response.json()["detail"]
+    assert not Transaction.objects.exists()
+
+
+def test_a_revoked_token_is_a_401(push, mirror, device):
+    revoke_device(device)
+
+    response = push({"transactions": [labor()]})
+
+    assert response.status_code == 401
+    assert not Transaction.objects.exists()
+
+
+def test_a_signed_in_session_without_a_token_is_a_401_and_csrf_does_not_apply(client, supervisor, mirror, token):
+    client.force_login(supervisor)
+    client.handler.enforce_csrf_checks = True
+
+    no_token = client.post(PUSH_URL, data=json.dumps({"transactions": [labor()]}), content_type="application/json")
+    with_token = client.post(PUSH_URL, data=json.dumps({"transactions": [labor()]}), content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert no_token.status_code == 401
+    assert with_token.status_code == 200
+    assert Transaction.objects.count() == 1
+
+
+def test_anonymous_calls_get_a_401_not_the_sign_in_page(client):
+    assert client.post(PUSH_URL, data="{}", content_type="application/json").status_code == 401
+    assert client.get("/api/sync/v1/masterdata").status_code == 401
+
+
+def test_the_openapi_document_describes_the_push_and_the_pull(client):
+    response = client.get("/api/sync/v1/openapi.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    push_operation = document["paths"]["/api/sync/v1/transactions"]["post"]
+    body = push_operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["transactions"]["maxItems"] == 1000
+    assert "client_txn_id" in body["properties"]["transactions"]["items"]["properties"]
+    assert {"200", "400", "401", "413"} <= set(push_operation["responses"])
+    assert "/api/sync/v1/masterdata" in document["paths"]
+
+
+def test_unknown_keys_are_kept_in_raw_even_ones_a_database_cannot_store_as_sent(push, mirror):
+    line = labor(note="from cell 4", **{"odd\x00key": "broken \ud800 text"})
+
+    [result] = push({"transactions": [line, labor(work_order="00\ud8001")]}).json()["results"][:1]
+
+    assert result["status"] == "accepted"
+    raw = Transaction.objects.get(pk=result["id"]).raw
+    assert raw["note"] == "from cell 4" and raw["odd\ufffdkey"] == "broken ? text"
+    assert push({"transactions": [labor(work_order="00\ud8001")]}).json()["results"][0]["errors"] == {
+        "work_order": "Must be plain text (no NUL characters or broken Unicode)."
+    }
