@@ -36,6 +36,12 @@ class TransactionQuerySet(models.QuerySet):
             return self
         return self.none()
 
+    def reviewable_by(self, user) -> TransactionQuerySet:
+        """Rows the user may approve, reject or correct (which states allow it is the services' call)."""
+        if user.has_perm("reviews.review_transaction"):
+            return self.visible_to(user)
+        return self.none()
+
 
 class Transaction(models.Model):
     """One collected line. Field names follow the SyncServices API (PRODUCT.md §5)."""
@@ -43,8 +49,8 @@ class Transaction(models.Model):
     client_txn_id = models.UUIDField(unique=True)
     type = models.CharField(max_length=24, choices=TransactionType.choices)
     status = models.CharField(
-        max_length=16, choices=TransactionStatus.choices, default=TransactionStatus.COLLECTED, db_index=True
-    )
+        max_length=16, choices=TransactionStatus.choices, default=TransactionStatus.COLLECTED
+    )  # indexed by reviews_txn_status_queue (status, collected_at, id)
     version = models.PositiveIntegerField(default=1)
     source = models.CharField(max_length=8, choices=TransactionSource.choices)
     collected_at = models.DateTimeField()
@@ -56,16 +62,16 @@ class Transaction(models.Model):
     content_hash = models.CharField(max_length=64, help_text="Hash of the collected content, to tell a replay from a conflict.")
     raw = models.JSONField(default=dict, blank=True, help_text="The transaction as the device or form sent it.")
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    updated_by = models.ForeignKey(  # not indexed: never filtered on, and every decision rewrites it
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    reviewed_by = models.ForeignKey(  # not indexed: never filtered on, and every decision rewrites it
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     review_reason = models.TextField(blank=True)
 
-    work_order = models.CharField(max_length=7, db_index=True)
+    work_order = models.CharField(max_length=7)  # indexed by reviews_txn_wo_queue
     step = models.CharField(max_length=4, blank=True)
     employee = models.CharField(max_length=10, blank=True)
     crew = models.CharField(max_length=10, blank=True)
@@ -87,7 +93,15 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ["-collected_at", "-id"]
-        indexes = [models.Index(fields=["status", "collected_at"])]
+        # The queue pages in (collected_at, id) order, optionally within one state, work order
+        # or employee: each has an index that serves "the next 50" without a sort or a count.
+        indexes = [
+            models.Index(fields=["status", "collected_at", "id"], name="reviews_txn_status_queue"),
+            models.Index(fields=["collected_at", "id"], name="reviews_txn_queue"),
+            models.Index(fields=["work_order", "collected_at", "id"], name="reviews_txn_wo_queue"),
+            models.Index(fields=["employee", "collected_at", "id"], name="reviews_txn_employee_queue"),
+            models.Index(fields=["crew", "collected_at", "id"], name="reviews_txn_crew_queue"),
+        ]
         permissions = [
             ("review_transaction", "Can approve or reject collected transactions"),
             ("approve_over_error", "Can approve a transaction over an error-level finding"),
@@ -96,6 +110,16 @@ class Transaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.work_order} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reviews:transaction_detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        """Exported lines are never edited, approved or rejected again."""
+        return self.status == TransactionStatus.EXPORTED
 
 
 class Severity(models.TextChoices):

@@ -5,4 +5,9 @@ from reviews import views
 app_name = "reviews"
 urlpatterns = [
     path("", views.ReviewDashboardView.as_view(), name="dashboard"),
+    path("transactions/", views.TransactionListView.as_view(), name="transaction_list"),
+    path("transactions/<int:pk>/", views.TransactionDetailView.as_view(), name="transaction_detail"),
+    path("transactions/<int:pk>/edit/", views.TransactionEditView.as_view(), name="transaction_edit"),
+    path("transactions/approve/", views.TransactionBulkApproveView.as_view(), name="transaction_bulk_approve"),
+    path("transactions/reject/", views.TransactionBulkRejectView.as_view(), name="transaction_bulk_reject"),
 ]

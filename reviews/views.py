@@ -1,11 +1,77 @@
-"""Review pages: the supervisor's landing page."""
+"""Review pages: the landing counts, the queue, one line's detail and edit, bulk decisions.
+
+Views parse input, check permission (``TransactionAccessMixin``: the one place that says
+which rows a page reads), call one service, message and redirect.
+"""
 from __future__ import annotations
 
-from django.db.models import Count
-from django.views.generic import TemplateView
+from datetime import datetime
 
-from reviews.models import Transaction, TransactionStatus
+from django.contrib import messages
+from django.db import transaction as db
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from audit.log import history
+from mas import models as mirror
+from reviews import services
+from reviews.filtersets import TransactionFilterSet
+from reviews.forms import DecisionForm, TransactionEditForm
+from reviews.models import Severity, Transaction, TransactionStatus
+from reviews.tables import TransactionTable
+from woscan_portal.generic import ObjectListView
 from woscan_portal.mixins import PermissionRequiredMixin
+
+S = TransactionStatus
+TO_REVIEW = (S.NEEDS_REVIEW, S.FLAGGED)
+# The queue's tabs: (label, status values); an empty tuple means every state.
+TABS = (
+    ("To review", TO_REVIEW), ("Needs review", (S.NEEDS_REVIEW,)), ("Flagged", (S.FLAGGED,)),
+    ("Approved", (S.APPROVED,)), ("Rejected", (S.REJECTED,)), ("Exported", (S.EXPORTED,)), ("All", ()),
+)
+NOT_CARRIED = ("page", "sort", "_export", "per_page")
+EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
+BULK_LIMIT = 20_000  # lines one bulk decision may touch: beyond that, narrow the filter
+
+
+def queue_url(statuses=TO_REVIEW) -> str:
+    query = QueryDict(mutable=True)
+    query.setlist("status", [str(s) for s in statuses])
+    return f"{reverse('reviews:transaction_list')}?{query.urlencode()}"
+
+
+def filter_query(params: QueryDict) -> str:
+    """The filter part of a querystring (no page, sort or export), to carry between pages."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        values = [value for value in values if value != ""]
+        if key not in NOT_CARRIED and values:
+            query.setlist(key, values)
+    return query.urlencode()
+
+
+class TransactionAccessMixin:
+    """Which lines a page may read (``visible_to``) and which it may change (``reviewable_by``)."""
+
+    def visible(self):
+        return Transaction.objects.visible_to(self.request.user)
+
+    def reviewable(self):
+        return Transaction.objects.reviewable_by(self.request.user)
+
+    def can_review(self) -> bool:
+        return self.request.user.has_perm("reviews.review_transaction")
+
+    def can_edit(self) -> bool:
+        return self.request.user.has_perm("reviews.change_transaction")
 
 
 class ReviewDashboardView(PermissionRequiredMixin, TemplateView):
@@ -22,5 +88,295 @@ class ReviewDashboardView(PermissionRequiredMixin, TemplateView):
             .values_list("status", "n")
         )
         return super().get_context_data(
-            status_counts=[(status, counts.get(status.value, 0)) for status in TransactionStatus], **kwargs
+            status_counts=[(status, counts.get(status.value, 0)) for status in TransactionStatus],
+            queue_url=queue_url(), **kwargs
         )
+
+
+class TransactionListView(TransactionAccessMixin, ObjectListView):
+    """The review queue: filter, sort, export, and pick lines for a bulk decision."""
+
+    permission_required = "reviews.view_transaction"
+    table_class = TransactionTable
+    filterset_class = TransactionFilterSet
+    template_name = "reviews/transaction_list.html"
+    page_title = "Review queue"
+    export_name = "transactions"
+
+    def get_queryset(self):
+        return self.visible().select_related("device", "entered_by").prefetch_related("findings")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = sorted(self.request.GET.getlist("status"))
+        carried = filter_query(self.request.GET)
+        base = self.request.GET.copy()
+        for key in (*NOT_CARRIED, "status"):
+            base.pop(key, None)
+        tabs = []
+        for label, statuses in TABS:
+            query = base.copy()
+            query.setlist("status", [str(s) for s in statuses])
+            tabs.append({"label": label, "url": f"?{query.urlencode()}",
+                         "active": sorted(str(s) for s in statuses) == current})
+        context.update(
+            tabs=tabs, can_review=self.can_review(), filter_query=carried,
+            shown_at=timezone.now().isoformat(),
+        )
+        return context
+
+    def create_export(self, export_format):
+        """The whole filtered list, read in chunks with each chunk's findings prefetched (one
+        prefetch over 200,000 ids would pass SQLite's limit on query parameters)."""
+        table = self.get_table(**self.get_table_kwargs())
+        rows = list(table.data.data.iterator(chunk_size=EXPORT_CHUNK))  # the filtered, ordered queryset
+        exporter = self.export_class(
+            export_format=export_format, table=self.table_class(rows, exclude=table.exclude),
+            exclude_columns=self.exclude_columns, dataset_kwargs=self.get_dataset_kwargs(),
+        )
+        return exporter.response(filename=self.get_export_filename(export_format))
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.filter_query = filter_query(self.request.GET)
+        if not self.can_review():
+            table.exclude = ("pk",)
+        return table
+
+
+class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, DetailView):
+    """One line: every field, the mirror facts beside them, its findings and its history."""
+
+    permission_required = "reviews.view_transaction"
+    template_name = "reviews/transaction_detail.html"
+    context_object_name = "txn"
+
+    def get_queryset(self):
+        return self.visible().select_related("device", "entered_by", "updated_by", "reviewed_by")
+
+    def get_context_data(self, **kwargs):
+        txn = self.object
+        carried = self.request.GET.get("f", "")
+        next_txn = next_in_queue(self.visible(), txn, carried, self.request)
+        findings = list(txn.findings.all())
+        return super().get_context_data(
+            page_title=f"Line {txn.pk}",
+            facts=mirror_facts(txn),
+            findings=findings,
+            has_error=any(f.severity == Severity.ERROR for f in findings),
+            history=history(txn)[:100],
+            can_review=self.can_review() and not txn.is_locked,
+            can_edit=self.can_edit() and not txn.is_locked,
+            may_override=self.request.user.has_perm("reviews.approve_over_error"),
+            next_url=_detail_url(next_txn, carried) if next_txn else None,
+            queue_back=f"{reverse('reviews:transaction_list')}?{carried}" if carried else queue_url(),
+            filter_query=carried,
+            edit_url=_edit_url(txn, carried),
+            here=_detail_url(txn, carried),
+            fields=_field_rows(txn),
+            **kwargs,
+        )
+
+
+class TransactionEditView(TransactionAccessMixin, PermissionRequiredMixin, View):
+    """Correct one line; the service re-checks it and refuses a stale version."""
+
+    permission_required = "reviews.change_transaction"
+    template_name = "reviews/transaction_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.txn = get_object_or_404(self.reviewable(), pk=kwargs["pk"])
+        self.carried = request.GET.get("f", "")
+        if self.txn.is_locked:
+            messages.error(request, "This line was exported and is locked: correct it in MAS with a reversing line.")
+            return redirect(_detail_url(self.txn, self.carried))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        return self.render(TransactionEditForm(instance=self.txn))
+
+    def post(self, request, pk):
+        form = TransactionEditForm(request.POST, instance=Transaction.objects.get(pk=self.txn.pk))
+        if not form.is_valid():
+            return self.render(form)
+        result = services.edit(
+            self.txn, by=request.user, changes=form.changes(),
+            expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"],
+        )
+        if not result.ok:
+            form.add_error(None, result.refused)
+            return self.render(form, conflict=result.conflict, status=409 if result.conflict else 400)
+        if result.changes:
+            fields = ", ".join(name.replace("_", " ") for name in result.changes if name != "status")
+            findings = self.txn.findings.count()
+            messages.success(request, f"Saved ({fields}) and re-checked: "
+                                      f"{findings or 'no'} finding{'s' if findings != 1 else ''}.")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect(_detail_url(self.txn, self.carried))
+
+    def render(self, form, *, conflict=False, status=200):
+        context = {
+            "page_title": f"Correct line {self.txn.pk}", "form": form, "txn": self.txn, "conflict": conflict,
+            "facts": mirror_facts(self.txn), "findings": list(self.txn.findings.all()),
+            "cancel_url": _detail_url(self.txn, self.carried),
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+
+class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixin, View):
+    """Approve or reject a selection, or every line that matches the queue's filter.
+
+    Without ``_apply`` the confirmation page shows what will change and what will be skipped and
+    why; with it, the service applies the decision in one transaction and the outcome is
+    messaged. ``shown_at`` (when the queue was shown) or ``version`` (one line, from the detail
+    page) make lines changed by someone else meanwhile be skipped, never overwritten.
+    """
+
+    permission_required = "reviews.review_transaction"
+    http_method_names = ["post"]
+    action = ""
+    service = None
+
+    def post(self, request):
+        post = request.POST
+        scope = self.reviewable()
+        carried = post.get("_filter", "")
+        back = self._back(post, carried)
+        if post.get("_all"):
+            filterset = TransactionFilterSet(QueryDict(carried), queryset=scope, request=request)
+            if not filterset.is_valid():
+                messages.error(request, "The filter is not valid any more; filter the queue again.")
+                return HttpResponseRedirect(back)
+            targets = filterset.qs
+        else:
+            pks = sorted({int(p) for p in post.getlist("pk") if p.isdigit()})
+            targets = scope.filter(pk__in=pks) if pks else scope.none()
+        txns = list(targets.order_by().only("id", "status", "version", "type", "work_order")[:BULK_LIMIT + 1])
+        if len(txns) > BULK_LIMIT:
+            messages.error(request, f"More than {BULK_LIMIT:,} lines match: narrow the filter and try again.")
+            return HttpResponseRedirect(back)
+        if not txns:
+            messages.warning(request, "Nothing was selected.")
+            return HttpResponseRedirect(back)
+        version = post.get("version", "")
+        if len(txns) == 1 and version.isdigit():
+            txns[0].version = int(version)
+        seen_at = parse_datetime(post.get("shown_at", "")) or None
+
+        form = DecisionForm(post if "_apply" in post else None, reason_required=self.action == "reject")
+        if "_apply" not in post or not form.is_valid():
+            return self.confirm(txns, form, seen_at, back)
+        with db.atomic():
+            outcome = self.service(txns, by=request.user, reason=form.cleaned_data["reason"], seen_at=seen_at)
+            touched = sum(scope.filter(pk__in=chunk).count() for chunk in services._chunks(outcome.done))
+            if touched != len(outcome.done):  # a line outside the user's reach: undo everything
+                raise PermissionError("A bulk decision touched lines outside the user's reach.")
+        level = messages.SUCCESS if outcome.done else messages.WARNING
+        messages.add_message(request, level, outcome.summary())
+        return HttpResponseRedirect(back)
+
+    def confirm(self, txns, form, seen_at, back):
+        post = self.request.POST
+        plan = services.preview(self.action, txns, by=self.request.user, seen_at=seen_at)
+        hidden = [(key, value) for key in ("_all", "_filter", "shown_at", "version", "next")
+                  for value in post.getlist(key)]
+        if not post.get("_all"):
+            hidden += [("pk", str(t.pk)) for t in txns]
+        verb = "Approve" if self.action == "approve" else "Reject"
+        notes = []
+        if plan.over_error:
+            notes.append(f"{len(plan.over_error)} of them have an error-level finding or undo a rejection: "
+                         "they are approved only if you give a reason.")
+        context = {
+            "page_title": f"{verb} {len(plan.done)} line{'s' if len(plan.done) != 1 else ''}?",
+            "action_label": verb, "action_class": "success" if self.action == "approve" else "danger",
+            "selected": len(txns), "will_change": len(plan.done), "skipped": plan.skipped_reasons(),
+            "notes": notes, "form": form, "hidden": hidden, "cancel_url": back,
+            "reason_required": self.action == "reject" or bool(plan.over_error),
+        }
+        return TemplateResponse(self.request, "bulk_confirm.html", context)
+
+    def _back(self, post, carried) -> str:
+        target = post.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
+            return target
+        return f"{reverse('reviews:transaction_list')}?{carried}" if carried else reverse("reviews:transaction_list")
+
+
+class TransactionBulkApproveView(TransactionBulkDecisionView):
+    action = "approve"
+    service = staticmethod(services.approve)
+
+
+class TransactionBulkRejectView(TransactionBulkDecisionView):
+    action = "reject"
+    service = staticmethod(services.reject)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def mirror_facts(txn: Transaction) -> dict:
+    """What the mirror knows about the keys on the line (one query per key, by key)."""
+    facts = {
+        "work_order": mirror.WorkOrder.objects.filter(number=txn.work_order).first() if txn.work_order else None,
+        "step": (mirror.WorkOrderStep.objects.filter(work_order=txn.work_order, step=txn.step).first()
+                 if txn.step else None),
+        "employee": mirror.Employee.objects.filter(number=txn.employee).first() if txn.employee else None,
+        "crew": mirror.Crew.objects.filter(number=txn.crew).first() if txn.crew else None,
+        "item": mirror.Item.objects.filter(code=txn.item_code).first() if txn.item_code else None,
+        "warehouse": mirror.Warehouse.objects.filter(code=txn.warehouse).first() if txn.warehouse else None,
+    }
+    step = facts["step"]
+    facts["work_center"] = (mirror.WorkCenter.objects.filter(code=step.work_center).first()
+                            if step and step.work_center else None)
+    return facts
+
+
+def next_in_queue(queryset, txn: Transaction, carried: str, request):
+    """The line after this one in the queue's order, within the queue's filter when carried."""
+    if carried:
+        filterset = TransactionFilterSet(QueryDict(carried), queryset=queryset, request=request)
+        queryset = filterset.qs if filterset.is_valid() else queryset
+    else:
+        queryset = queryset.filter(status__in=TO_REVIEW)
+    after = Q(collected_at__lt=txn.collected_at) | Q(collected_at=txn.collected_at, pk__lt=txn.pk)
+    return queryset.filter(after).exclude(pk=txn.pk).order_by("-collected_at", "-id").only("id").first()
+
+
+def _detail_url(txn, carried: str) -> str:
+    url = reverse("reviews:transaction_detail", args=[txn.pk])
+    return f"{url}?f={_quote(carried)}" if carried else url
+
+
+def _edit_url(txn, carried: str) -> str:
+    url = reverse("reviews:transaction_edit", args=[txn.pk])
+    return f"{url}?f={_quote(carried)}" if carried else url
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
+
+
+FIELD_LABELS = (
+    ("type", "Type"), ("status", "State"), ("collected_at", "Collected"), ("work_order", "Work order"),
+    ("step", "Step"), ("employee", "Employee"), ("crew", "Crew"), ("start", "Start"), ("stop", "Stop"),
+    ("hours", "Hours"), ("qty_completed", "Qty completed"), ("step_complete", "Step complete"),
+    ("item_code", "Item"), ("warehouse", "Warehouse"), ("quantity", "Quantity"), ("lot_serial", "Lot / serial"),
+    ("qty_scrapped", "Qty scrapped"), ("close_order", "Close order"), ("amount", "Amount"), ("comment", "Comment"),
+)
+
+
+def _field_rows(txn: Transaction) -> list[tuple[str, str, object]]:
+    """(name, label, value) for every field, with choice labels where the field has choices."""
+    rows = []
+    for name, label in FIELD_LABELS:
+        display = getattr(txn, f"get_{name}_display", None)
+        value = display() if display else getattr(txn, name)
+        if isinstance(value, datetime):
+            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        rows.append((name, label, value))
+    return rows

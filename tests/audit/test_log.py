@@ -1,4 +1,4 @@
-"""audit.log.record writes one row per object, with who, request id, changes and reason."""
+"""audit.log.record writes one row per object, with who, when, request id, changes and reason."""
 from __future__ import annotations
 
 import pytest
@@ -13,28 +13,35 @@ pytestmark = pytest.mark.django_db
 def test_it_writes_one_row_per_object_with_each_objects_changes(supervisor):
     a, b = TransactionFactory(), TransactionFactory()
 
-    record([a, b], "edit", by=supervisor, reason="typo", changes={a.pk: {"step": ["0010", "0020"]}, b.pk: {}})
+    written = record([a, b], "edit", by=supervisor, reason="typo", changes={a.pk: {"step": ["0010", "0020"]}, b.pk: {}})
 
+    assert written == 2
     row = history(a).get()
     assert (row.actor, row.actor_label, row.action, row.reason) == (supervisor, "sue.supervisor", "edit", "typo")
-    assert row.changes == {"step": ["0010", "0020"]}
+    assert row.changes == {"step": ["0010", "0020"]} and row.object_repr == str(a)
+    assert row.at is not None
     assert history(b).get().changes == {}
 
 
-def test_a_device_is_named_when_no_user_acted():
-    txn = TransactionFactory()
+def test_shared_changes_and_a_device_named_when_no_user_acted():
+    txns = TransactionFactory.create_batch(3)
 
-    record([txn], "collected", actor_label="Handheld 7", changes={"hours": [None, 2]})
+    record(txns, "collected", actor_label="Handheld 7", changes={"hours": [None, 2]})
 
-    row = history(txn).get()
-    assert row.actor is None and row.actor_label == "Handheld 7"
-    assert row.changes == {"hours": [None, 2]}
+    rows = AuditEntry.objects.filter(action="collected")
+    assert rows.count() == 3
+    assert {(r.actor, r.actor_label, str(r.changes)) for r in rows} == {(None, "Handheld 7", "{'hours': [None, 2]}")}
+
+
+def test_nothing_to_write_writes_nothing():
+    assert record([], "approve") == 0
+    assert not AuditEntry.objects.exists()
 
 
 def test_an_audit_row_is_never_edited():
     txn = TransactionFactory()
-    row = record([txn], "collected", actor_label="Handheld 7")[0]
-    row = AuditEntry.objects.get(pk=row.pk)
+    record([txn], "collected", actor_label="Handheld 7")
+    row = history(txn).get()
 
     row.reason = "rewritten"
     with pytest.raises(ValueError, match="never edited"):

@@ -1,0 +1,38 @@
+"""Filters of the audit list."""
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from audit.models import AuditEntry
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AuditEntryFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Search", help_text="Object, reason, actor or request id")
+    action = filters.CharFilter(lookup_expr="exact")
+    actor = filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="Who")
+    content_type = filters.ModelChoiceFilter(
+        queryset=ContentType.objects.filter(app_label__in=["reviews", "batches", "syncconfig", "intake", "auth"]),
+        label="Kind",
+    )
+    object_id = filters.CharFilter(label="Object id")
+    at_after = filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DATE)
+    at_before = filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DATE)
+
+    class Meta:
+        model = AuditEntry
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(object_repr__icontains=value) | Q(reason__icontains=value) | Q(actor_label__icontains=value)
+            | Q(request_id=value)
+        )

@@ -1,0 +1,56 @@
+"""The audit list's table."""
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+
+from audit.models import AuditEntry
+from woscan_portal.tables import BaseTable
+
+
+class AuditEntryTable(BaseTable):
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="When")
+    who = tables.Column(accessor="actor_label", verbose_name="Who")
+    action = tables.Column()
+    object_repr = tables.Column(verbose_name="What")
+    changes = tables.Column(orderable=False, verbose_name="Changes")
+    reason = tables.Column(orderable=False)
+    request_id = tables.Column(verbose_name="Request", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = AuditEntry
+        fields = ()
+        sequence = ("at", "who", "action", "object_repr", "changes", "reason", "request_id")
+
+    def render_who(self, record):
+        return record.actor_label or (record.actor.get_username() if record.actor_id else "—")
+
+    def render_object_repr(self, record, value):
+        url = object_url(record)
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+    def render_changes(self, value):
+        return format_html_join(
+            "", "<div><code>{}</code>: {} → {}</div>",
+            ((field, _show(change[0]), _show(change[1])) for field, change in value.items()),
+        )
+
+    def value_changes(self, value):
+        return "; ".join(f"{field}: {_show(change[0])} -> {_show(change[1])}" for field, change in value.items())
+
+
+def _show(value):
+    return "—" if value is None or value == "" else value
+
+
+def object_url(entry: AuditEntry) -> str:
+    """The page of the object an entry is about, where the portal has one."""
+    from django.urls import NoReverseMatch, reverse
+
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    if model is None or not hasattr(model, "get_absolute_url"):
+        return ""
+    try:
+        return reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[entry.object_id])
+    except NoReverseMatch:
+        return ""

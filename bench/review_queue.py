@@ -1,0 +1,256 @@
+"""Benchmark of the review queue (issue 5): page server time at 2,000 and 200,000 lines, and a
+bulk approve of 5,000 lines against approving them one by one through the same service.
+
+    .venv/bin/python bench/review_queue.py                      # SQLite, a scratch file in /tmp
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/woscan_bench_review .venv/bin/python bench/review_queue.py
+
+Two databases are built next to the one DATABASE_URL names, with "_2k" and "_200k" added to
+its name; both are DROPPED and rebuilt. Each holds the same 2,000 lines waiting for review; the
+large one adds 198,000 older decided lines (approved, rejected, exported), as a plant's history
+grows. Server time = the Django test client's request → response, all middleware, queries and
+rendering included, signed in as a supervisor. The two databases are measured alternately
+(request by request on SQLite, in blocks of 5 on PostgreSQL), so that load from other
+processes on the machine falls on both alike.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woscan_portal.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/woscan_bench_review.sqlite3")
+os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+WAITING = 2_000
+WORK_ORDERS = 400
+EMPLOYEES = 150
+
+
+def database_names(url: str) -> tuple[str, str]:
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[1].removesuffix(".sqlite3")
+        return f"{path}_2k.sqlite3", f"{path}_200k.sqlite3"
+    from urllib.parse import urlparse
+
+    name = urlparse(url).path.lstrip("/")
+    return f"{name}_2k", f"{name}_200k"
+
+
+def reset_database(url: str, name: str) -> None:
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+    from urllib.parse import urlparse
+
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def use(name: str) -> None:
+    """Point the default connection at one of the two databases."""
+    from django.db import connections
+
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = name
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def build(name: str, url: str, history: int, now) -> None:
+    """Migrate one database and fill it: the mirror, a supervisor, 2,000 waiting lines, history."""
+    from django.core.management import call_command
+
+    from accounts.roles import Role
+    from mas.models import WorkCenter, WorkOrderStep
+    from tests.factories import UserFactory
+
+    reset_database(url, name)
+    use(name)
+    call_command("migrate", verbosity=0)
+    rng = random.Random(5)
+    UserFactory(username="bench.supervisor", roles=[Role.SUPERVISOR])
+    WorkCenter.objects.create(code="WELD", description="Welding", last_changed_at=now)
+    WorkOrderStep.objects.bulk_create(
+        WorkOrderStep(work_order=f"{1000 + w:07d}", step=f"{10 * s:04d}", work_center="WELD" if s == 2 else "ASM",
+                      last_changed_at=now)
+        for w in range(WORK_ORDERS) for s in range(1, 5)
+    )
+    insert_lines(make_lines(0, WAITING, waiting=True, now=now, rng=rng), rng)
+    for offset in range(0, history, 20_000):
+        insert_lines(make_lines(WAITING + offset, min(20_000, history - offset), waiting=False, now=now, rng=rng),
+                     rng)
+    analyze()
+
+
+def make_lines(start: int, count: int, *, waiting: bool, now, rng):
+    from reviews.models import Transaction
+
+    rows = []
+    for i in range(start, start + count):
+        wo = f"{1000 + rng.randrange(WORK_ORDERS):07d}"
+        if waiting:
+            status = "flagged" if rng.random() < 0.25 else "needs_review"
+            collected = now - timedelta(minutes=i)
+        else:
+            roll = rng.random()
+            status = "exported" if roll < 0.9 else ("rejected" if roll < 0.95 else "approved")
+            collected = now - timedelta(days=3, minutes=i)
+        rows.append(Transaction(
+            client_txn_id=uuid.UUID(int=rng.getrandbits(128)), type="labor", status=status, source="device",
+            collected_at=collected, content_hash=uuid.uuid4().hex, work_order=wo,
+            step=f"{10 * (1 + rng.randrange(4)):04d}", employee=f"{1 + rng.randrange(EMPLOYEES):07d}",
+            hours=Decimal(rng.randrange(1, 40)) / 4, updated_at=collected,
+        ))
+    return rows
+
+
+def insert_lines(rows, rng) -> None:
+    from reviews.models import Finding, Transaction
+
+    for i in range(0, len(rows), 5000):
+        created = Transaction.objects.bulk_create(rows[i:i + 5000])
+        findings = []
+        for txn in created:
+            if txn.status == "flagged" or rng.random() < 0.05:
+                severity = "error" if rng.random() < 0.3 else "warning"
+                findings.append(Finding(transaction_id=txn.pk, severity=severity,
+                                        code="closed_work_order" if severity == "error" else "long_shift",
+                                        message="Bench finding"))
+        Finding.objects.bulk_create(findings)
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+PAGES = {
+    "queue first page (to review)": "/review/transactions/?status=needs_review&status=flagged",
+    "all states, first page": "/review/transactions/",
+    "work order + to review": "/review/transactions/?status=needs_review&status=flagged&work_order=1007",
+    "work center + has an error": "/review/transactions/?work_center=WELD&severity=error",
+    "employee + to review": "/review/transactions/?status=needs_review&status=flagged&employee=42",
+    "finding code, all states": "/review/transactions/?finding=closed_work_order",
+}
+
+
+def measure_pages(databases: dict, n: int, block: int) -> dict:
+    """{page: {label: (median, p95)}}, the databases measured in alternating blocks.
+
+    SQLite opens its connection on every request (CONN_MAX_AGE=0), so there the databases
+    alternate request by request. PostgreSQL keeps its connection, so there each block of 5
+    starts with one untimed request that opens it."""
+    results = {}
+    for page, url in PAGES.items():
+        times = {label: [] for label in databases}
+        for name, client in databases.values():  # warm-up, untimed
+            use(name)
+            for _ in range(5):
+                assert client.get(url).status_code == 200
+        while min(len(t) for t in times.values()) < n:
+            for label, (name, client) in databases.items():
+                use(name)
+                if block > 1:
+                    assert client.get(url).status_code == 200  # untimed: opens the connection
+                for _ in range(block):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times[label].append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200
+        results[page] = {}
+        for label, values in times.items():
+            values = sorted(values[:n])
+            results[page][label] = (statistics.median(values), values[max(0, int(round(0.95 * n)) - 1)])
+        small, large = results[page].values()
+        print(f"  {page:<30} " + "   ".join(
+            f"{label}: median {m:6.1f} ms p95 {p:6.1f} ms" for label, (m, p) in results[page].items())
+            + f"   p95 ratio {large[1] / small[1]:.2f}   (load average {os.getloadavg()[0]:.1f})", flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--total", type=int, default=200_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--bulk", type=int, default=5_000)
+    parser.add_argument("--one-by-one", type=int, default=0,
+                        help="How many lines to approve one at a time (default: all of --bulk).")
+    args = parser.parse_args()
+
+    url = os.environ["DATABASE_URL"]
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from reviews import services
+    from reviews.models import Transaction
+
+    small_db, large_db = database_names(url)
+    now = timezone.now()
+    print(f"database: {connection.vendor}", flush=True)
+    databases = {}
+    for label, name, history in (("2,000", small_db, 0), (f"{args.total:,}", large_db, args.total - WAITING)):
+        started = time.perf_counter()
+        build(name, url, history, now)
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="bench.supervisor"))
+        databases[label] = (name, client)
+        print(f"  built {name}: {Transaction.objects.count():,} lines in {time.perf_counter() - started:.0f} s",
+              flush=True)
+    print(f"\nQueue pages, {args.requests} timed requests per page and database:", flush=True)
+    measure_pages(databases, args.requests, block=1 if connection.vendor == "sqlite" else 5)
+
+    use(large_db)
+    rng = random.Random(6)
+    supervisor = get_user_model().objects.get(username="bench.supervisor")
+    # --- bulk approve vs one by one --------------------------------------------------------------
+    extra = args.bulk + (args.one_by_one or args.bulk)
+    insert_lines(make_lines(args.total, extra, waiting=True, now=now - timedelta(days=1), rng=rng), rng)
+    Transaction.objects.filter(pk__in=Transaction.objects.filter(findings__severity="error").values("pk")).update(
+        status="flagged")
+    waiting = list(Transaction.objects.filter(status__in=["needs_review", "flagged"])
+                   .exclude(findings__severity="error").order_by("id")[: extra])
+    bulk, single = waiting[: args.bulk], waiting[args.bulk:]
+    started = time.perf_counter()
+    outcome = services.approve(bulk, by=supervisor)
+    bulk_s = time.perf_counter() - started
+    assert len(outcome.done) == len(bulk), outcome.summary()
+    print(f"\nBulk approve of {len(bulk):,} lines (one transaction, {len(outcome.done):,} audit rows): "
+          f"{bulk_s:.2f} s", flush=True)
+    started = time.perf_counter()
+    for txn in single:
+        assert services.approve([txn], by=supervisor).done == [txn.pk]
+    single_s = time.perf_counter() - started
+    per_line = single_s / len(single)
+    one_by_one = per_line * len(bulk)
+    how = "measured" if len(single) == len(bulk) else f"extrapolated from {len(single):,} lines"
+    print(f"One by one through the same service: {len(single):,} lines in {single_s:.2f} s "
+          f"({per_line * 1000:.1f} ms a line); for {len(bulk):,} lines {one_by_one:.1f} s ({how})")
+    print(f"Bulk is {one_by_one / bulk_s:.0f}x faster.")
+
+
+if __name__ == "__main__":
+    main()

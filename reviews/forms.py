@@ -1,0 +1,87 @@
+"""Forms of the review pages (crispy-forms, FormHelper built in ``__init__``)."""
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout, Submit
+from django import forms
+
+from reviews.models import Transaction, TransactionType
+from reviews.services import EDITABLE_FIELDS
+
+T = TransactionType
+# The fields a supervisor may correct, per type (PRODUCT.md §4); the comment always.
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    T.LABOR: ("work_order", "step", "employee", "start", "stop", "hours", "qty_completed", "step_complete"),
+    T.CREW_LABOR: ("work_order", "step", "crew", "start", "stop", "hours", "qty_completed", "step_complete"),
+    T.MATERIAL_ISSUE: ("work_order", "step", "item_code", "warehouse", "quantity", "lot_serial"),
+    T.COMPLETION: ("work_order", "qty_completed", "qty_scrapped", "warehouse", "lot_serial", "close_order"),
+    T.MISC_LABOR: ("work_order", "step", "amount"),
+    T.MISC_MATERIAL: ("work_order", "step", "amount"),
+    T.OUTSIDE_PROCESSING: ("work_order", "step", "amount"),
+}
+UPPER_KEYS = ("work_order", "step", "employee", "crew", "item_code", "warehouse")
+PADDED_KEYS = {"work_order": 7, "step": 4}
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TransactionEditForm(forms.ModelForm):
+    """Correct one line. ``version`` is the version the page showed (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, max_length=500, label="Why (optional)",
+                             widget=forms.TextInput(attrs={"placeholder": "e.g. wrong step scanned"}))
+
+    class Meta:
+        model = Transaction
+        fields = EDITABLE_FIELDS
+        widgets = {"start": DATETIME, "stop": DATETIME, "comment": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = TYPE_FIELDS.get(self.instance.type, EDITABLE_FIELDS) + ("comment",)
+        for name in list(self.fields):
+            if name not in shown and name not in ("version", "reason"):
+                del self.fields[name]
+        for name in ("work_order",):
+            if name in self.fields:
+                self.fields[name].required = True
+        for name in ("step_complete", "close_order"):
+            if name in self.fields:
+                self.fields[name].widget = forms.Select(choices=[("", "—"), (True, "Yes"), (False, "No")])
+        self.initial.setdefault("version", self.instance.version)
+        self.helper = FormHelper()
+        self.helper.form_id = "transaction-edit"
+        self.helper.layout = Layout(*(Field(name) for name in self.fields), Submit("save", "Save and re-check"))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in UPPER_KEYS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].strip().upper()
+        for name, width in PADDED_KEYS.items():  # MAS keys are fixed-width: "20" is step 0020
+            if cleaned.get(name, "").isdigit():
+                cleaned[name] = cleaned[name].zfill(width)
+        if self.instance.type in (T.LABOR, T.CREW_LABOR):
+            start, stop = cleaned.get("start"), cleaned.get("stop")
+            if start and stop and stop <= start:
+                self.add_error("stop", "Stop must be after start.")
+        return cleaned
+
+    def _post_clean(self):
+        """Validate the fields only: the line is saved by ``reviews.services.edit``, not here."""
+
+    def changes(self) -> dict:
+        """The edited fields and their new values."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in EDITABLE_FIELDS}
+
+
+class DecisionForm(forms.Form):
+    """The reason given on the confirmation page or the detail page."""
+
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if reason_required:
+            self.fields["reason"].error_messages["required"] = "A reason is required to reject."

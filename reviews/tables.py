@@ -1,0 +1,143 @@
+"""The review queue's table (django-tables2)."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from reviews.models import Severity, Transaction
+from woscan_portal.tables import SelectableTable
+
+STATUS_BADGE = {
+    "collected": "secondary", "needs_review": "primary", "flagged": "warning",
+    "approved": "success", "rejected": "danger", "exported": "dark",
+}
+
+
+class TransactionTable(SelectableTable):
+    id = tables.Column(verbose_name="Line")
+    status = tables.Column(verbose_name="State")
+    type = tables.Column()
+    collected_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Collected")
+    work_order = tables.Column(verbose_name="Work order")
+    step = tables.Column()
+    who = tables.Column(verbose_name="Employee / crew", accessor="employee", order_by=("employee", "crew"),
+                        empty_values=())
+    amount_text = tables.Column(verbose_name="Hours / qty", accessor="hours", orderable=False, empty_values=())
+    item_code = tables.Column(verbose_name="Item")
+    origin = tables.Column(verbose_name="Device / user", accessor="device", orderable=False, empty_values=())
+    findings = tables.Column(verbose_name="Findings", accessor="pk", orderable=False, empty_values=())
+
+    class Meta(SelectableTable.Meta):
+        model = Transaction
+        fields = ()
+        sequence = ("pk", "id", "status", "type", "collected_at", "work_order", "step", "who", "amount_text",
+                    "item_code", "origin", "findings")
+        row_attrs = {"data-status": lambda record: record.status}
+        template_name = "reviews/transaction_table.html"
+
+    def body_html(self):
+        """The page's rows as HTML, one pass in Python.
+
+        django-tables2 renders each cell through its generic machinery (signature inspection,
+        attribute dicts, a template node per cell): about 1 ms a row here, most of a page's
+        server time. The cells below are the columns' own render methods called directly; a
+        column without a fast cell falls back to django-tables2. Headers, sorting, paging and
+        export are django-tables2's as usual.
+        """
+        names = [column.name for column in self.columns]
+        rows = []
+        for row in self.paginated_rows:
+            record = row.record
+            cells = (
+                FAST_CELLS[name](self, record) if name in FAST_CELLS else row.get_cell(name) for name in names
+            )
+            rows.append(format_html(
+                '<tr data-status="{}">{}</tr>', record.status,
+                format_html_join("", "<td>{}</td>", ((cell,) for cell in cells)),
+            ))
+        return mark_safe("\n".join(rows))
+
+    def render_id(self, record, value):
+        """Link to the line, carrying the queue's filter so "next" stays within it."""
+        url = record.get_absolute_url()
+        carried = getattr(self, "filter_query", "")
+        if carried:
+            url += "?" + urlencode({"f": carried})
+        return format_html('<a href="{}" data-testid="line-link">{}</a>', url, value)
+
+    def render_status(self, record, value):
+        return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_BADGE.get(record.status, "light"), value)
+
+    def render_who(self, record):
+        return record.employee or (f"crew {record.crew}" if record.crew else "—")
+
+    def value_who(self, record):
+        return record.employee or record.crew
+
+    def render_amount_text(self, record):
+        return _amount(record)
+
+    def value_amount_text(self, record):
+        return _amount(record)
+
+    def render_origin(self, record):
+        return _origin(record)
+
+    def value_origin(self, record):
+        return _origin(record)
+
+    def render_findings(self, record):
+        # prefetched: no query per row; errors first
+        findings = sorted(record.findings.all(), key=lambda f: (f.severity != Severity.ERROR, f.code))
+        if not findings:
+            return "—"
+        return format_html_join(
+            " ", '<span class="badge text-bg-{}" title="{}" data-severity="{}">{}</span>',
+            (("danger" if f.severity == Severity.ERROR else "warning", f.message, f.severity, f.code)
+             for f in findings),
+        )
+
+    def value_findings(self, record):
+        return "; ".join(f"{f.severity}: {f.message}" for f in record.findings.all())
+
+
+def _dash(value):
+    return "—" if value in (None, "") else value
+
+
+FAST_CELLS = {
+    "pk": lambda table, r: format_html(
+        '<input type="checkbox" name="pk" value="{}" aria-label="Select this row">', r.pk),
+    "id": lambda table, r: table.render_id(r, r.pk),
+    "status": lambda table, r: table.render_status(r, r.get_status_display()),
+    "type": lambda table, r: r.get_type_display(),
+    "collected_at": lambda table, r: date_format(timezone.localtime(r.collected_at), "Y-m-d H:i"),
+    "work_order": lambda table, r: _dash(r.work_order),
+    "step": lambda table, r: _dash(r.step),
+    "who": lambda table, r: table.render_who(r),
+    "amount_text": lambda table, r: table.render_amount_text(r),
+    "item_code": lambda table, r: _dash(r.item_code),
+    "origin": lambda table, r: table.render_origin(r),
+    "findings": lambda table, r: table.render_findings(r),
+}
+
+
+def _amount(record) -> str:
+    for label, value in (("h", record.hours), ("", record.quantity), ("done", record.qty_completed),
+                         ("$", record.amount)):
+        if value is not None:
+            return f"{value.normalize():f} {label}".strip() if label != "$" else f"${value}"
+    return ""
+
+
+def _origin(record) -> str:
+    if record.device_id:
+        return str(record.device)
+    if record.entered_by_id:
+        return record.entered_by.get_username()
+    return record.get_source_display()

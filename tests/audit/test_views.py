@@ -1,0 +1,53 @@
+"""The audit list: every change, filterable, for supervisors, accountants and administrators."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from audit.log import record
+from reviews import services
+from tests.factories import TransactionFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("audit:auditentry_list")
+
+
+def test_it_filters_by_action_and_links_to_the_line(client, accountant, supervisor):
+    a, b = TransactionFactory(), TransactionFactory()
+    services.approve([a], by=supervisor)
+    services.reject([b], by=supervisor, reason="Duplicate")
+    client.force_login(accountant)
+
+    response = client.get(LIST, {"action": "reject"})
+
+    rows = list(response.context["table"].page.object_list)
+    assert [row.record.object_id for row in rows] == [str(b.pk)]
+    html = response.content.decode()
+    assert b.get_absolute_url() in html and "Duplicate" in html and "needs_review → rejected" in html
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"q": "Handheld 7"}, {"collected"}),
+    ({"q": "typo"}, {"edit"}),
+])
+def test_the_free_text_search_finds_the_actor_or_the_reason(client, administrator, query, expected):
+    txn = TransactionFactory()
+    record([txn], "collected", actor_label="Handheld 7")
+    record([txn], "edit", actor_label="someone", reason="typo")
+    client.force_login(administrator)
+
+    response = client.get(LIST, query)
+
+    assert {row.record.action for row in response.context["table"].page.object_list} == expected
+
+
+@pytest.mark.parametrize("rows", [2, 40])
+def test_the_list_costs_a_constant_number_of_queries(client, supervisor, django_assert_max_num_queries, rows):
+    for txn in TransactionFactory.create_batch(rows):
+        record([txn], "collected", by=supervisor, changes={"hours": [None, "2"]})
+    client.force_login(supervisor)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(LIST)
+
+    assert len(response.context["table"].page.object_list) == rows
