@@ -1,11 +1,30 @@
-"""Batch pages: the accountant's landing page."""
+"""Batch pages: the accountant's dashboard, list, detail, lines, printable page and actions,
+and the supervisor's "Send to MAS". Views parse input, check permission (the mixin), call one
+service, message and redirect."""
 from __future__ import annotations
 
-from django.db.models import Count
-from django.views.generic import TemplateView
+from decimal import Decimal
 
-from batches.models import BatchStatus, ExportBatch
+from django.contrib import messages
+from django.db.models import Count, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import DetailView, FormView, TemplateView
+from django_tables2 import LazyPaginator, RequestConfig
+
+from audit.log import history
+from batches import services
+from batches.filtersets import BatchLineFilterSet, ExportBatchFilterSet
+from batches.forms import ReasonForm
+from batches.models import BatchLine, BatchStatus, ExportBatch
+from batches.tables import BatchLineTable, ExportBatchTable
+from reviews.models import TransactionType
+from woscan_portal.generic import ObjectListView
 from woscan_portal.mixins import PermissionRequiredMixin
+
+SEND_PREVIEW_LINES = 200
+HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")
 
 
 class BatchDashboardView(PermissionRequiredMixin, TemplateView):
@@ -15,9 +34,220 @@ class BatchDashboardView(PermissionRequiredMixin, TemplateView):
     template_name = "batches/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        counts = dict(ExportBatch.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        batches = ExportBatch.objects.visible_to(self.request.user)
+        counts = dict(batches.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
         return super().get_context_data(
             status_counts=[(status, counts.get(status.value, 0)) for status in BatchStatus],
-            recent=ExportBatch.objects.select_related("created_by")[:10],
+            recent=batches.select_related("created_by")[:10],
             **kwargs,
         )
+
+
+class ExportBatchListView(ObjectListView):
+    permission_required = "batches.view_exportbatch"
+    table_class = ExportBatchTable
+    filterset_class = ExportBatchFilterSet
+    page_title = "All export batches"
+    export_name = "batches"
+
+    def get_queryset(self):
+        return ExportBatch.objects.visible_to(self.request.user).select_related("created_by")
+
+
+class BatchMixin:
+    """Finds the batch of the URL among those the user may see."""
+
+    def get_batch(self) -> ExportBatch:
+        if not hasattr(self, "_batch"):
+            self._batch = get_object_or_404(
+                ExportBatch.objects.visible_to(self.request.user).select_related("created_by", "replaces"),
+                number=self.kwargs["number"],
+            )
+        return self._batch
+
+
+def totals_by_type(batch: ExportBatch) -> list[dict]:
+    rows = (
+        BatchLine.objects.filter(batch=batch).values("type")
+        .annotate(lines=Count("id"), hours=Sum("hours"), quantity=Sum("quantity")).order_by("type")
+    )
+    labels = dict(TransactionType.choices)
+    return [
+        {"type": labels.get(r["type"], r["type"]), "lines": r["lines"],
+         "hours": Decimal(r["hours"] or 0).quantize(HOURS), "quantity": Decimal(r["quantity"] or 0).quantize(QUANTITY)}
+        for r in rows
+    ]
+
+
+class ExportBatchDetailView(PermissionRequiredMixin, BatchMixin, DetailView):
+    permission_required = "batches.view_exportbatch"
+    template_name = "batches/exportbatch_detail.html"
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None):
+        return self.get_batch()
+
+    def get_context_data(self, **kwargs):
+        batch = self.object
+        table = BatchLineTable(
+            BatchLine.objects.filter(batch=batch).select_related("transaction"), prefix="lines-"
+        )
+        RequestConfig(self.request, paginate={"per_page": 50, "paginator_class": LazyPaginator}).configure(table)
+        replaced_by = ExportBatch.objects.filter(replaces=batch).first()
+        return super().get_context_data(
+            page_title=str(batch),
+            totals=totals_by_type(batch),
+            lines_table=table,
+            history=history(batch)[:50],
+            replaced_by=replaced_by,
+            can_act=batch.status == BatchStatus.DELETED_IN_MAS and self.request.user.has_perm("batches.reexport_batch"),
+            **kwargs,
+        )
+
+
+class BatchLineListView(BatchMixin, ObjectListView):
+    """A batch's lines as a list, with CSV/XLSX export."""
+
+    permission_required = "batches.view_exportbatch"
+    table_class = BatchLineTable
+    filterset_class = BatchLineFilterSet
+
+    @property
+    def page_title(self):
+        return f"Lines of {self.get_batch()}"
+
+    @property
+    def export_name(self):
+        return f"{self.get_batch().file_stem}-lines"
+
+    def get_queryset(self):
+        return BatchLine.objects.filter(batch=self.get_batch()).select_related("transaction")
+
+
+class ExportBatchPrintView(PermissionRequiredMixin, BatchMixin, DetailView):
+    """A printable page: the batch, its totals by type and every line."""
+
+    permission_required = "batches.view_exportbatch"
+    template_name = "batches/exportbatch_print.html"
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None):
+        return self.get_batch()
+
+    def get_context_data(self, **kwargs):
+        lines = (
+            BatchLine.objects.filter(batch=self.object).order_by("line_no")
+            .values_list("line_no", "transaction_id", "type", "transaction__work_order", "transaction__step",
+                         "transaction__employee", "transaction__item_code", "hours", "quantity")
+        )
+        return super().get_context_data(totals=totals_by_type(self.object), lines=lines.iterator(chunk_size=2000), **kwargs)
+
+
+class BatchActionView(PermissionRequiredMixin, BatchMixin, FormView):
+    """Re-export or void a batch deleted in MAS, with a reason (``batches.reexport_batch``)."""
+
+    permission_required = "batches.reexport_batch"
+    template_name = "batches/exportbatch_action.html"
+    form_class = ReasonForm
+    action = ""
+    action_label = ""
+    explanation = ""
+
+    def get_context_data(self, **kwargs):
+        batch = self.get_batch()
+        return super().get_context_data(
+            batch=batch, page_title=f"{self.action_label} {batch}", action_label=self.action_label,
+            explanation=self.explanation, allowed=batch.status == BatchStatus.DELETED_IN_MAS, **kwargs,
+        )
+
+    def form_valid(self, form):
+        batch = self.get_batch()
+        try:
+            result = self.apply(batch, form.cleaned_data["reason"])
+        except services.BatchStateError as exc:
+            messages.error(self.request, str(exc))
+            return redirect("batches:exportbatch_detail", number=batch.number)
+        return HttpResponseRedirect(reverse("batches:exportbatch_detail", kwargs={"number": result.number}))
+
+
+class ExportBatchReexportView(BatchActionView):
+    action_label = "Re-export"
+    explanation = (
+        "A new batch with a new number and the same lines is written for WOScan Sync. "
+        "This batch is kept for the record, marked re-exported."
+    )
+
+    def apply(self, batch, reason):
+        new = services.reexport(batch.pk, by=self.request.user, reason=reason)
+        messages.success(self.request, f"{batch} re-exported as {new} ({new.lines} lines, {new.get_status_display().lower()}).")
+        return new
+
+
+class ExportBatchVoidView(BatchActionView):
+    action_label = "Void"
+    explanation = (
+        "The batch is kept for the record, marked voided, and is not sent again. Its lines go back "
+        "to the review queue (needs review) for a supervisor to approve again or reject."
+    )
+
+    def apply(self, batch, reason):
+        batch = services.void(batch.pk, by=self.request.user, reason=reason)
+        messages.success(self.request, f"{batch} voided; its {batch.lines} lines are back in the review queue.")
+        return batch
+
+
+class ExportBatchSendView(PermissionRequiredMixin, TemplateView):
+    """Send to MAS: confirm the approved lines and their totals by type, then export them as one batch.
+
+    ``?pk=…&pk=…`` limits it to some approved lines (e.g. picked in the review queue).
+    """
+
+    permission_required = "reviews.export_transactions"
+    template_name = "batches/exportbatch_send.html"
+
+    def _ids(self, data):
+        raw = data.getlist("pk")
+        ids = [int(v) for v in raw if str(v).isdigit()]
+        return ids if raw else None
+
+    def get_context_data(self, **kwargs):
+        ids = kwargs.pop("ids", self._ids(self.request.GET))
+        selection = services.select(ids)
+        labels = dict(TransactionType.choices)
+        preview = dict(
+            services.approved_lines([r[0] for r in selection.rows[:SEND_PREVIEW_LINES]])
+            .in_bulk()
+        ) if selection.rows else {}
+        return super().get_context_data(
+            page_title="Send to MAS",
+            selection=selection,
+            ids=ids or [],
+            by_type=[
+                {"type": labels.get(t, t), "lines": v["lines"], "hours": v["hours"].quantize(HOURS),
+                 "quantity": v["quantity"].quantize(QUANTITY)}
+                for t, v in sorted(selection.by_type.items())
+            ],
+            preview=[preview[r[0]] for r in selection.rows[:SEND_PREVIEW_LINES] if r[0] in preview],
+            more=max(selection.count - SEND_PREVIEW_LINES, 0),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        ids = self._ids(request.POST)
+        outcome = services.export_transactions(ids, by=request.user, confirmed=request.POST.get("fingerprint", ""))
+        if outcome.changed:
+            messages.warning(request, "The approved lines changed since you looked: check the new totals and send again.")
+            return self.render_to_response(self.get_context_data(ids=ids))
+        if outcome.batch is None:
+            messages.info(request, "No approved line is waiting to be sent.")
+            return redirect("batches:dashboard")
+        batch = outcome.batch
+        if outcome.written:
+            messages.success(request, f"{batch} sent to MAS: {batch.lines} lines written for WOScan Sync.")
+        else:
+            messages.warning(
+                request,
+                f"{batch} holds its {batch.lines} lines, but its files could not be written yet; "
+                "the next export run writes them.",
+            )
+        return redirect("batches:exportbatch_detail", number=batch.number)

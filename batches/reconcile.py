@@ -1,0 +1,170 @@
+"""Batch status from MAS: what Work Order Transaction Entry and history really hold.
+
+Run after every pull (a receiver of ``syncconfig.signals.pull_finished``), by
+``manage.py reconcile_batches`` and by the ``batches.tasks.reconcile_batches`` task. It opens its
+own ``MASGateway`` and reads three tables (names per site, ``batches.conf``) with single-table
+``SELECT``s filtered on the batch number, in ``IN`` lists of at most 200:
+
+- in history → ``posted``;
+- else in Transaction Entry → ``imported``;
+- else, when it was ``imported`` → ``deleted_in_mas`` (gone from entry and not in history);
+- else (never seen yet) it stays ``exported``.
+
+For each batch found it compares the line count, hours and quantity with the portal's and
+stores the differences on the batch (``discrepancies``), with what MAS holds.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.log import record
+from batches.conf import mas_tables
+from batches.models import RECONCILED_STATUSES, BatchStatus, ExportBatch
+from mas.gateway import MASError, MASGateway
+
+log = logging.getLogger(__name__)
+HOURS = Decimal("0.001")
+QUANTITY = Decimal("0.0001")
+ACTOR = "MAS reconciliation"
+
+
+@dataclass
+class Totals:
+    lines: int = 0
+    hours: Decimal = Decimal(0)
+    quantity: Decimal = Decimal(0)
+
+    def add(self, row: dict) -> None:
+        self.lines += 1
+        self.hours += _decimal(row.get("Hours"))
+        self.quantity += _decimal(row.get("Quantity"))
+
+
+@dataclass
+class ReconcileOutcome:
+    checked: int = 0
+    moved: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    with_discrepancies: int = 0
+
+    def __str__(self) -> str:
+        moves = ", ".join(f"{n} {status}" for status, n in sorted(self.moved.items())) or "no status change"
+        return f"{self.checked} batches checked: {moves}; {self.with_discrepancies} with discrepancies"
+
+
+def _decimal(value) -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _read(mas: MASGateway, table: str, columns: list[str], keys: list[str]) -> dict[str, Totals]:
+    found: dict[str, Totals] = defaultdict(Totals)
+    for row in mas.select_in(table, columns, "BatchNo", keys):
+        found[str(row["BatchNo"]).strip()].add(row)
+    return found
+
+
+def read_mas(numbers: list[int], connection_string: str | None = None) -> tuple[dict, dict, dict]:
+    """(entry headers, entry lines, history) totals per batch key ``"000012"``."""
+    tables = mas_tables()
+    keys = [f"{n:06d}" for n in numbers]
+    with MASGateway(connection_string) as mas:
+        headers = _read(mas, tables.entry_header, ["BatchNo"], keys)
+        details = _read(mas, tables.entry_detail, ["BatchNo", "Hours", "Quantity"], keys)
+        history = _read(mas, tables.history, ["BatchNo", "Hours", "Quantity"], keys)
+    return headers, details, history
+
+
+def compare(batch: ExportBatch, mas: Totals, where: str) -> list[str]:
+    """The differences between the portal's batch and what MAS holds for it, in words."""
+    problems = []
+    if mas.lines != batch.lines:
+        problems.append(f"{where} holds {mas.lines} lines; the batch has {batch.lines}.")
+    if mas.hours.quantize(HOURS) != Decimal(batch.total_hours).quantize(HOURS):
+        problems.append(f"{where} holds {mas.hours.quantize(HOURS)} hours; the batch has {batch.total_hours}.")
+    if mas.quantity.quantize(QUANTITY) != Decimal(batch.total_quantity).quantize(QUANTITY):
+        problems.append(
+            f"{where} holds a quantity of {mas.quantity.quantize(QUANTITY)}; the batch has {batch.total_quantity}."
+        )
+    return problems
+
+
+def reconcile(numbers: list[int] | None = None, *, connection_string: str | None = None) -> ReconcileOutcome:
+    """Move every batch still open to MAS to the state MAS shows. Raises ``MASError`` if MAS cannot be read."""
+    batches = list(ExportBatch.objects.filter(status__in=RECONCILED_STATUSES).order_by("number"))
+    if numbers is not None:
+        wanted = set(numbers)
+        batches = [b for b in batches if b.number in wanted]
+    outcome = ReconcileOutcome(checked=len(batches))
+    if not batches:
+        return outcome
+    headers, details, history = read_mas([b.number for b in batches], connection_string)
+    now = timezone.now()
+    with transaction.atomic():
+        for batch in batches:
+            key = batch.label
+            fields: dict = {"reconciled_at": now}
+            if key in history:
+                target, held, where = BatchStatus.POSTED, history[key], "MAS history"
+            elif key in headers or key in details:
+                target, held, where = BatchStatus.IMPORTED, details.get(key, Totals()), "Transaction Entry"
+            elif batch.status == BatchStatus.IMPORTED:
+                target, held, where = BatchStatus.DELETED_IN_MAS, None, ""
+            else:
+                target, held, where = batch.status, None, ""
+            if held is not None:
+                problems = compare(batch, held, where)
+                if key in headers and headers[key].lines != held.lines and target == BatchStatus.IMPORTED:
+                    problems.append(f"Transaction Entry has {headers[key].lines} headers for {held.lines} lines.")
+                fields.update(mas_lines=held.lines, mas_hours=held.hours.quantize(HOURS),
+                              mas_quantity=held.quantity.quantize(QUANTITY), discrepancies=problems)
+            elif target == BatchStatus.DELETED_IN_MAS:
+                fields.update(mas_lines=0, mas_hours=Decimal(0), mas_quantity=Decimal(0), discrepancies=[])
+            if target == BatchStatus.IMPORTED and batch.imported_at is None:
+                fields["imported_at"] = now
+            if target == BatchStatus.POSTED:
+                fields["posted_at"] = now
+            _apply(batch, target, fields, outcome)
+            if fields.get("discrepancies"):
+                outcome.with_discrepancies += 1
+    return outcome
+
+
+def _apply(batch: ExportBatch, target: str, fields: dict, outcome: ReconcileOutcome) -> None:
+    qs = ExportBatch.objects.filter(pk=batch.pk, status=batch.status, version=batch.version)
+    old_problems = batch.discrepancies
+    if target == batch.status:
+        qs.update(**fields)
+    elif qs.update(status=target, version=F("version") + 1, **fields):
+        outcome.moved[target] += 1
+        changes = {"status": [batch.status, target]}
+        if "discrepancies" in fields:
+            changes["discrepancies"] = [old_problems, fields["discrepancies"]]
+        record([batch], target, actor_label=ACTOR, changes=changes)
+        return
+    else:
+        return  # changed by someone else meanwhile: the next run looks again
+    if "discrepancies" in fields and fields["discrepancies"] != old_problems:
+        record([batch], "discrepancies", actor_label=ACTOR, changes={"discrepancies": [old_problems, fields["discrepancies"]]})
+
+
+def on_pull_finished(sender=None, **kwargs) -> None:
+    """Receiver of ``pull_finished``: reconcile after each pull; a MAS error never breaks the pull."""
+    try:
+        outcome = reconcile()
+    except MASError as exc:
+        log.warning("Batch reconciliation after the pull failed: %s", exc)
+    except Exception:  # noqa: BLE001 - the pull's own work is done; report and go on
+        log.exception("Batch reconciliation after the pull failed")
+    else:
+        log.info("Batch reconciliation after the pull: %s", outcome)

@@ -1,0 +1,421 @@
+"""The export's state changes (STYLE.md): export, finish, acknowledge, re-export, void.
+
+A batch moves ``writing → exported → imported → posted`` (the last two also by the MAS
+reconciliation, ``batches.reconcile``), or ``imported → deleted_in_mas``, from which a
+permitted user re-exports it (``reexported``, its lines go to a new batch) or voids it
+(``voided``, its lines go back to the review queue).
+
+Exactly once, whatever crashes:
+
+1. In one database transaction the approved lines are claimed (compare-and-set
+   ``approved → exported`` on ``(status, version)``), the batch is created in ``writing``
+   and its lines are stored with the values the file will hold. A crash before the commit
+   leaves nothing: the lines are still approved and no file was written.
+2. After the commit the files are written (``batches.writer``: CSV, then the control file,
+   each to a temporary name and renamed) and the batch is marked ``exported``. A crash
+   before or between the files leaves a ``writing`` batch that holds its lines; the importer
+   does not take it (no control file, or none the portal lists).
+3. ``recover_batches()`` — run at the start of every export, by the schedule and by
+   ``manage.py export_batches --recover`` — writes the files of every ``writing`` batch again
+   (the content comes from the database, so the bytes are the same) and marks it exported.
+
+A transaction is in at most one live batch, ever: a partial unique constraint on
+``BatchLine(transaction) WHERE live`` holds it in the database itself.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from audit.log import record
+from batches import writer
+from batches.models import BatchLine, BatchStatus, ExportBatch
+from reviews.models import Transaction, TransactionStatus, TransactionType
+
+log = logging.getLogger(__name__)
+
+CHUNK = 900  # ids per IN (...) list and rows per bulk write
+SCHEDULE_LABEL = "schedule (automatic processing)"
+_FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
+# Read for each line to export: what the totals and the batch line need.
+_SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "quantity", "qty_completed")
+
+
+class BatchStateError(Exception):
+    """The batch is not in a state that allows this; the message says why, for the page or the API."""
+
+
+@dataclass
+class Selection:
+    """Approved lines about to be exported, with their totals (for the confirmation page)."""
+
+    rows: list[tuple]
+    by_type: dict[str, dict] = field(default_factory=dict)
+    total_hours: Decimal = Decimal(0)
+    total_quantity: Decimal = Decimal(0)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when any line is added, removed or changed (its version moves)."""
+        digest = hashlib.sha256()
+        for row in self.rows:
+            digest.update(f"{row[0]}:{row[1]};".encode())
+        return digest.hexdigest()
+
+
+@dataclass
+class ExportOutcome:
+    batch: ExportBatch | None = None
+    changed: bool = False  # the lines differ from what the caller confirmed: nothing was done
+    written: bool = False  # the files are written and the batch is exported
+    recovered: list[int] = field(default_factory=list)
+
+
+# --- what would be exported ---------------------------------------------------------------
+def approved_lines(ids=None, *, automatic_only: bool = False):
+    """The approved transactions to export, oldest first.
+
+    ``automatic_only``: only lines approved by the automatic processing option, i.e. approved
+    with no user (``reviewed_by`` is empty) — what the export schedule sends.
+    """
+    qs = Transaction.objects.filter(status=TransactionStatus.APPROVED)
+    if automatic_only:
+        qs = qs.filter(reviewed_by__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.order_by("collected_at", "pk")
+
+
+def select(ids=None, *, automatic_only: bool = False) -> Selection:
+    selection = Selection(rows=list(approved_lines(ids, automatic_only=automatic_only).values_list(*_SELECT)))
+    for _pk, _v, type_, _wo, hours, start, stop, quantity, qty_completed in selection.rows:
+        h = writer.line_hours(hours, start, stop) or Decimal(0)
+        q = writer.line_quantity(quantity, qty_completed) or Decimal(0)
+        bucket = selection.by_type.setdefault(type_, {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)})
+        bucket["lines"] += 1
+        bucket["hours"] += h
+        bucket["quantity"] += q
+        selection.total_hours += h
+        selection.total_quantity += q
+    return selection
+
+
+# --- export ---------------------------------------------------------------------------------
+def next_number() -> int:
+    """One more than any batch in the database or any batch file in the export folder.
+
+    Numbers may have gaps (a rolled-back export) but are never reused, even for files of an
+    export whose transaction never committed.
+    """
+    highest = ExportBatch.objects.aggregate(n=Max("number"))["n"] or 0
+    for entry in writer.export_dir().iterdir():
+        if m := _FILE_NUMBER.match(entry.name):
+            highest = max(highest, int(m[1]))
+    return highest + 1
+
+
+def export_transactions(
+    ids=None, *, by=None, actor_label: str = "", automatic_only: bool = False, confirmed: str | None = None
+) -> ExportOutcome:
+    """Export the approved lines (all, or those of ``ids``) as one new batch.
+
+    ``confirmed`` is the fingerprint of the selection the user saw: when the lines changed
+    since, nothing is exported and ``changed`` says so. Returns the batch, or none when no
+    line was approved.
+    """
+    outcome = ExportOutcome(recovered=recover_batches())
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                selection = select(ids, automatic_only=automatic_only)
+                if confirmed is not None and confirmed != selection.fingerprint:
+                    outcome.changed = True
+                    return outcome
+                if not selection.rows:
+                    return outcome
+                batch = _create_batch(selection, by=by, actor_label=actor_label)
+                _claim_lines(batch, selection.rows)
+                _record_export(batch, selection, by=by, actor_label=actor_label)
+                transaction.on_commit(partial(finish_batch, batch.pk))
+            break
+        except IntegrityError:
+            # Another export took the same number at the same moment; try the next one.
+            if attempt == 2:
+                raise
+    batch.refresh_from_db()
+    outcome.batch = batch
+    outcome.written = batch.status == BatchStatus.EXPORTED
+    return outcome
+
+
+def _create_batch(selection: Selection, *, by, actor_label: str, replaces: ExportBatch | None = None) -> ExportBatch:
+    return ExportBatch.objects.create(
+        number=next_number(),
+        status=BatchStatus.WRITING,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        actor_label="" if getattr(by, "is_authenticated", False) else (actor_label or SCHEDULE_LABEL),
+        lines=selection.count,
+        total_hours=selection.total_hours,
+        total_quantity=selection.total_quantity,
+        replaces=replaces,
+    )
+
+
+def _claim_lines(batch: ExportBatch, rows: list[tuple]) -> None:
+    """Compare-and-set each line approved → exported and store it as a line of ``batch``."""
+    now = timezone.now()
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        by_version: dict[int, list[int]] = defaultdict(list)
+        for row in chunk:
+            by_version[row[1]].append(row[0])
+        claimed = 0
+        for version, pks in by_version.items():
+            claimed += Transaction.objects.filter(
+                pk__in=pks, status=TransactionStatus.APPROVED, version=version
+            ).update(status=TransactionStatus.EXPORTED, version=version + 1, updated_at=now)
+        if claimed != len(chunk):
+            # Someone changed a line between our read and our write: start again from a fresh read.
+            raise IntegrityError(f"{len(chunk) - claimed} approved lines changed while exporting")
+        _insert_lines(
+            (batch.pk, pk, start + offset + 1, True, type_, writer.line_hours(hours, t0, t1),
+             writer.line_quantity(quantity, qty_completed))
+            for offset, (pk, _v, type_, _wo, hours, t0, t1, quantity, qty_completed) in enumerate(chunk)
+        )
+
+
+_LINE_COLUMNS = ("batch_id", "transaction_id", "line_no", "live", "type", "hours", "quantity")
+
+
+def _insert_lines(rows) -> None:
+    """Insert up to ``CHUNK`` batch lines with one multi-row ``INSERT`` (``bulk_create`` builds a
+    model per row, which was most of the time of a 50,000-line export). The constraints still
+    hold in the database."""
+    table = connection.ops.quote_name(BatchLine._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _LINE_COLUMNS)
+    adapt = connection.ops.adapt_decimalfield_value
+    params: list = []
+    count = 0
+    for b, t, n, live, ty, h, q in rows:
+        params += [b, t, n, live, ty, None if h is None else adapt(h, 9, 3), None if q is None else adapt(q, 14, 4)]
+        count += 1
+    if not count:
+        return
+    row = "(" + ", ".join(["%s"] * len(_LINE_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)}", params)
+
+
+class _TxnRef:
+    """What ``audit.log.record`` needs of a transaction (its pk, model and text), without
+    building a full model instance for each of 50,000 lines."""
+
+    __slots__ = ("pk", "text")
+    _meta = Transaction._meta
+
+    def __init__(self, pk: int, type_: str, work_order: str):
+        self.pk = pk
+        self.text = f"{TransactionType(type_).label if type_ in TransactionType.values else type_} {work_order} #{pk}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _record_export(batch: ExportBatch, selection: Selection, *, by, actor_label: str) -> None:
+    """The audit trail of an export: one row per line and one for the batch."""
+    label = "" if getattr(by, "is_authenticated", False) else batch.actor_label
+    for start in range(0, selection.count, CHUNK):
+        record(
+            [_TxnRef(pk, type_, wo) for pk, _v, type_, wo, *_ in selection.rows[start : start + CHUNK]],
+            "export",
+            by=by,
+            actor_label=label,
+            changes={"status": [TransactionStatus.APPROVED, TransactionStatus.EXPORTED], "batch": [None, batch.label]},
+        )
+    record(
+        [batch],
+        "create",
+        by=by,
+        actor_label=label,
+        changes={"status": [None, batch.status], "lines": [None, batch.lines], "total_hours": [None, batch.total_hours]},
+    )
+
+
+def finish_batch(batch_id: int) -> bool:
+    """Write a committed batch's files (CSV, then control) and mark it exported.
+
+    Idempotent: a batch already past ``writing`` is left alone. A folder that cannot be
+    written (full disk, share gone) leaves the batch in ``writing`` for the next run.
+    """
+    batch = ExportBatch.objects.get(pk=batch_id)
+    if batch.status != BatchStatus.WRITING:
+        return False
+    try:
+        facts = writer.write_csv(batch)
+        if facts.lines != batch.lines:
+            raise RuntimeError(f"{batch} has {batch.lines} lines but {facts.lines} were written")
+        writer.write_ctl(batch, facts)
+    except OSError as exc:
+        log.error("%s: its files could not be written (%s); the next run will write them.", batch, exc)
+        return False
+    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.WRITING, version=batch.version).update(
+        status=BatchStatus.EXPORTED, version=F("version") + 1, sha256=facts.sha256, written_at=timezone.now()
+    )
+    if updated:
+        record([batch], "written", actor_label="export", changes={"status": [BatchStatus.WRITING, BatchStatus.EXPORTED], "sha256": [None, facts.sha256]})
+    return bool(updated)
+
+
+def recover_batches() -> list[int]:
+    """Finish every batch left in ``writing`` by a crash; returns their numbers."""
+    finished = []
+    for pk, number in ExportBatch.objects.filter(status=BatchStatus.WRITING).order_by("number").values_list("pk", "number"):
+        log.warning("Batch %06d was left half-written; writing its files again.", number)
+        if finish_batch(pk):
+            finished.append(number)
+    return finished
+
+
+# --- the importer's answers ----------------------------------------------------------------
+def acknowledge_import(number: int, *, actor_label: str) -> tuple[ExportBatch, bool]:
+    """WOScan Sync imported batch ``number``: ``exported → imported``. Idempotent.
+
+    Returns the batch and whether this call changed it. A batch still marked ``writing`` (a crash
+    after its control file was renamed) is finished first: its files were complete.
+    """
+    writing = ExportBatch.objects.filter(number=number, status=BatchStatus.WRITING).values_list("pk", flat=True).first()
+    if writing:
+        finish_batch(writing)
+    with transaction.atomic():
+        batch = _get(number)
+        if batch.status in (BatchStatus.IMPORTED, BatchStatus.POSTED):
+            return batch, False
+        if batch.status not in (BatchStatus.EXPORTED, BatchStatus.DELETED_IN_MAS):
+            raise BatchStateError(f"{batch} is {batch.get_status_display().lower()}: it must not be imported.")
+        before = batch.status
+        changed = _move(batch, before, BatchStatus.IMPORTED, imported_at=timezone.now(), import_error="")
+        if changed:
+            record([batch], "imported", actor_label=actor_label, changes={"status": [before, BatchStatus.IMPORTED]})
+    batch.refresh_from_db()
+    return batch, changed
+
+
+def refuse_import(number: int, reason: str, *, actor_label: str) -> tuple[ExportBatch, bool]:
+    """WOScan Sync refused batch ``number`` (its files did not match): it stays exported, with the reason."""
+    reason = (reason or "").strip()[:2000] or "refused without a reason"
+    with transaction.atomic():
+        batch = _get(number)
+        if batch.status != BatchStatus.EXPORTED:
+            raise BatchStateError(f"{batch} is {batch.get_status_display().lower()}: nothing to refuse.")
+        if batch.import_error == reason:
+            return batch, False
+        before = batch.import_error
+        ExportBatch.objects.filter(pk=batch.pk).update(import_error=reason, version=F("version") + 1)
+        record([batch], "import_refused", actor_label=actor_label, reason=reason, changes={"import_error": [before, reason]})
+    batch.refresh_from_db()
+    return batch, True
+
+
+# --- the accountant's actions on a batch deleted in MAS -------------------------------------
+def reexport(batch_id: int, *, by, reason: str) -> ExportBatch:
+    """Export the lines of a batch deleted in MAS again, as a new batch; the old one is kept."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        old = ExportBatch.objects.select_for_update().get(pk=batch_id)
+        _require(old, BatchStatus.DELETED_IN_MAS, "re-exported")
+        if not _move(old, BatchStatus.DELETED_IN_MAS, BatchStatus.REEXPORTED):
+            raise BatchStateError(f"{old} was changed by someone else; look again.")
+        lines = list(old.batch_lines.filter(live=True).order_by("line_no").values_list("transaction_id", "line_no", "type", "hours", "quantity"))
+        old.batch_lines.update(live=False)
+        selection = Selection(rows=lines, total_hours=old.total_hours, total_quantity=old.total_quantity)
+        new = _create_batch(selection, by=by, actor_label="", replaces=old)
+        for start in range(0, len(lines), CHUNK):
+            chunk = lines[start : start + CHUNK]
+            BatchLine.objects.bulk_create(
+                [BatchLine(batch=new, transaction_id=t, line_no=n, type=ty, hours=h, quantity=q) for t, n, ty, h, q in chunk]
+            )
+            pks = [t for t, *_ in chunk]
+            Transaction.objects.filter(pk__in=pks).update(version=F("version") + 1, updated_at=timezone.now())
+            record(
+                Transaction.objects.filter(pk__in=pks).only("pk", "type", "work_order"),
+                "reexport", by=by, reason=reason, changes={"batch": [old.label, new.label]},
+            )
+        record([old], "reexport", by=by, reason=reason, changes={"status": [BatchStatus.DELETED_IN_MAS, BatchStatus.REEXPORTED], "replaced_by": [None, new.label]})
+        record([new], "create", by=by, reason=reason, changes={"status": [None, BatchStatus.WRITING], "replaces": [None, old.label], "lines": [None, new.lines]})
+        transaction.on_commit(partial(finish_batch, new.pk))
+    new.refresh_from_db()
+    return new
+
+
+def void(batch_id: int, *, by, reason: str) -> ExportBatch:
+    """Give up a batch deleted in MAS: it is kept for the record and its lines go back to review.
+
+    The lines return to ``needs_review`` (not ``approved``, which the schedule would export
+    again): a supervisor decides whether each one is approved again or rejected.
+    """
+    reason = _reason(reason)
+    with transaction.atomic():
+        batch = ExportBatch.objects.select_for_update().get(pk=batch_id)
+        _require(batch, BatchStatus.DELETED_IN_MAS, "voided")
+        if not _move(batch, BatchStatus.DELETED_IN_MAS, BatchStatus.VOIDED):
+            raise BatchStateError(f"{batch} was changed by someone else; look again.")
+        pks = list(batch.batch_lines.filter(live=True).values_list("transaction_id", flat=True))
+        batch.batch_lines.update(live=False)
+        for start in range(0, len(pks), CHUNK):
+            chunk = pks[start : start + CHUNK]
+            Transaction.objects.filter(pk__in=chunk, status=TransactionStatus.EXPORTED).update(
+                status=TransactionStatus.NEEDS_REVIEW, version=F("version") + 1, updated_at=timezone.now(),
+                review_reason=f"{batch} was voided: {reason}"[:2000],
+            )
+            record(
+                Transaction.objects.filter(pk__in=chunk).only("pk", "type", "work_order"),
+                "unexport", by=by, reason=reason,
+                changes={"status": [TransactionStatus.EXPORTED, TransactionStatus.NEEDS_REVIEW], "batch": [batch.label, None]},
+            )
+        record([batch], "void", by=by, reason=reason, changes={"status": [BatchStatus.DELETED_IN_MAS, BatchStatus.VOIDED]})
+    batch.refresh_from_db()
+    return batch
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _get(number: int) -> ExportBatch:
+    try:
+        return ExportBatch.objects.select_for_update().get(number=number)
+    except ExportBatch.DoesNotExist:
+        raise BatchStateError(f"There is no batch {number:06d}.") from None
+
+
+def _move(batch: ExportBatch, old: str, new: str, **fields) -> bool:
+    """Compare-and-set the batch's status on (status, version)."""
+    return bool(
+        ExportBatch.objects.filter(pk=batch.pk, status=old, version=batch.version).update(
+            status=new, version=F("version") + 1, **fields
+        )
+    )
+
+
+def _require(batch: ExportBatch, status: str, verb: str) -> None:
+    if batch.status != status:
+        raise BatchStateError(
+            f"{batch} is {batch.get_status_display().lower()}: only a batch deleted in MAS can be {verb}."
+        )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BatchStateError("Say why: a reason is required.")
+    return reason

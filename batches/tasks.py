@@ -1,0 +1,21 @@
+"""Background tasks of the export (django-q2): plain, idempotent functions that re-read the database."""
+from __future__ import annotations
+
+from batches import reconcile, services
+
+
+def export_automatic() -> str:
+    """The export schedule: finish any half-written batch, then export the automatically approved lines."""
+    outcome = services.export_transactions(automatic_only=True, actor_label=services.SCHEDULE_LABEL)
+    done = f"recovered {outcome.recovered}; " if outcome.recovered else ""
+    if outcome.batch is None:
+        return done + "no line to export"
+    return done + f"{outcome.batch} with {outcome.batch.lines} lines ({outcome.batch.get_status_display()})"
+
+
+def recover_batches() -> str:
+    return f"recovered {services.recover_batches()}"
+
+
+def reconcile_batches() -> str:
+    return str(reconcile.reconcile())

@@ -1,0 +1,230 @@
+"""Writing a batch's files for WOScan Sync, exactly as PRODUCT.md §6 says.
+
+For batch N: ``WOS<N:06>.csv`` first, then ``WOS<N:06>.ctl`` (a small JSON control file).
+Each is written to a temporary name in the same folder, flushed to disk (fsync) and renamed
+(``os.replace``), so a reader never sees half a file; the control file is written last, so
+a batch is ready for the importer only when its ``.ctl`` exists and matches its CSV.
+
+The content comes only from the database (the batch's frozen lines), so writing a batch
+again after a crash produces the same bytes and the same SHA-256.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+CSV_COLUMNS = (
+    "BatchNo", "LineNo", "PortalTxnId", "TransType", "TransDate", "WorkOrder", "StepNo", "EmployeeNo",
+    "CrewNo", "StartTime", "StopTime", "Hours", "QtyCompleted", "StepComplete", "ItemCode", "Warehouse",
+    "Quantity", "LotSerial", "QtyScrapped", "CloseOrder", "Amount", "Comment",
+)
+# Transaction fields read for a row, in the order _row() takes them.
+TXN_FIELDS = (
+    "transaction_id", "line_no", "type", "hours", "quantity",
+    "transaction__collected_at", "transaction__work_order", "transaction__step", "transaction__employee",
+    "transaction__crew", "transaction__start", "transaction__stop", "transaction__qty_completed",
+    "transaction__step_complete", "transaction__item_code", "transaction__warehouse", "transaction__quantity",
+    "transaction__lot_serial", "transaction__qty_scrapped", "transaction__close_order", "transaction__amount",
+    "transaction__comment",
+)
+ROWS_PER_WRITE = 2000
+HOURS = Decimal("0.001")
+QUANTITY = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What a CSV holds, as the control file states it."""
+
+    sha256: str
+    lines: int
+    total_hours: Decimal
+    total_quantity: Decimal
+
+
+# --- the values of one line ----------------------------------------------------------------
+def line_hours(hours, start, stop) -> Decimal | None:
+    """A line's hours as written to the file: the hours given, else stop − start."""
+    if hours is not None:
+        return Decimal(hours).quantize(HOURS)
+    if start and stop:
+        return (Decimal((stop - start).total_seconds()) / 3600).quantize(HOURS)
+    return None
+
+
+def line_quantity(quantity, qty_completed) -> Decimal | None:
+    """A line's quantity for the batch totals: Quantity (material, completion), else QtyCompleted."""
+    value = quantity if quantity is not None else qty_completed
+    return None if value is None else Decimal(value).quantize(QUANTITY)
+
+
+# --- formatting (PRODUCT.md §6) ----------------------------------------------------------
+def _dec(value, places: int) -> str:
+    return "" if value is None else f"{Decimal(value):.{places}f}"
+
+
+def _flag(value) -> str:
+    return "" if value is None else ("Y" if value else "N")
+
+
+def _time(value: datetime | None, tz) -> str:
+    return "" if value is None else value.astimezone(tz).strftime("%H:%M")
+
+
+def _row(number: int, values: tuple, tz) -> list[str]:
+    """One CSV row; dates and times in the plant's time zone (settings.TIME_ZONE)."""
+    (txn_id, line_no, type_, hours, quantity, collected_at, work_order, step, employee, crew, start, stop,
+     qty_completed, step_complete, item_code, warehouse, txn_quantity, lot_serial, qty_scrapped, close_order,
+     amount, comment) = values
+    return [
+        f"{number:06d}", str(line_no), str(txn_id), type_, collected_at.astimezone(tz).date().isoformat(),
+        work_order, step, employee, crew, _time(start, tz), _time(stop, tz), _dec(hours, 3), _dec(qty_completed, 4),
+        _flag(step_complete), item_code, warehouse, _dec(txn_quantity, 4), lot_serial, _dec(qty_scrapped, 4),
+        _flag(close_order), _dec(amount, 2), comment,
+    ]
+
+
+def export_dir() -> Path:
+    path = Path(settings.WOSCAN_EXPORT_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def csv_path(batch, directory: Path | None = None) -> Path:
+    return (directory or export_dir()) / f"{batch.file_stem}.csv"
+
+
+def ctl_path(batch, directory: Path | None = None) -> Path:
+    return (directory or export_dir()) / f"{batch.file_stem}.ctl"
+
+
+# --- writing -----------------------------------------------------------------------------
+def _csv_chunks(batch) -> Iterator[tuple[bytes, int, Decimal, Decimal]]:
+    """The CSV as encoded chunks, with the lines, hours and quantity each chunk adds."""
+    from batches.models import BatchLine
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    rows = (
+        BatchLine.objects.filter(batch_id=batch.pk).order_by("line_no").values_list(*TXN_FIELDS)
+        .iterator(chunk_size=ROWS_PER_WRITE)
+    )
+    tz = timezone.get_default_timezone()
+    lines, hours, quantity = 0, Decimal(0), Decimal(0)
+    for values in rows:
+        writer.writerow(_row(batch.number, values, tz))
+        lines += 1
+        hours += values[3] or 0
+        quantity += values[4] or 0
+        if lines % ROWS_PER_WRITE == 0:
+            yield buffer.getvalue().encode("utf-8"), lines, hours, quantity
+            buffer.seek(0)
+            buffer.truncate()
+            lines, hours, quantity = 0, Decimal(0), Decimal(0)
+    yield buffer.getvalue().encode("utf-8"), lines, hours, quantity
+
+
+def _replace_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to a temporary file beside ``path``, fsync it, rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its rename is durable enough
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_csv(batch, directory: Path | None = None) -> FileFacts:
+    """Write ``WOS<N>.csv`` and return what it holds."""
+    digest = hashlib.sha256()
+    totals = {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)}
+
+    def hashed():
+        for chunk, lines, hours, quantity in _csv_chunks(batch):
+            digest.update(chunk)
+            totals["lines"] += lines
+            totals["hours"] += hours
+            totals["quantity"] += quantity
+            yield chunk
+
+    _replace_atomically(csv_path(batch, directory), hashed())
+    return FileFacts(digest.hexdigest(), totals["lines"], totals["hours"], totals["quantity"])
+
+
+def control(batch, facts: FileFacts) -> dict:
+    """The control file's content (PRODUCT.md §6)."""
+    return {
+        "batch": batch.number,
+        "lines": facts.lines,
+        "total_hours": float(facts.total_hours.quantize(HOURS)),
+        "total_quantity": float(facts.total_quantity.quantize(QUANTITY)),
+        "sha256": facts.sha256,
+        "created_at": batch.created_at.isoformat(timespec="seconds"),
+    }
+
+
+def write_ctl(batch, facts: FileFacts, directory: Path | None = None) -> dict:
+    """Write ``WOS<N>.ctl`` last: from now on the importer may take the batch."""
+    content = control(batch, facts)
+    _replace_atomically(ctl_path(batch, directory), [json.dumps(content, indent=2).encode("utf-8") + b"\n"])
+    return content
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_problem(batch, directory: Path | None = None) -> str | None:
+    """Why the batch's files are not complete and right, or None when they are."""
+    ctl, data = ctl_path(batch, directory), csv_path(batch, directory)
+    if not data.is_file():
+        return f"{data.name} is missing"
+    if not ctl.is_file():
+        return f"{ctl.name} is missing"
+    try:
+        content = json.loads(ctl.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"{ctl.name} cannot be read: {exc}"
+    if not isinstance(content, dict) or content.get("batch") != batch.number:
+        return f"{ctl.name} names another batch"
+    if content.get("lines") != batch.lines or (batch.sha256 and content.get("sha256") != batch.sha256):
+        return f"{ctl.name} does not match the batch"
+    if sha256_of(data) != content.get("sha256"):
+        return f"{data.name} does not match its control file"
+    return None

@@ -1,0 +1,249 @@
+"""Exporting approved lines as batches: the file contract, exactly once, and the crash points."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from audit.models import AuditEntry
+from batches import services, writer
+from batches.models import BatchLine, BatchStatus, ExportBatch
+from mas.demo.importer import import_from_folder
+from reviews.models import Transaction
+from tests.batches.conftest import assert_exactly_once, read_csv
+from tests.factories import TransactionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Crash(Exception):
+    """Stands for the process dying at that point."""
+
+
+def crash(*args, **kwargs):
+    raise Crash("killed here")
+
+
+def test_it_writes_the_csv_and_then_the_control_file_of_section_6(run_export, approved, export_dir, supervisor):
+    outcome = run_export(by=supervisor)
+
+    batch = outcome.batch
+    assert outcome.written and batch.number == 1 and batch.status == BatchStatus.EXPORTED
+    rows = read_csv(export_dir / "WOS000001.csv")
+    assert (export_dir / "WOS000001.csv").read_text().splitlines()[0] == ",".join(writer.CSV_COLUMNS)
+    assert [r["LineNo"] for r in rows] == ["1", "2", "3", "4"]
+    labor, timed, material, completion = rows
+    assert labor["BatchNo"] == "000001" and labor["PortalTxnId"] == str(approved[0].pk)
+    assert labor["TransType"] == "labor" and labor["Hours"] == "2.500" and labor["QtyCompleted"] == "4.0000"
+    assert labor["StepComplete"] == "Y" and labor["CloseOrder"] == "" and len(labor["TransDate"]) == 10
+    assert timed["Hours"] == "1.250" and len(timed["StartTime"]) == 5 and timed["Comment"] == 'said "ok", then left'
+    assert material["TransType"] == "material_issue" and material["Quantity"] == "12.5000" and material["Hours"] == ""
+    assert completion["QtyCompleted"] == "3.0000" and completion["CloseOrder"] == "N"
+    ctl = json.loads((export_dir / "WOS000001.ctl").read_text())
+    assert ctl == {
+        "batch": 1, "lines": 4, "total_hours": 3.75, "total_quantity": 19.5,
+        "sha256": writer.sha256_of(export_dir / "WOS000001.csv"), "created_at": ctl["created_at"],
+    }
+    assert batch.sha256 == ctl["sha256"] and batch.total_hours == Decimal("3.750")
+    assert not list(export_dir.glob(".*.tmp"))
+
+
+def test_exported_lines_are_locked_and_audited_one_row_per_line(run_export, approved, supervisor):
+    batch = run_export(by=supervisor).batch
+
+    for txn in approved:
+        txn.refresh_from_db()
+        assert txn.status == "exported" and txn.version == 2
+    rows = AuditEntry.objects.filter(action="export")
+    assert rows.count() == 4 and {r.actor for r in rows} == {supervisor}
+    assert rows.first().changes == {"status": ["approved", "exported"], "batch": [None, "000001"]}
+    assert AuditEntry.objects.filter(action="create", object_id=str(batch.pk)).exists()
+    assert batch.exported_by == supervisor.username
+
+
+def test_a_line_is_never_exported_twice(run_export, approved, export_dir):
+    first = run_export().batch
+    TransactionFactory(status="approved")
+
+    second = run_export().batch
+
+    assert second.number == 2 and second.lines == 1
+    assert_exactly_once(export_dir)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BatchLine.objects.create(batch=second, transaction=approved[0], line_no=2, type="labor")
+    assert first.batch_lines.count() == 4
+
+
+def test_nothing_approved_makes_no_batch(run_export, export_dir):
+    TransactionFactory(status="needs_review")
+
+    outcome = run_export()
+
+    assert outcome.batch is None and ExportBatch.objects.count() == 0 and not list(export_dir.iterdir())
+
+
+def test_numbers_are_never_reused_even_for_files_of_a_lost_export(run_export, approved, export_dir):
+    (export_dir / "WOS000007.csv").write_text("left over")
+
+    assert run_export().batch.number == 8
+
+
+def test_the_schedule_exports_only_lines_approved_by_the_automatic_option(run_export, approved, supervisor):
+    by_hand = TransactionFactory(status="approved", reviewed_by=supervisor)
+
+    from batches.tasks import export_automatic
+
+    message = export_automatic()
+
+    batch = ExportBatch.objects.get()
+    assert batch.lines == 4 and batch.created_by is None and "schedule" in batch.exported_by
+    assert "Batch 000001 with 4 lines" in message
+    by_hand.refresh_from_db()
+    assert by_hand.status == "approved"
+
+
+def test_the_export_schedule_is_upserted_by_name(settings):
+    from django_q.models import Schedule
+
+    from syncconfig.schedules import EXPORT_AUTOMATIC, ensure_schedules
+
+    settings.WOSCAN_EXPORT_EVERY_MINUTES = 10
+    ensure_schedules()
+    ensure_schedules()
+
+    schedule = Schedule.objects.get(name=EXPORT_AUTOMATIC)
+    assert schedule.func == "batches.tasks.export_automatic" and schedule.minutes == 10
+
+
+# --- crash points ------------------------------------------------------------------------------
+def test_a_crash_before_the_commit_leaves_every_line_approved_and_no_file(run_export, approved, export_dir, monkeypatch):
+    monkeypatch.setattr(services, "_record_export", crash)
+
+    with pytest.raises(Crash):
+        run_export()
+
+    assert ExportBatch.objects.count() == 0 and BatchLine.objects.count() == 0
+    assert set(Transaction.objects.values_list("status", flat=True)) == {"approved"}
+    assert not list(export_dir.iterdir())
+    assert_exactly_once(export_dir)
+    monkeypatch.undo()
+
+    batch = run_export().batch
+
+    assert batch.status == BatchStatus.EXPORTED and batch.lines == 4
+    assert_exactly_once(export_dir)
+
+
+def test_a_crash_before_the_file_is_finished_by_the_next_run(run_export, approved, export_dir, monkeypatch):
+    monkeypatch.setattr(writer, "write_csv", crash)
+
+    with pytest.raises(Crash):
+        run_export()
+
+    batch = ExportBatch.objects.get()
+    assert batch.status == BatchStatus.WRITING and batch.lines == 4
+    assert not list(export_dir.glob("WOS*"))
+    assert_exactly_once(export_dir)
+    monkeypatch.undo()
+
+    outcome = run_export()
+
+    assert outcome.recovered == [1] and outcome.batch is None
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.EXPORTED
+    assert_exactly_once(export_dir)
+
+
+def test_a_crash_between_the_file_and_the_control_file_is_not_taken_by_the_importer(
+    run_export, approved, export_dir, monkeypatch, company
+):
+    monkeypatch.setattr(writer, "write_ctl", crash)
+
+    with pytest.raises(Crash):
+        run_export()
+
+    assert (export_dir / "WOS000001.csv").exists() and not (export_dir / "WOS000001.ctl").exists()
+    refused = import_from_folder(company, export_dir, 1)
+    assert refused.status == "refused" and "control file is missing" in refused.reason
+    assert_exactly_once(export_dir)
+    monkeypatch.undo()
+
+    from batches.tasks import recover_batches
+
+    assert recover_batches() == "recovered [1]"
+
+    assert ExportBatch.objects.get().status == BatchStatus.EXPORTED
+    assert import_from_folder(company, export_dir, 1).status == "imported"
+    assert_exactly_once(export_dir)
+
+
+def test_a_crash_after_both_files_before_marking_them_written_is_finished(run_export, approved, export_dir, monkeypatch):
+    original = writer.write_ctl
+
+    def write_then_die(*args, **kwargs):
+        original(*args, **kwargs)
+        raise Crash("killed after the rename")
+
+    monkeypatch.setattr(writer, "write_ctl", write_then_die)
+    with pytest.raises(Crash):
+        run_export()
+    sha_before = writer.sha256_of(export_dir / "WOS000001.csv")
+    monkeypatch.undo()
+
+    services.recover_batches()
+
+    batch = ExportBatch.objects.get()
+    assert batch.status == BatchStatus.EXPORTED and batch.sha256 == sha_before
+    assert_exactly_once(export_dir)
+
+
+def test_an_importer_that_took_the_files_before_they_were_marked_written_is_acknowledged(
+    run_export, approved, export_dir, monkeypatch
+):
+    original = writer.write_ctl
+
+    def write_then_die(*args, **kwargs):
+        original(*args, **kwargs)
+        raise Crash("killed after the rename")
+
+    monkeypatch.setattr(writer, "write_ctl", write_then_die)
+    with pytest.raises(Crash):
+        run_export()
+    monkeypatch.undo()
+
+    batch, changed = services.acknowledge_import(1, actor_label="importer")
+
+    assert changed and batch.status == BatchStatus.IMPORTED
+    assert_exactly_once(export_dir)
+
+
+def test_an_unwritable_folder_keeps_the_batch_for_the_next_run(run_export, approved, export_dir, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "write_csv", full_disk)
+
+    outcome = run_export()
+
+    assert outcome.batch.status == BatchStatus.WRITING and not outcome.written
+    monkeypatch.undo()
+    assert services.recover_batches() == [1]
+    assert_exactly_once(export_dir)
+
+
+def test_exported_lines_are_locked_against_review(run_export, approved, supervisor):
+    from reviews import services as review
+
+    run_export()
+    lines = list(Transaction.objects.all())
+    labor = Transaction.objects.get(pk=approved[0].pk)
+
+    rejected = review.reject(lines, by=supervisor, reason="too late")
+    edited = review.edit(labor, by=supervisor, changes={"hours": Decimal("9")}, expected_version=labor.version)
+
+    assert rejected.done == [] and rejected.skipped_count == 4
+    assert not edited.ok
+    assert set(Transaction.objects.values_list("status", flat=True)) == {"exported"}
+    assert Transaction.objects.get(pk=labor.pk).hours == Decimal("2.500")

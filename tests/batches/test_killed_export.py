@@ -1,0 +1,81 @@
+"""The export process really dies (``os._exit``) at each crash point; a re-run finishes the job."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from batches.models import BatchStatus, ExportBatch
+from reviews.models import Transaction
+from tests.batches.conftest import assert_exactly_once
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHILD = """
+import os, sys
+import django
+django.setup()
+from batches import services, writer
+
+def die(*args, **kwargs):
+    os._exit(9)
+
+point = sys.argv[1]
+if point == "before_commit":
+    services._record_export = die
+elif point == "before_the_file":
+    writer.write_csv = die
+elif point == "between_file_and_control":
+    writer.write_ctl = die
+elif point == "after_both_files":
+    original = writer.write_ctl
+    def write_then_die(*args, **kwargs):
+        original(*args, **kwargs)
+        os._exit(9)
+    writer.write_ctl = write_then_die
+services.export_transactions(actor_label="doomed export")
+"""
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.parametrize(
+    ("point", "left"),
+    [
+        ("before_commit", None),
+        ("before_the_file", BatchStatus.WRITING),
+        ("between_file_and_control", BatchStatus.WRITING),
+        ("after_both_files", BatchStatus.WRITING),
+    ],
+)
+def test_a_killed_export_loses_no_line_and_the_next_run_finishes_it(approved, export_dir, point, left):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DJANGO_SETTINGS_MODULE="woscan_portal.settings", DATABASE_URL=_database_url(),
+               WOSCAN_EXPORT_DIR=str(export_dir), LOG_LEVEL="ERROR")
+
+    child = subprocess.run([sys.executable, "-c", CHILD, point], cwd=ROOT, env=env, capture_output=True, timeout=120)
+
+    assert child.returncode == 9, child.stderr.decode()
+    assert list(ExportBatch.objects.values_list("status", flat=True)) == ([left] if left else [])
+    expected = {"approved"} if left is None else {"exported"}
+    assert set(Transaction.objects.values_list("status", flat=True)) == expected
+    assert_exactly_once(export_dir)
+
+    call_command("export_batches", "--all")
+
+    batch = ExportBatch.objects.get()
+    assert batch.status == BatchStatus.EXPORTED and batch.lines == len(approved)
+    assert set(Transaction.objects.values_list("status", flat=True)) == {"exported"}
+    assert_exactly_once(export_dir)
