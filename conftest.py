@@ -31,6 +31,12 @@ def administrator(db):
 
 
 @pytest.fixture
+def floor_desktop(db):
+    """A Direct Connect desktop on the floor: enters collected lines, nothing else."""
+    return UserFactory(username="flo.floor", roles=[Role.FLOOR_DESKTOP])
+
+
+@pytest.fixture
 def outsider(db):
     """Signed in, but with no role."""
     return UserFactory(username="otto.outsider")

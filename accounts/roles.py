@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "Supervisor"
     ACCOUNTANT = "Accountant"
     ADMINISTRATOR = "Administrator"
+    FLOOR_DESKTOP = "Floor desktop"  # Direct Connect desktops: enter collected lines, nothing else
 
 
 MIRROR_VIEW = {
@@ -26,6 +27,7 @@ MIRROR_VIEW = {
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.SUPERVISOR: {
         "reviews.view_transaction",
+        "intake.enter_transactions",
         "reviews.change_transaction",
         "reviews.review_transaction",
         "reviews.export_transactions",
@@ -56,6 +58,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
+    },
+    Role.FLOOR_DESKTOP: {
+        "intake.enter_transactions",
     },
 }
 

@@ -22,6 +22,10 @@ class ObjectListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fil
     export_formats = ("csv", "xlsx")
     page_title = ""
 
+    def paginate_queryset(self, queryset, page_size):
+        """The table pages itself, lazily; Django's own paginator (which counts) is skipped."""
+        return None, None, queryset, False
+
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"
 

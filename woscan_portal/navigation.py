@@ -16,11 +16,19 @@ class NavItem:
 REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", "reviews.review_transaction")
 BATCHES = NavItem("Batches", "batches:dashboard", "batches.view_exportbatch")
 SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", "syncconfig.view_serverconfig")
+MAS_DATA = NavItem("MAS data", "mas:workorder_list", "mas.view_workorder")
+AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", "audit.view_auditentry")
+DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", "intake.enter_transactions")
+DEVICES = NavItem("Devices", "intake:device_list", "intake.view_device")
+PROCESSING_OPTIONS = NavItem("Processing options", "intake:processingoption_edit", "intake.view_processingoption")
 
-NAV_ITEMS = (REVIEW_QUEUE, BATCHES, SYNC_HEALTH)
+# Daily work first, then settings, then look-ups.
+NAV_ITEMS = (
+    REVIEW_QUEUE, DIRECT_ENTRY, BATCHES, SYNC_HEALTH, DEVICES, PROCESSING_OPTIONS, MAS_DATA, AUDIT_TRAIL,
+)
 # Each role's own page first: a user with several roles lands on the first one they may use
 # (supervisors and administrators may also see batches, but that is not their start page).
-LANDINGS = (REVIEW_QUEUE, SYNC_HEALTH, BATCHES)
+LANDINGS = (REVIEW_QUEUE, SYNC_HEALTH, BATCHES, DIRECT_ENTRY)
 
 
 def items_for(user) -> list[NavItem]:

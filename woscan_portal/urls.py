@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from intake import api as sync_api
 from woscan_portal import views
 
 urlpatterns = [
@@ -9,4 +10,9 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("batches/", include("batches.urls")),
     path("sync/", include("syncconfig.urls")),
+    path("mas/", include("mas.urls")),
+    path("intake/", include("intake.urls")),
+    path("api/sync/v1/", sync_api.urls()),
+    path("api/importer/v1/", include("batches.api_urls")),
+    path("audit/", include("audit.urls")),
 ]

@@ -28,7 +28,7 @@ def test_it_creates_one_user_per_role_and_prints_working_passwords(var_dir):
     output = _run()
 
     printed = dict(re.findall(r"user (\w+)\s+password (\S+)", output))
-    assert set(printed) == {"supervisor", "accountant", "admin"}
+    assert set(printed) == {"supervisor", "accountant", "admin", "floor"}
     for username, password in printed.items():
         assert authenticate(username=username, password=password) is not None
     User = get_user_model()
@@ -41,6 +41,6 @@ def test_running_it_twice_keeps_the_same_users_and_passwords(var_dir):
     second = _run()
 
     assert first == second
-    assert get_user_model().objects.count() == 3
+    assert get_user_model().objects.count() == 4
     saved = json.loads((var_dir / "demo-credentials.json").read_text())
     assert authenticate(username="admin", password=saved["admin"]) is not None

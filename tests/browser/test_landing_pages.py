@@ -10,9 +10,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize(
     ("persona", "path", "heading", "nav"),
     [
-        ("supervisor", "/review/", "Review queue", ["Review queue", "Batches"]),
-        ("accountant", "/batches/", "Export batches", ["Batches"]),
-        ("administrator", "/sync/", "Sync health", ["Batches", "Sync health"]),
+        ("supervisor", "/review/", "Review queue", ["Review queue", "Direct entry", "Batches", "MAS data", "Audit trail"]),
+        ("accountant", "/batches/", "Export batches", ["Batches", "Audit trail"]),
+        (
+            "administrator", "/sync/", "Sync health",
+            ["Batches", "Sync health", "Devices", "Processing options", "MAS data", "Audit trail"],
+        ),
+        ("floor_desktop", "/intake/entry/", "Direct entry", ["Direct entry"]),
     ],
 )
 def test_each_role_lands_on_its_page(request, live_server, page, sign_in, persona, path, heading, nav):

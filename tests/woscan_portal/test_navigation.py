@@ -34,13 +34,13 @@ def test_a_user_without_a_role_is_told_to_ask_for_one(client, outsider):
     assert b"Your account has no role yet" in response.content
 
 
-def test_the_menu_shows_an_accountant_only_batches(client, accountant):
+def test_the_menu_shows_an_accountant_only_batches_and_the_audit_trail(client, accountant):
     client.force_login(accountant)
 
     response = client.get(reverse("batches:dashboard"))
 
     labels = [item["label"] for item in response.context["nav_items"]]
-    assert labels == ["Batches"]
+    assert labels == ["Batches", "Audit trail"]
 
 
 def test_the_supervisor_landing_page_counts_the_queue(client, supervisor):

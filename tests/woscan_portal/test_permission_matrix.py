@@ -10,23 +10,143 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PERSONAS = ("supervisor", "accountant", "administrator", "outsider")
+PERSONAS = ("supervisor", "accountant", "administrator", "outsider", "floor_desktop")
 OK, FORBIDDEN = 200, 403
 
 # url name -> (method, expected status for each persona in PERSONAS order)
 MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
-    "reviews:dashboard": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
-    "batches:dashboard": ("get", (OK, OK, OK, FORBIDDEN)),
-    "syncconfig:dashboard": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN)),
-    "home": ("get", (302, 302, 302, OK)),
-    "accounts:login": ("get", (302, 302, 302, 302)),
-    "accounts:logout": ("post", (302, 302, 302, 302)),
-    "healthz": ("get", (OK, OK, OK, OK)),
+    "reviews:dashboard": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "batches:dashboard": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:dashboard": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "home": ("get", (302, 302, 302, OK, 302)),
+    "accounts:login": ("get", (302, 302, 302, 302, 302)),
+    "accounts:logout": ("post", (302, 302, 302, 302, 302)),
+    "healthz": ("get", (OK, OK, OK, OK, OK)),
+    "reviews:transaction_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "reviews:transaction_detail": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "reviews:transaction_edit": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:transaction_bulk_approve": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:transaction_bulk_reject": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
+    "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:autosynctable_list": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:autosynctable_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:discovery": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:pull_now": ("post", (FORBIDDEN, FORBIDDEN, 302, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:pullrun_list": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:pullrun_detail": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "syncconfig:pullrun_status": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "mas:workorder_list": ("get", (OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "mas:workorder_detail": ("get", (OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "mas:item_list": ("get", (OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "mas:item_detail": ("get", (OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "mas:employee_list": ("get", (OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "mas:employee_detail": ("get", (OK, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    # issue 4: devices and processing options (administrators), direct entry (supervisors and the
+    # Floor desktop role), and the device API: token only, so a signed-in session gets 401
+    "intake:device_list": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "intake:device_add": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "intake:device_revoke": ("post", (FORBIDDEN, FORBIDDEN, 302, FORBIDDEN, FORBIDDEN)),
+    "intake:processingoption_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "intake:direct_entry": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "intake:direct_entry_check": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+    "sync_api:push": ("post", (401, 401, 401, 401, 401)),
+    "sync_api:masterdata": ("get", (401, 401, 401, 401, 401)),
+    "sync_api:openapi-json": ("get", (OK, OK, OK, OK, OK)),
+    "sync_api:api-root": ("get", (404, 404, 404, 404, 404)),
+    # issue 6: export batches (accountant's pages, Send to MAS) and the importer API (token only: 401)
+    "batches:exportbatch_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "batches:exportbatch_detail": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "batches:batchline_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "batches:exportbatch_print": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
+    "batches:exportbatch_reexport": ("get", (FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "batches:exportbatch_void": ("get", (FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "batches:exportbatch_send": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "importer_api:batch_list": ("get", (401, 401, 401, 401, 401)),
+    "importer_api:batch_detail": ("get", (401, 401, 401, 401, 401)),
+    "importer_api:batch_ack": ("post", (401, 401, 401, 401, 401)),
 }
 # Pages anyone may reach without signing in.
-PUBLIC = {"accounts:login", "healthz"}
+PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
+PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack"}
 # url name -> name of a fixture returning reverse() kwargs, for URLs with arguments.
-URL_KWARGS: dict[str, str] = {}
+URL_KWARGS: dict[str, str] = {
+    "reviews:transaction_detail": "transaction_kwargs",
+    "reviews:transaction_edit": "transaction_kwargs",
+    "syncconfig:autosynctable_edit": "autosynctable_kwargs",
+    "syncconfig:pullrun_detail": "pullrun_kwargs",
+    "syncconfig:pullrun_status": "pullrun_kwargs",
+    "mas:workorder_detail": "workorder_kwargs",
+    "mas:item_detail": "item_kwargs",
+    "mas:employee_detail": "employee_kwargs",
+    "intake:device_revoke": "device_kwargs",
+    "batches:exportbatch_detail": "exportbatch_kwargs",
+    "batches:batchline_list": "exportbatch_kwargs",
+    "batches:exportbatch_print": "exportbatch_kwargs",
+    "batches:exportbatch_reexport": "exportbatch_kwargs",
+    "batches:exportbatch_void": "exportbatch_kwargs",
+    "importer_api:batch_detail": "exportbatch_kwargs",
+    "importer_api:batch_ack": "exportbatch_kwargs",
+}
+
+
+@pytest.fixture
+def exportbatch_kwargs(db):
+    from batches.models import ExportBatch
+
+    return {"number": ExportBatch.objects.create(number=1, status="deleted_in_mas").number}
+
+
+@pytest.fixture
+def device_kwargs(db):
+    from intake.devices import register_device
+
+    return {"pk": register_device("Matrix handheld")[0].pk}
+
+
+@pytest.fixture
+def transaction_kwargs(db):
+    from tests.factories import TransactionFactory
+
+    return {"pk": TransactionFactory().pk}
+
+
+@pytest.fixture
+def autosynctable_kwargs(db):
+    from syncconfig.autosync import ensure_default_tables
+    from syncconfig.models import AutoSyncTable
+
+    ensure_default_tables()
+    return {"pk": AutoSyncTable.objects.get(name="items").pk}
+
+
+@pytest.fixture
+def pullrun_kwargs(db):
+    from syncconfig.models import PullRun
+
+    return {"pk": PullRun.objects.create(trigger="manual", status="succeeded").pk}
+
+
+@pytest.fixture
+def workorder_kwargs(db):
+    from tests.factories import WorkOrderFactory
+
+    return {"pk": WorkOrderFactory().pk}
+
+
+@pytest.fixture
+def item_kwargs(db):
+    from tests.factories import ItemFactory
+
+    return {"pk": ItemFactory().pk}
+
+
+@pytest.fixture
+def employee_kwargs(db):
+    from tests.factories import EmployeeFactory
+
+    return {"pk": EmployeeFactory().pk}
 
 
 def _reverse(request, name: str) -> str:

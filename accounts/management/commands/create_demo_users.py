@@ -20,6 +20,7 @@ DEMO_USERS = {
     "supervisor": (Role.SUPERVISOR, "Sam", "Supervisor"),
     "accountant": (Role.ACCOUNTANT, "Alex", "Accountant"),
     "admin": (Role.ADMINISTRATOR, "Ada", "Administrator"),
+    "floor": (Role.FLOOR_DESKTOP, "Flo", "Floor"),
 }
 
 
