@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.test.utils import override_settings
@@ -52,3 +54,24 @@ def mas_company(tmp_path_factory):
     build_company(path)
     with override_settings(WOSCAN_DEMO_MAS_PATH=path, WOSCAN_MAS_ODBC=odbc_connection_string(path)):
         yield path
+
+
+@pytest.fixture
+def own_mas_company(mas_company, tmp_path, settings) -> Path:
+    """A copy of the demo company for this test alone, for tests that change MAS as MAS would."""
+    from mas.demo.company import odbc_connection_string
+
+    path = tmp_path / "ABC.sqlite"
+    shutil.copy(mas_company, path)
+    settings.WOSCAN_DEMO_MAS_PATH = path
+    settings.WOSCAN_MAS_ODBC = odbc_connection_string(path)
+    return path
+
+
+@pytest.fixture
+def export_dir(tmp_path, settings) -> Path:
+    """An empty export folder for this test (WOSCAN_EXPORT_DIR)."""
+    path = tmp_path / "export"
+    path.mkdir()
+    settings.WOSCAN_EXPORT_DIR = path
+    return path

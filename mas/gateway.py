@@ -31,10 +31,6 @@ def _ident(name: str) -> str:
     return name
 
 
-def _clean(value: Any) -> Any:
-    return value.rstrip() if isinstance(value, str) else value
-
-
 def _describe(exc: pyodbc.Error) -> str:
     parts = [str(arg) for arg in exc.args if arg]
     return " ".join(parts) or exc.__class__.__name__
@@ -88,18 +84,8 @@ class MASGateway:
 
         ``where`` is a condition in the ProvideX subset with ``?`` placeholders.
         """
-        cols = ", ".join(_ident(c) for c in columns)
-        sql = f"SELECT {cols} FROM {_ident(table)}"
-        if where:
-            sql += f" WHERE {where}"
-        with self._cursor() as cursor:
-            cursor.execute(sql, list(params))
-            while True:
-                rows = cursor.fetchmany(FETCH_SIZE)
-                if not rows:
-                    return
-                for row in rows:
-                    yield {col: _clean(value) for col, value in zip(columns, row)}
+        for row in self.select_rows(table, columns, where=where, params=params):
+            yield dict(zip(columns, row))
 
     def select_rows(
         self, table: str, columns: Sequence[str], *, where: str = "", params: Sequence[Any] = ()
@@ -127,16 +113,13 @@ class MASGateway:
         self, table: str, columns: Sequence[str], key: str, values: Iterable[Any]
     ) -> Iterator[dict[str, Any]]:
         """Rows whose ``key`` is one of ``values``, asked for in chunks of at most 200."""
-        values = list(values)
-        for start in range(0, len(values), IN_CHUNK):
-            chunk = values[start : start + IN_CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            yield from self.select(table, columns, where=f"{_ident(key)} IN ({marks})", params=chunk)
+        for row in self.select_in_rows(table, columns, key, values):
+            yield dict(zip(columns, row))
 
     def select_in_rows(
         self, table: str, columns: Sequence[str], key: str, values: Iterable[Any]
     ) -> Iterator[tuple[Any, ...]]:
-        """``select_in`` with tuples for rows."""
+        """``select_in`` with tuples for rows (cheaper for big reads)."""
         values = list(values)
         for start in range(0, len(values), IN_CHUNK):
             chunk = values[start : start + IN_CHUNK]

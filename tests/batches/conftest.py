@@ -18,23 +18,14 @@ from woscan_portal.tokens import make_token
 
 
 @pytest.fixture(autouse=True)
-def export_dir(tmp_path, settings):
-    path = tmp_path / "export"
-    path.mkdir()
-    settings.WOSCAN_EXPORT_DIR = path
-    return path
+def _every_test_exports_to_its_own_folder(export_dir):
+    return export_dir
 
 
 @pytest.fixture
-def company(tmp_path, settings):
-    """A demo company of this test's own (the session one is shared): MAS for this test."""
-    from mas.demo.company import build_company, odbc_connection_string
-
-    path = tmp_path / "ABC.sqlite"
-    build_company(path)
-    settings.WOSCAN_DEMO_MAS_PATH = path
-    settings.WOSCAN_MAS_ODBC = odbc_connection_string(path)
-    return path
+def company(own_mas_company):
+    """MAS for this test: the demo company, a copy of its own (the importer writes to it)."""
+    return own_mas_company
 
 
 @pytest.fixture

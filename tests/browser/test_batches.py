@@ -23,22 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def export_dir(tmp_path, settings):
-    path = tmp_path / "export"
-    path.mkdir()
-    settings.WOSCAN_EXPORT_DIR = path
-    return path
-
-
-@pytest.fixture
-def company(tmp_path, settings):
-    from mas.demo.company import build_company, odbc_connection_string
-
-    path = tmp_path / "ABC.sqlite"
-    build_company(path)
-    settings.WOSCAN_DEMO_MAS_PATH = path
-    settings.WOSCAN_MAS_ODBC = odbc_connection_string(path)
-    return path
+def company(own_mas_company):
+    return own_mas_company
 
 
 def expect_batch(page, status: str, lines: str, hours: str, quantity: str, mas: tuple[str, str, str] | None) -> None:

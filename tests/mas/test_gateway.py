@@ -37,13 +37,13 @@ def test_in_lists_are_sent_in_chunks_of_at_most_200(mas_company, monkeypatch):
     with MASGateway() as mas:
         codes = [row["ItemCode"] for row in mas.select("CI_Item", ["ItemCode"])]
         sizes = []
-        original = mas.select
+        original = mas.select_rows
 
         def spy(table, columns, *, where="", params=()):
             sizes.append(len(params))
             return original(table, columns, where=where, params=params)
 
-        monkeypatch.setattr(mas, "select", spy)
+        monkeypatch.setattr(mas, "select_rows", spy)
         found = [row["ItemCode"] for row in mas.select_in("CI_Item", ["ItemCode"], "ItemCode", codes)]
 
     assert sorted(found) == sorted(codes)

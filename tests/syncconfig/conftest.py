@@ -1,11 +1,9 @@
 """A demo MAS company of each test's own (tests here change it, as MAS would), and no pauses."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from mas.demo.company import build_company, change_company, odbc_connection_string
+from mas.demo.company import change_company
 from syncconfig.models import ServerConfig
 
 
@@ -17,20 +15,10 @@ class Company:
         return change_company(self.path, sql, *params)
 
 
-@pytest.fixture(scope="session")
-def pristine_company(tmp_path_factory):
-    path = tmp_path_factory.mktemp("mas-pristine") / "ABC.sqlite"
-    build_company(path)
-    return path
-
-
 @pytest.fixture
-def company(pristine_company, tmp_path, settings) -> Company:
+def company(own_mas_company) -> Company:
     """A copy of the demo company for this test alone; the MAS gateway reads it."""
-    path = tmp_path / "ABC.sqlite"
-    shutil.copy(pristine_company, path)
-    settings.WOSCAN_MAS_ODBC = odbc_connection_string(path)
-    return Company(path)
+    return Company(own_mas_company)
 
 
 @pytest.fixture
