@@ -12,7 +12,11 @@ $PY manage.py create_demo_users
 
 $PY manage.py qcluster &
 cluster=$!
-trap 'kill -TERM $cluster 2>/dev/null || true; wait $cluster 2>/dev/null || true' EXIT
+# On the first start, fill the mirror from the demo company in the background (Time Between
+# Syncs pauses between tables, as in production); the administrator's page shows it running.
+$PY manage.py pull_mas --if-never-pulled >var/first-pull.log 2>&1 &
+first_pull=$!
+trap 'kill -TERM $cluster $first_pull 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
 printf '\n\033[1mWOScan Portal: http://127.0.0.1:%s/  (Ctrl-C stops the web server and the cluster)\033[0m\n\n' "$PORT"

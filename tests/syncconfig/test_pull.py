@@ -221,6 +221,15 @@ def test_the_command_pulls_one_table(company, capsys):
     assert "work_orders" in capsys.readouterr().out
 
 
+def test_the_first_start_pull_runs_once_and_then_never_again(company, no_pause, capsys):
+    call_command("pull_mas", "--if-never-pulled")
+    call_command("pull_mas", "--if-never-pulled")
+
+    run = PullRun.objects.get()
+    assert run.status == PullStatus.SUCCEEDED and counts(run)["work_orders"] == (60, 60, 0, 0, 0)
+    assert "pulled before; nothing to do" in capsys.readouterr().out
+
+
 def test_a_disabled_table_is_left_out_of_a_whole_pull(company):
     AutoSyncTable.objects.filter(name="item_warehouses").update(enabled=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from syncconfig.autosync import ensure_default_tables
-from syncconfig.models import AutoSyncTable, PullStatus, PullTrigger
+from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTrigger
 from syncconfig.pull import PullAlreadyRunning, pull_now
 
 
@@ -13,8 +13,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--table", help="Pull only this Auto-sync Table (its name, e.g. work_orders).")
+        parser.add_argument(
+            "--if-never-pulled", action="store_true", help="Do nothing if a pull has ever succeeded (first start)."
+        )
 
-    def handle(self, *args, table: str | None = None, **options) -> None:
+    def handle(self, *args, table: str | None = None, if_never_pulled: bool = False, **options) -> None:
+        if if_never_pulled and PullRun.objects.filter(status=PullStatus.SUCCEEDED).exists():
+            self.stdout.write("The mirror has been pulled before; nothing to do.")
+            return
         ensure_default_tables()
         only = None
         if table:
