@@ -6,7 +6,7 @@ from django_q.models import Schedule
 from playwright.sync_api import expect
 
 from syncconfig.schedules import PULL
-from tests.syncconfig.conftest import company, no_pause, pristine_company  # noqa: F401 - fixtures
+from tests.syncconfig.conftest import company, no_pause  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
