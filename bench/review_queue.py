@@ -120,6 +120,7 @@ def make_lines(start: int, count: int, *, waiting: bool, now, rng):
             step=f"{10 * (1 + rng.randrange(4)):04d}", employee=f"{1 + rng.randrange(EMPLOYEES):07d}",
             hours=Decimal(rng.randrange(1, 40)) / 4, updated_at=collected,
         ))
+        rows[-1].work_center = "WELD" if rows[-1].step == "0020" else "ASM"  # as intake sets it from the mirror
     return rows
 
 

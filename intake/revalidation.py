@@ -31,8 +31,10 @@ def recheck_after_pull(sender=None, run=None, changed=None, **kwargs) -> None:
 
 
 def recheck_open() -> int:
-    """Replace the findings of every open line; move needs_review ↔ flagged where they changed.
-    Returns how many lines changed status (each with its audit row)."""
+    """Refresh the work center of every open line, replace their findings, and move
+    needs_review ↔ flagged where they changed. Returns how many lines changed status (each
+    with its audit row)."""
+    refresh_work_centers()
     moved = 0
     last_pk = 0
     while True:
@@ -41,6 +43,15 @@ def recheck_open() -> int:
             return moved
         last_pk = chunk[-1].pk
         moved += _recheck(chunk)
+
+
+def refresh_work_centers() -> int:
+    """Set-based: one ``UPDATE`` gives every open line whose stored work center differs from
+    its mirror step's the mirror's (a pull may have moved a step to another work center, or
+    brought or removed it). Neither the version nor the audit changes: it is a derived fact.
+    Returns how many lines it changed."""
+    mirrored = validation.mirror_work_center()
+    return Transaction.objects.filter(status__in=OPEN).exclude(work_center=mirrored).update(work_center=mirrored)
 
 
 def _same(found: list[Finding], saved: list[tuple]) -> bool:

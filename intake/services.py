@@ -1,8 +1,9 @@
 """How collected transactions come in: one path for the device API and the desktop form.
 
 ``collect(rows, device=… | user=…)`` reads each row (intake.parsing), checks the new ones
-against the mirror (reviews.validation), and stores them with their findings and one audit
-row each, in one database transaction per call. It answers one ``Result`` per row, in order:
+against the mirror (reviews.validation, which also gives each its step's work center), and
+stores them with their findings and one audit row each, in one database transaction per call.
+It answers one ``Result`` per row, in order:
 
 - ``accepted``: stored now, with the status its processing option gives it;
 - ``duplicate``: this ``client_txn_id`` was stored before with the same content — same id,
@@ -84,7 +85,7 @@ def collect(rows: list, *, device: Device | None = None, user=None) -> list[Resu
     now = timezone.now()
     if fresh:
         txns = _build([parsed[i] for i in fresh], device=device, user=user)
-        findings = validation.check_many(txns)
+        findings = validation.check_many(txns, fill_work_center=True)  # the mirror read once for both
         reasons = _decide(txns, findings)
         outcome = _store(txns, findings, reasons, device=device, user=user, now=now)
         for index, txn in zip(fresh, txns):

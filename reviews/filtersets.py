@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
 from intake.models import Device
-from mas.models import WorkCenter, WorkOrderStep
+from mas.models import WorkCenter
 from reviews.models import Finding, Severity, Transaction, TransactionSource, TransactionStatus, TransactionType
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -66,10 +66,9 @@ class TransactionFilterSet(filters.FilterSet):
         return queryset.filter(**{name: value.zfill(KEY_WIDTHS[name]) if value.isdigit() else value.upper()})
 
     def in_work_center(self, queryset, name, value):
-        steps = WorkOrderStep.objects.filter(
-            work_order=OuterRef("work_order"), step=OuterRef("step"), work_center=value.code
-        )
-        return queryset.filter(Exists(steps))
+        """The line's stored work center (set from its mirror step on arrival, on edit and
+        after each pull), served by the (work_center, collected_at, id) index."""
+        return queryset.filter(work_center=value.code)
 
     def has_finding(self, queryset, name, value):
         value = value.strip()

@@ -73,6 +73,11 @@ class Transaction(models.Model):
 
     work_order = models.CharField(max_length=7)  # indexed by reviews_txn_wo_queue
     step = models.CharField(max_length=4, blank=True)
+    # The work center of the mirror step (work_order, step), "" when the mirror has no such step.
+    # Derived, stored so the queue's work-center filter is an index (reviews_txn_work_center_queue);
+    # set on arrival (intake.services), on every edit (reviews.services.edit) and
+    # for open lines after each pull (intake.revalidation).
+    work_center = models.CharField(max_length=5, blank=True)
     employee = models.CharField(max_length=10, blank=True)
     crew = models.CharField(max_length=10, blank=True)
     start = models.DateTimeField(null=True, blank=True)
@@ -93,14 +98,16 @@ class Transaction(models.Model):
 
     class Meta:
         ordering = ["-collected_at", "-id"]
-        # The queue pages in (collected_at, id) order, optionally within one state, work order
-        # or employee: each has an index that serves "the next 50" without a sort or a count.
+        # The queue pages in (collected_at, id) order, optionally within one state, work order,
+        # employee, crew or work center: each has an index that serves "the next 50" without a
+        # sort or a count.
         indexes = [
             models.Index(fields=["status", "collected_at", "id"], name="reviews_txn_status_queue"),
             models.Index(fields=["collected_at", "id"], name="reviews_txn_queue"),
             models.Index(fields=["work_order", "collected_at", "id"], name="reviews_txn_wo_queue"),
             models.Index(fields=["employee", "collected_at", "id"], name="reviews_txn_employee_queue"),
             models.Index(fields=["crew", "collected_at", "id"], name="reviews_txn_crew_queue"),
+            models.Index(fields=["work_center", "collected_at", "id"], name="reviews_txn_work_center_queue"),
         ]
         permissions = [
             ("review_transaction", "Can approve or reject collected transactions"),

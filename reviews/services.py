@@ -290,7 +290,8 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
 
     Refused when the line was exported or changed by someone else since ``expected_version``
     was read ("changed by X at T — review their change"). Changes equal to the stored values
-    are dropped; with nothing left, nothing is written.
+    are dropped; with nothing left, nothing is written. The line's ``work_center`` is set anew
+    from the mirror step its (new) work order and step name, in the same ``UPDATE``.
     """
     from reviews import validation
 
@@ -315,9 +316,13 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
             return EditResult(True)
         now = timezone.now()
         user = by if getattr(by, "is_authenticated", False) else None
+        values = {name: after for name, (_, after) in diff.items()}
+        # The work center follows the (new) mirror step, read in the same statement.
+        work_center = validation.mirror_work_center(
+            values.get("work_order", current.work_order), values.get("step", current.step)
+        )
         updated = Transaction.objects.filter(pk=current.pk, version=expected_version, status=current.status).update(
-            **{name: after for name, (_, after) in diff.items()},
-            version=F("version") + 1, updated_at=now, updated_by=user,
+            **values, work_center=work_center, version=F("version") + 1, updated_at=now, updated_by=user,
         )
         if updated != 1:  # someone won the race between our read and write
             current.refresh_from_db()

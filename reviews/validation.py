@@ -6,7 +6,11 @@ The interface the rest of the portal calls:
   supervisor understands. Pure: reads the mirror, writes nothing.
 - ``check_many(txns) -> list[list[Finding]]``: the same for many at once, with a handful of
   queries in all (the mirror rows they name are read in bulk), in the order given. Lines
-  checked together see each other (two overlapping lines in one push are both flagged).
+  checked together see each other (two overlapping lines in one push are both flagged). With
+  ``fill_work_center=True`` it also sets each line's ``work_center`` from the mirror step it
+  names, out of the same bulk read (intake does so for the lines it is about to store).
+- ``mirror_work_center(work_order, step)``: that work center as an SQL expression, for
+  set-based updates (an edit, the refresh of open lines after a pull).
 - ``replace_findings(txns) -> None``: re-checks the transactions and replaces their saved
   findings (used on arrival, after an edit, and when the mirror changes).
 - ``save_findings(txns, results)``: replaces saved findings with results already checked.
@@ -24,7 +28,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction as db_transaction
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mas import models as mirror
@@ -50,12 +55,27 @@ def check(txn: Transaction) -> list[Finding]:
     return check_many([txn])[0]
 
 
-def check_many(txns: Sequence[Transaction]) -> list[list[Finding]]:
+def check_many(txns: Sequence[Transaction], *, fill_work_center: bool = False) -> list[list[Finding]]:
     txns = list(txns)
     if not txns:
         return []
     context = _Context.load(txns)
+    if fill_work_center:
+        for txn in txns:
+            step = context.steps.get((txn.work_order, txn.step))
+            txn.work_center = step.work_center if step is not None else ""
     return [_check(txn, context) for txn in txns]
+
+
+def mirror_work_center(work_order=None, step=None) -> Coalesce:
+    """The work center of mirror step (work_order, step), "" when the mirror has no such step,
+    as an SQL expression; without arguments, of the row being updated. Like ``check_many`` it
+    reads the step whether or not MAS still has it."""
+    steps = mirror.WorkOrderStep.objects.filter(
+        work_order=OuterRef("work_order") if work_order is None else work_order,
+        step=OuterRef("step") if step is None else step,
+    )
+    return Coalesce(Subquery(steps.values("work_center")[:1]), Value(""), output_field=CharField())
 
 
 def replace_findings(txns: Iterable[Transaction]) -> None:

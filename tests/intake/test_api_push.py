@@ -52,6 +52,34 @@ def test_a_business_problem_is_stored_and_flagged_not_rejected(push, mirror):
     assert txn.findings.get(code="unknown_work_order").message == "Work order 0009999 is not in MAS."
 
 
+def test_a_line_arrives_with_the_work_center_of_its_mirror_step(push, mirror):
+    from mas.models import WorkOrderStep
+
+    WorkOrderStep.objects.filter(work_order="0001001", step="0020").update(work_center="WELD")
+    lines = [labor(step="0010"), labor(step="0020", hours=3), labor(step="0090", hours=4),
+             labor(work_order="0009999", hours=5)]
+
+    results = push({"transactions": lines}).json()["results"]
+
+    assert [r["status"] for r in results] == ["accepted"] * 4
+    stored = dict(Transaction.objects.values_list("client_txn_id", "work_center"))
+    assert [stored[uuid.UUID(line["client_txn_id"])] for line in lines] == ["ASM", "WELD", "", ""]
+
+
+def test_the_work_center_comes_from_the_one_bulk_read_of_the_steps(mirror, device):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intake import services
+
+    with CaptureQueriesContext(connection) as captured:
+        results = services.collect([labor(step="0020", hours=1 + i % 5) for i in range(100)], device=device)
+
+    assert [r.status for r in results] == ["accepted"] * 100
+    assert len([q for q in captured if "mas_workorderstep" in q["sql"]]) == 1  # validation's read
+    assert set(Transaction.objects.values_list("work_center", flat=True)) == {"ASM"}
+
+
 def test_a_replay_is_a_duplicate_with_the_same_id_and_stores_nothing(push, mirror):
     line = labor()
     first = push({"transactions": [line]}).json()["results"][0]

@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from reviews import services
 from reviews.models import Finding, Transaction
 from reviews.services import Skip
-from tests.factories import TransactionFactory
+from tests.factories import TransactionFactory, WorkOrderStepFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_validation")]
 
@@ -236,6 +236,23 @@ def test_an_edit_saves_the_changes_rechecks_and_returns_the_line_to_review(super
     row = history(txn).get()
     assert (row.action, row.reason) == ("edit", "Wrong step scanned")
     assert row.changes == {"step": ["0010", "0020"], "status": ["approved", "needs_review"]}
+
+
+def test_an_edit_of_the_work_order_or_step_sets_the_work_center_of_the_new_mirror_step(supervisor):
+    WorkOrderStepFactory(work_order="0001001", step="0010", work_center="ASM")
+    WorkOrderStepFactory(work_order="0001001", step="0020", work_center="WELD")
+    txn = TransactionFactory(step="0010", work_center="ASM")
+
+    moved = services.edit(txn, by=supervisor, changes={"step": "0020"}, expected_version=1)
+    moved_to = txn.work_center
+    gone = services.edit(txn, by=supervisor, changes={"work_order": "0009999"}, expected_version=2)
+
+    assert moved.ok and gone.ok
+    assert (moved_to, txn.work_center, txn.version) == ("WELD", "", 3)
+    # A derived fact: the audit keeps what the supervisor changed.
+    assert [row.changes for row in history(txn).order_by("pk")] == [
+        {"step": ["0010", "0020"]}, {"work_order": ["0001001", "0009999"]},
+    ]
 
 
 def test_an_edit_flags_the_line_when_the_recheck_finds_something(supervisor, monkeypatch):  # noqa: F811

@@ -54,8 +54,8 @@ def test_the_filters_narrow_the_queue(client, supervisor, query, expected):
     day = timezone.make_aware(timezone.datetime(2026, 3, 1, 10))
     lines = {
         "a": TransactionFactory(work_order="0001001", status="needs_review", collected_at=day),
-        "b": TransactionFactory(work_order="0001002", step="0020", employee="0000007", status="flagged",
-                                collected_at=day + timedelta(days=1)),
+        "b": TransactionFactory(work_order="0001002", step="0020", work_center="WELD", employee="0000007",
+                                status="flagged", collected_at=day + timedelta(days=1)),
         "c": TransactionFactory(work_order="0001003", type="material_issue", step="", employee="", hours=None,
                                 item_code="BOLT-10", warehouse="000", status="approved", source="user", crew="C001",
                                 entered_by=supervisor, collected_at=day + timedelta(days=2)),
@@ -68,6 +68,25 @@ def test_the_filters_narrow_the_queue(client, supervisor, query, expected):
 
     assert response.status_code == 200
     assert listed(response) == {lines[k].pk for k in expected}
+
+
+def test_the_work_center_filter_reads_the_lines_stored_work_center(client, supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    WorkCenterFactory(code="WELD", description="Welding")
+    WorkOrderStepFactory(work_order="0001002", step="0020", work_center="WELD")
+    stored = TransactionFactory(work_order="0001001", step="0010", work_center="WELD")
+    not_stored = TransactionFactory(work_order="0001002", step="0020", work_center="")  # the mirror says WELD
+    error_on(stored)
+    error_on(not_stored)
+    client.force_login(supervisor)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"work_center": "WELD", "severity": "error"})
+
+    assert listed(response) == {stored.pk}
+    assert not any("mas_workorderstep" in q["sql"] for q in captured)
 
 
 def test_the_queue_shows_errors_and_warnings_apart(client, supervisor):
