@@ -5,10 +5,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router
+from django.db import connection, models
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from woscan_portal.bulk import insert_rows
 from woscan_portal.middleware import current_request_id
 
 
@@ -26,14 +27,13 @@ def record(
     ``changes`` is either one ``{field: [before, after]}`` for every object, or a mapping
     from an object's pk to its own ``{field: [before, after]}``. ``by`` is the user who
     acted; ``actor_label`` names a device, the schedule or a command when no user did.
-    All rows of one call share one timestamp. They are written with one ``executemany``
-    (``COPY`` on PostgreSQL) rather than model instances, so approving or exporting
-    thousands of lines costs little more than the lines themselves.
+    All rows of one call share one timestamp. They are written in bulk (``woscan_portal.bulk``)
+    rather than as model instances, so approving or exporting thousands of lines costs little
+    more than the lines themselves.
     """
     objects = list(objects)
     if not objects:
         return 0
-    connection = connections[router.db_for_write(AuditEntry)]
     meta = AuditEntry._meta
     names = ("at", "actor", "actor_label", "request_id", "action", "content_type", "object_id", "object_repr",
              "changes", "reason")
@@ -55,17 +55,7 @@ def record(
         )
         for obj in objects
     ]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):  # psycopg 3: COPY is faster
-            columns = ", ".join(quote(f.column) for f in fields)
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(sql, rows)
+    insert_rows(meta.db_table, [f.column for f in fields], rows)
     return len(rows)
 
 

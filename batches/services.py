@@ -40,6 +40,7 @@ from audit.log import record
 from batches import writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from reviews.models import Transaction, TransactionStatus, TransactionType
+from woscan_portal.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -201,27 +202,13 @@ _LINE_COLUMNS = ("batch_id", "transaction_id", "line_no", "live", "type", "hours
 
 
 def _insert_lines(rows) -> None:
-    """Insert up to ``CHUNK`` batch lines with one multi-row ``INSERT`` (``COPY`` on PostgreSQL);
-    ``bulk_create`` builds a model per row, which was most of the time of a 50,000-line export.
-    The constraints still hold in the database."""
-    table = connection.ops.quote_name(BatchLine._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _LINE_COLUMNS)
+    """Store up to ``CHUNK`` batch lines in bulk (``bulk_create`` built a model per row, which was
+    most of the time of a 50,000-line export). The constraints still hold in the database."""
     adapt = connection.ops.adapt_decimalfield_value
-    values = [
+    insert_rows(BatchLine._meta.db_table, _LINE_COLUMNS, (
         (b, t, n, live, ty, None if h is None else adapt(h, 9, 3), None if q is None else adapt(q, 14, 4))
         for b, t, n, live, ty, h, q in rows
-    ]
-    if not values:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):  # psycopg 3
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for value in values:
-                    copy.write_row(value)
-            return
-        row = "(" + ", ".join(["%s"] * len(_LINE_COLUMNS)) + ")"
-        params = [field for value in values for field in value]
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(values))}", params)
+    ))
 
 
 class _TxnRef:

@@ -25,6 +25,7 @@ from mas.tablemaps import DATE_UPDATED
 from syncconfig.autosync import TableSpec, ensure_default_tables
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
 from syncconfig.signals import pull_finished
+from woscan_portal.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +206,8 @@ _PLAIN_FIELDS = (models.CharField, models.BooleanField, models.DecimalField, mod
 
 
 class _MirrorTable:
-    """One mirror table, read and written with plain SQL in bulk: ``executemany`` of one
-    INSERT or UPDATE per batch, never a ``save()`` per row, never a model instance per row."""
+    """One mirror table, read and written with plain SQL in bulk (``woscan_portal.bulk`` for new
+    rows, ``executemany`` for changed ones), never a ``save()`` or a model instance per row."""
 
     def __init__(self, spec: TableSpec, now):
         meta = spec.model._meta
@@ -231,10 +232,10 @@ class _MirrorTable:
         first_seen = meta.get_field("first_seen_at").get_db_prep_save(now, connection)
         self.insert_tail = (True, first_seen, stamp)
         self.update_tail = (True, stamp)
-        insert_columns = [*self.columns, self.active, q(meta.get_field("first_seen_at").column),
-                          q(meta.get_field("last_changed_at").column)]
-        self.insert_head = f"INSERT INTO {self.table} ({', '.join(insert_columns)})"
-        self.insert_copy = f"{self.table} ({', '.join(insert_columns)})"
+        self.db_table = meta.db_table
+        self.insert_columns = [
+            *(f.column for f in fields), *(meta.get_field(n).column for n in ("active", "first_seen_at", "last_changed_at"))
+        ]
         sets = [*self.columns[self.nk:], self.active, q(meta.get_field("last_changed_at").column)]
         self.update_sql = f"UPDATE {self.table} SET {', '.join(f'{c} = %s' for c in sets)} WHERE {self.pk} = %s"
         self.deactivate_head = (
@@ -276,23 +277,8 @@ class _MirrorTable:
         return tuple([v if p is None else p(v) for p, v in zip(self.prepare, values)])
 
     def insert(self, rows: list[tuple]) -> None:
-        """New rows: COPY on PostgreSQL; elsewhere multi-row INSERT statements (as many rows
-        each as the database takes parameters for)."""
-        if not rows:
-            return
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {self.insert_copy} FROM STDIN") as copy:
-                for values in rows:
-                    copy.write_row(self._prepared(values) + self.insert_tail)
-            return
-        width = len(self.columns) + len(self.insert_tail)
-        per_statement = max(1, min(1000, (connection.features.max_query_params or 65535) // width))
-        row_marks = f"({', '.join(['%s'] * width)})"
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start : start + per_statement]
-                params = [p for v in chunk for p in self._prepared(v) + self.insert_tail]
-                cursor.execute(f"{self.insert_head} VALUES {', '.join([row_marks] * len(chunk))}", params)
+        """New rows, in bulk (COPY on PostgreSQL, multi-row INSERTs elsewhere)."""
+        insert_rows(self.db_table, self.insert_columns, (self._prepared(v) + self.insert_tail for v in rows))
 
     def update(self, rows: list[tuple[int, tuple]]) -> None:
         if rows:
