@@ -44,6 +44,23 @@ def outsider(db):
     return UserFactory(username="otto.outsider")
 
 
+# --- child processes (a real cluster, a killed export) on this test's database --------------
+@pytest.fixture
+def subprocess_env(transactional_db) -> dict[str, str]:
+    """Environment for a child process that must see this test's database (and broker)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        url = f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DJANGO_SETTINGS_MODULE="woscan_portal.settings", DATABASE_URL=url)
+    return env
+
+
 # --- the demo MAS company, reached through the real SQLite ODBC driver -----------------
 @pytest.fixture(scope="session")
 def mas_company(tmp_path_factory):

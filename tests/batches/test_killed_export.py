@@ -1,14 +1,12 @@
 """The export process really dies (``os._exit``) at each crash point; a re-run finishes the job."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from batches.models import BatchStatus, ExportBatch
 from reviews.models import Transaction
@@ -43,14 +41,6 @@ services.export_transactions(actor_label="doomed export")
 """
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.parametrize(
     ("point", "left"),
     [
@@ -60,10 +50,10 @@ def _database_url() -> str:
         ("after_both_files", BatchStatus.WRITING),
     ],
 )
-def test_a_killed_export_loses_no_line_and_the_next_run_finishes_it(approved, export_dir, point, left):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(DJANGO_SETTINGS_MODULE="woscan_portal.settings", DATABASE_URL=_database_url(),
-               WOSCAN_EXPORT_DIR=str(export_dir), LOG_LEVEL="ERROR")
+def test_a_killed_export_loses_no_line_and_the_next_run_finishes_it(
+    approved, export_dir, subprocess_env, point, left
+):
+    env = {**subprocess_env, "WOSCAN_EXPORT_DIR": str(export_dir), "LOG_LEVEL": "ERROR"}
 
     child = subprocess.run([sys.executable, "-c", CHILD, point], cwd=ROOT, env=env, capture_output=True, timeout=120)
 

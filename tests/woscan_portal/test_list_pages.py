@@ -4,23 +4,19 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.woscan_portal.urlwalk import named_patterns
 from woscan_portal.generic import ObjectListView
 
 
-def _list_urls(resolver=None, prefix=""):
-    for entry in (resolver or get_resolver()).url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from _list_urls(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
-        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.regex.groups:
-            view_class = getattr(entry.callback, "view_class", None)
-            if view_class and issubclass(view_class, ObjectListView):
-                yield f"{prefix}{entry.name}"
-
-
-LIST_URLS = sorted(_list_urls())
+LIST_URLS = sorted(
+    name
+    for name, pattern in named_patterns()
+    if not pattern.pattern.regex.groups
+    and issubclass(getattr(pattern.callback, "view_class", type), ObjectListView)
+)
 
 
 def test_there_are_list_pages_to_check():

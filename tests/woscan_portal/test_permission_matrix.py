@@ -8,7 +8,9 @@ the keyword arguments for ``reverse``.
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.woscan_portal.urlwalk import named_patterns
 
 PERSONAS = ("supervisor", "accountant", "administrator", "outsider", "floor_desktop")
 OK, FORBIDDEN = 200, 403
@@ -154,18 +156,8 @@ def _reverse(request, name: str) -> str:
     return reverse(name, kwargs=request.getfixturevalue(fixture) if fixture else None)
 
 
-def _url_names(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from _url_names(entry, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{prefix}{entry.name}"
-
-
 def test_the_matrix_covers_every_url():
-    assert set(_url_names()) == set(MATRIX)
+    assert {name for name, _pattern in named_patterns()} == set(MATRIX)
 
 
 @pytest.mark.django_db
