@@ -217,10 +217,11 @@ class _TxnRef:
 
     __slots__ = ("pk", "text")
     _meta = Transaction._meta
+    _labels = dict(TransactionType.choices)  # built once: the enum's lookups cost more than the rest
 
     def __init__(self, pk: int, type_: str, work_order: str):
         self.pk = pk
-        self.text = f"{TransactionType(type_).label if type_ in TransactionType.values else type_} {work_order} #{pk}"
+        self.text = f"{self._labels.get(type_, type_)} {work_order} #{pk}"
 
     def __str__(self) -> str:
         return self.text

@@ -55,9 +55,13 @@ class Transaction(models.Model):
     source = models.CharField(max_length=8, choices=TransactionSource.choices)
     collected_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
-    device = models.ForeignKey("intake.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Not indexed: no page filters on them, and each index here is rewritten for every line a
+    # decision or an export moves (deleting a device or user, which they protect, is rare).
+    device = models.ForeignKey(
+        "intake.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     content_hash = models.CharField(max_length=64, help_text="Hash of the collected content, to tell a replay from a conflict.")
     raw = models.JSONField(default=dict, blank=True, help_text="The transaction as the device or form sent it.")
