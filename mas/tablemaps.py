@@ -157,10 +157,9 @@ def converter(model_field: models.Field):
     max_length = getattr(model_field, "max_length", None)
 
     def to_text(v: Any):
+        if v.__class__ is str and (max_length is None or len(v) <= max_length):
+            return v  # trimmed by the gateway (MAS pads on the right)
         text = "" if v is None else str(v).strip()
         return text[:max_length] if max_length else text
 
-    # The gateway hands text over trimmed; a caller may skip the call for str values of
-    # text fields that are unbounded or that MAS keeps within the field's width.
-    to_text.plain_text = True
     return to_text

@@ -324,11 +324,6 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
         inserts.clear()
         updates.clear()
 
-    # Text columns (most of them) need no call per value: the gateway trimmed them already.
-    fast = [None if getattr(c, "plain_text", False) else c for c in convert]
-
-    def converted(raw: tuple) -> tuple:
-        return tuple([v if f is None and v.__class__ is str else c(v) for f, c, v in zip(fast, convert, raw)])
 
     def take(values: tuple, known, digest: int | None) -> None:
         key = values[:nk]
@@ -351,8 +346,10 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
 
     if spec.incremental and since is not None:
         index = mirror.index(with_values=False)
-        rows = mas.select_rows(spec.mas_table, spec.mas_columns, where=f"{DATE_UPDATED} >= ?", params=[since])
-        while chunk := [converted(raw) for raw in islice(rows, WRITE_BATCH)]:
+        rows = mas.select_rows(
+            spec.mas_table, spec.mas_columns, where=f"{DATE_UPDATED} >= ?", params=[since], convert=convert
+        )
+        while chunk := list(islice(rows, WRITE_BATCH)):
             known = [index.pop(values[:nk], None) for values in chunk]
             digests = mirror.digests([k[0] for k in known if k])
             for values, k in zip(chunk, known):
@@ -372,8 +369,9 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
                     del index[key]  # present and unchanged since the last pull
             wanted = set(missing)
             firsts = sorted({key[0] for key in missing})
-            for raw in mas.select_in_rows(spec.mas_table, spec.mas_columns, spec.mas_columns[0], firsts):
-                values = converted(raw)
+            for values in mas.select_in_rows(
+                spec.mas_table, spec.mas_columns, spec.mas_columns[0], firsts, convert=convert
+            ):
                 key = values[:nk]
                 if key in wanted and key not in seen:
                     take(values, index.pop(key, None), None)
@@ -382,8 +380,7 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
             index = {}  # nothing vanished: as many rows on both sides
     else:
         index = mirror.index(with_values=True)
-        for raw in mas.select_rows(spec.mas_table, spec.mas_columns):
-            values = converted(raw)
+        for values in mas.select_rows(spec.mas_table, spec.mas_columns, convert=convert):
             known = index.pop(values[:nk], None)
             take(values, known, known[1] if known else None)
         flush()

@@ -25,8 +25,12 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
             return
         width = len(columns)
         per_statement = max(1, min(1000, (connection.features.max_query_params or 65535) // width))
-        marks = f"({', '.join(['%s'] * width)})"
+        # The driver's own cursor with its own placeholders: Django's wrapper rewrites every
+        # "%s" of each statement with a regular expression, a tenth of a second per 100,000 rows.
+        raw, mark = (cursor.cursor, "?") if connection.vendor == "sqlite" else (cursor, "%s")
+        marks = f"({', '.join([mark] * width)})"
+        full = f"INSERT INTO {target} VALUES {', '.join([marks] * per_statement)}"
         rows = iter(rows)
         while chunk := list(islice(rows, per_statement)):
-            params = [value for row in chunk for value in row]
-            cursor.execute(f"INSERT INTO {target} VALUES {', '.join([marks] * len(chunk))}", params)
+            sql = full if len(chunk) == per_statement else f"INSERT INTO {target} VALUES {', '.join([marks] * len(chunk))}"
+            raw.execute(sql, [value for row in chunk for value in row])

@@ -24,6 +24,16 @@ def test_fixed_width_values_come_back_trimmed(mas_company):
     assert all(c == c.rstrip() for c in centers)
 
 
+def test_rows_can_be_converted_as_they_are_trimmed(mas_company):
+    with MASGateway() as mas:
+        plain = list(mas.select_rows("CI_Item", ["ItemCode", "InactiveItem"]))
+        converted = list(mas.select_rows("CI_Item", ["ItemCode", "InactiveItem"], convert=[None, lambda v: v == "Y"]))
+
+    assert [code for code, _ in converted] == [code for code, _ in plain]
+    assert [flag for _, flag in converted] == [value == "Y" for _, value in plain]
+    assert any(flag for _, flag in converted) and not all(flag for _, flag in converted)
+
+
 def test_a_filter_uses_question_mark_parameters(mas_company):
     with MASGateway() as mas:
         steps = list(
@@ -39,9 +49,9 @@ def test_in_lists_are_sent_in_chunks_of_at_most_200(mas_company, monkeypatch):
         sizes = []
         original = mas.select_rows
 
-        def spy(table, columns, *, where="", params=()):
+        def spy(table, columns, *, params=(), **kwargs):
             sizes.append(len(params))
-            return original(table, columns, where=where, params=params)
+            return original(table, columns, params=params, **kwargs)
 
         monkeypatch.setattr(mas, "select_rows", spy)
         found = [row["ItemCode"] for row in mas.select_in("CI_Item", ["ItemCode"], "ItemCode", codes)]
