@@ -35,6 +35,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 WAITING = 2_000
 WORK_ORDERS = 400
 EMPLOYEES = 150
+DEVICES = 20
 
 
 def database_names(url: str) -> tuple[str, str]:
@@ -88,6 +89,11 @@ def build(name: str, url: str, history: int, now) -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(5)
     UserFactory(username="bench.supervisor", roles=[Role.SUPERVISOR])
+    from intake.models import Device
+
+    Device.objects.bulk_create(  # handhelds; the last one was retired and sent nothing
+        Device(name=f"HH-{n:02d}", token_prefix=f"{n:08d}", token_hash=f"bench-{n}") for n in range(1, DEVICES + 2)
+    )
     WorkCenter.objects.create(code="WELD", description="Welding", last_changed_at=now)
     WorkOrderStep.objects.bulk_create(
         WorkOrderStep(work_order=f"{1000 + w:07d}", step=f"{10 * s:04d}", work_center="WELD" if s == 2 else "ASM",
@@ -118,7 +124,7 @@ def make_lines(start: int, count: int, *, waiting: bool, now, rng):
             client_txn_id=uuid.UUID(int=rng.getrandbits(128)), type="labor", status=status, source="device",
             collected_at=collected, content_hash=uuid.uuid4().hex, work_order=wo,
             step=f"{10 * (1 + rng.randrange(4)):04d}", employee=f"{1 + rng.randrange(EMPLOYEES):07d}",
-            hours=Decimal(rng.randrange(1, 40)) / 4, updated_at=collected,
+            hours=Decimal(rng.randrange(1, 40)) / 4, updated_at=collected, device_id=1 + rng.randrange(DEVICES),
         ))
         rows[-1].work_center = "WELD" if rows[-1].step == "0020" else "ASM"  # as intake sets it from the mirror
     return rows
@@ -153,6 +159,8 @@ PAGES = {
     "work center + has an error": "/review/transactions/?work_center=WELD&severity=error",
     "employee + to review": "/review/transactions/?status=needs_review&status=flagged&employee=42",
     "finding code, all states": "/review/transactions/?finding=closed_work_order",
+    "device, all states": "/review/transactions/?device=3",
+    "retired device (no lines)": f"/review/transactions/?device={DEVICES + 1}",
 }
 
 

@@ -55,8 +55,8 @@ class Transaction(models.Model):
     source = models.CharField(max_length=8, choices=TransactionSource.choices)
     collected_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
-    # Not indexed: no page filters on them, and each index here is rewritten for every line a
-    # decision or an export moves (deleting a device or user, which they protect, is rare).
+    # Indexed by the queue indexes below, not on their own: each index here is rewritten for
+    # every line a decision or an export moves, so there is one per filter and no more.
     device = models.ForeignKey(
         "intake.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -103,8 +103,8 @@ class Transaction(models.Model):
     class Meta:
         ordering = ["-collected_at", "-id"]
         # The queue pages in (collected_at, id) order, optionally within one state, work order,
-        # employee, crew or work center: each has an index that serves "the next 50" without a
-        # sort or a count.
+        # employee, crew, work center, device or person who entered it: each has an index that
+        # serves "the next 50" without a sort or a count.
         indexes = [
             models.Index(fields=["status", "collected_at", "id"], name="reviews_txn_status_queue"),
             models.Index(fields=["collected_at", "id"], name="reviews_txn_queue"),
@@ -112,6 +112,8 @@ class Transaction(models.Model):
             models.Index(fields=["employee", "collected_at", "id"], name="reviews_txn_employee_queue"),
             models.Index(fields=["crew", "collected_at", "id"], name="reviews_txn_crew_queue"),
             models.Index(fields=["work_center", "collected_at", "id"], name="reviews_txn_work_center_queue"),
+            models.Index(fields=["device", "collected_at", "id"], name="reviews_txn_device_queue"),
+            models.Index(fields=["entered_by", "collected_at", "id"], name="reviews_txn_entered_by_queue"),
         ]
         permissions = [
             ("review_transaction", "Can approve or reject collected transactions"),
