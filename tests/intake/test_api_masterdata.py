@@ -1,12 +1,15 @@
 """The master-data pull of PRODUCT.md §5: everything, then what changed since a cursor."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from intake.api import make_cursor
+from intake import masterdata
+from intake.masterdata import make_cursor
+from mas.models import Item
 from syncconfig.models import PullRun, ServerConfig
 from tests.factories import EmployeeFactory, ItemFactory, WorkOrderFactory
 
@@ -19,7 +22,8 @@ def pull(client, token):
     def _pull(**params):
         response = client.get(URL, params, HTTP_AUTHORIZATION=f"Token {token}")
         assert response.status_code == 200, response.content
-        return response.json()
+        assert response["Content-Type"] == "application/json"
+        return json.loads(b"".join(response.streaming_content))
 
     return _pull
 
@@ -84,3 +88,38 @@ def test_a_cursor_the_server_did_not_make_is_a_400(client, token):
 
 def test_the_pull_needs_a_token(client):
     assert client.get(URL).status_code == 401
+
+
+def test_a_mirror_larger_than_a_page_is_sent_whole_once_each_row(pull, mirror, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(masterdata, "PAGE", 7)
+    ItemFactory.create_batch(30, mas_inactive=False)  # 31 items with the mirror's: five pages, the last short
+    Item.objects.filter(code="PART-0001").update(mas_inactive=True)
+
+    with django_assert_max_num_queries(30):
+        data = pull()
+
+    codes = [i["code"] for i in data["items"]]
+    assert len(codes) == len(set(codes)) == Item.objects.count() == 31
+    assert codes == list(Item.objects.order_by("pk").values_list("code", flat=True))
+    assert {i["code"]: i["active"] for i in data["items"]}["PART-0001"] is False
+    assert all("mas_inactive" not in i for i in data["items"])
+    assert data["crew_members"] == [] and data["warehouses"] == [{"code": "000", "description": "Main warehouse", "active": True}]
+
+
+def test_a_page_boundary_on_the_last_row_ends_the_table_cleanly(pull, mirror, monkeypatch):
+    monkeypatch.setattr(masterdata, "PAGE", 2)
+    ItemFactory()  # two items: exactly one full page, then an empty read
+
+    assert len(pull()["items"]) == 2
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_document_gzipped(client, token, pull, mirror):
+    import gzip
+
+    plain = pull()
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Token {token}", headers={"accept-encoding": "gzip"})
+
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    zipped = json.loads(gzip.decompress(b"".join(response.streaming_content)))
+    assert {k: v for k, v in zipped.items() if k != "cursor"} == {k: v for k, v in plain.items() if k != "cursor"}
