@@ -205,6 +205,12 @@ class Counts:
 _PLAIN_FIELDS = (models.CharField, models.BooleanField, models.DecimalField, models.DateField)
 
 
+def _converted_on_read(field: models.Field) -> bool:
+    """Whether Django converts this field's values as the database hands them back."""
+    column = field.get_col(field.model._meta.db_table)
+    return bool(connection.ops.get_db_converters(column) + field.get_db_converters(connection))
+
+
 class _MirrorTable:
     """One mirror table, read and written with plain SQL in bulk (``woscan_portal.bulk`` for new
     rows, ``executemany`` for changed ones), never a ``save()`` or a model instance per row."""
@@ -219,9 +225,11 @@ class _MirrorTable:
         self.columns = [q(f.column) for f in fields]
         self.active = q(meta.get_field("active").column)
         # Values read back from the database are normalised as MAS values are, so equal rows
-        # compare equal (SQLite gives floats, ints and strings for decimals, booleans and dates).
+        # compare equal — only where the database hands back another type than the field's
+        # (SQLite: floats, ints and strings for decimals, booleans and dates); PostgreSQL's
+        # values are the field's own, and skipping the calls halves reading a big mirror.
         self.normalise = [
-            None if isinstance(f, models.CharField) else conv for f, conv in zip(fields, spec.converters)
+            conv if _converted_on_read(f) else None for f, conv in zip(fields, spec.converters)
         ]
         self.prepare = [
             None if isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.DateTimeField)
@@ -245,6 +253,8 @@ class _MirrorTable:
         self.stamp = stamp
 
     def _norm(self, values) -> tuple:
+        if not any(self.normalise):
+            return tuple(values)
         return tuple([v if n is None else n(v) for n, v in zip(self.normalise, values)])
 
     def index(self, *, with_values: bool) -> dict[tuple, tuple[int, int | None, bool]]:
@@ -256,9 +266,13 @@ class _MirrorTable:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {self.pk}, {self.active}, {', '.join(columns)} FROM {self.table}")
             while rows := cursor.fetchmany(5000):
-                for pk, active, *values in rows:
-                    values = tuple([v if n is None else n(v) for n, v in zip(normalise, values)])
-                    index[values[:nk]] = (pk, hash(values[nk:]) if with_values else None, bool(active))
+                if any(normalise):
+                    rows = [
+                        (pk, active, *[v if n is None else n(v) for n, v in zip(normalise, values)])
+                        for pk, active, *values in rows
+                    ]
+                for row in rows:
+                    index[row[2 : 2 + nk]] = (row[0], hash(row[2 + nk :]) if with_values else None, bool(row[1]))
         return index
 
     def digests(self, pks: list[int]) -> dict[int, int]:
