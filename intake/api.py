@@ -18,8 +18,8 @@ from typing import Literal, Optional
 from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
-from django.views.decorators.gzip import gzip_page
 from django.utils import timezone
+from django.views.decorators.gzip import gzip_page
 from ninja import Field, NinjaAPI, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, ValidationError

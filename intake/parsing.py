@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +20,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reviews.models import TransactionType
+from reviews.models import TIMED_TYPES, TYPE_FIELDS, TransactionType
+from woscan_portal.clock import elapsed_hours
 
 # Field name -> (kind, size). Text: max length. Decimal: (max digits, decimal places).
 TEXT_FIELDS = {
@@ -36,31 +38,6 @@ FIELDS = (
     "item_code", "warehouse", "quantity", "lot_serial", "qty_scrapped", "close_order", "amount", "comment",
 )
 
-_MISC = {"required": ("work_order", "step", "amount"), "optional": ("comment",)}
-# Per type: the fields it must have and the ones it may have (PRODUCT.md §4). "comment" is the
-# free text of every type (the misc types call it "description").
-TYPE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    TransactionType.LABOR: {
-        "required": ("work_order", "step", "employee"),
-        "optional": ("hours", "start", "stop", "qty_completed", "step_complete", "comment"),
-    },
-    TransactionType.CREW_LABOR: {
-        "required": ("work_order", "step", "crew"),
-        "optional": ("hours", "start", "stop", "qty_completed", "step_complete", "comment"),
-    },
-    TransactionType.MATERIAL_ISSUE: {
-        "required": ("work_order", "item_code", "warehouse", "quantity"),
-        "optional": ("step", "lot_serial", "comment"),
-    },
-    TransactionType.COMPLETION: {
-        "required": ("work_order", "qty_completed"),
-        "optional": ("qty_scrapped", "warehouse", "lot_serial", "close_order", "comment"),
-    },
-    TransactionType.MISC_LABOR: _MISC,
-    TransactionType.MISC_MATERIAL: _MISC,
-    TransactionType.OUTSIDE_PROCESSING: _MISC,
-}
-TIMED_TYPES = (TransactionType.LABOR, TransactionType.CREW_LABOR)
 # In the order a scanner reads them, per type (the desktop form uses this order).
 SCAN_ORDER: dict[str, tuple[str, ...]] = {
     type_: tuple(f for f in FIELDS if f in (spec["required"] + spec["optional"]))
@@ -99,6 +76,8 @@ class Parsed:
         if self.client_txn_id is not None:
             return str(self.client_txn_id)
         sent = self.raw.get("client_txn_id") if isinstance(self.raw, dict) else None
+        if isinstance(sent, float) and not math.isfinite(sent):
+            return str(sent)  # 1e400 reads as infinity, which JSON cannot write back
         return sent if isinstance(sent, (str, int, float)) and not isinstance(sent, bool) else None
 
 
@@ -139,28 +118,32 @@ def parse(raw: Any) -> Parsed:
     if parsed.type:
         spec = TYPE_FIELDS[parsed.type]
         allowed = set(spec["required"]) | set(spec["optional"])
-        label = TransactionType(parsed.type).label.lower()
         for name in FIELDS:
-            if name in errors:
-                continue
-            if name in spec["required"] and values[name] in (None, ""):
+            if name not in allowed:
+                # Sent for a field this type does not have: not a reason to refuse the line. The
+                # value stays in ``raw``, and validation says so (a ``field_not_used`` warning).
+                errors.pop(name, None)
+                values[name] = "" if name in TEXT_FIELDS else None
+            elif name not in errors and name in spec["required"] and values[name] in (None, ""):
                 errors[name] = "Required."
-            elif name not in allowed and values[name] not in (None, ""):
-                errors[name] = f"Not a field of a {label} transaction."
         timing = ("hours", "start", "stop")
         if parsed.type in TIMED_TYPES and not any(name in errors for name in timing) and values["hours"] is None:
             if values["start"] is None or values["stop"] is None:
                 for name in timing:
                     if values[name] is None:
                         errors[name] = "Give the hours, or both start and stop."
+        if parsed.type in TIMED_TYPES and not errors and values["hours"] is None:
+            elapsed = elapsed_hours(values["start"], values["stop"])
+            digits, places = DECIMAL_FIELDS["hours"]
+            if abs(elapsed) >= Decimal(10) ** (digits - places):
+                errors["stop"] = f"Start and stop are {abs(elapsed):,.0f} hours apart: check both dates."
     if errors:
         return parsed
 
     parsed.values = values
-    parsed.content_hash = content_hash(parsed)
+    parsed.content_hash = content_hash(parsed)  # of what was collected: the hours worked out are not part of it
     if parsed.type in TIMED_TYPES and values["hours"] is None:
-        seconds = (values["stop"] - values["start"]).total_seconds()
-        values["hours"] = (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.001"))
+        values["hours"] = elapsed
     return parsed
 
 
@@ -275,7 +258,10 @@ def _encodable(text: str) -> bool:
 
 def storable(value: Any) -> Any:
     """``value`` (the row as sent, for ``Transaction.raw``) with what no database stores
-    replaced: NUL characters and lone surrogates in strings and keys."""
+    replaced: NUL characters and lone surrogates in strings and keys, and numbers too large
+    for a float (``1e400`` reads as infinity, which JSON columns refuse) kept as text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, str):
         text = value if _encodable(value) else value.encode("utf-8", "replace").decode()
         return text.replace("\x00", "\ufffd")

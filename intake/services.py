@@ -27,7 +27,6 @@ import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -39,6 +38,7 @@ from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, stora
 from mas.models import WorkOrder
 from reviews import validation
 from reviews.models import Finding, Transaction, TransactionSource, TransactionStatus, TransactionType
+from woscan_portal.clock import elapsed_hours
 
 try:
     import fcntl
@@ -120,7 +120,7 @@ def preview(row: dict, *, user) -> dict:
             source=TransactionSource.USER, entered_by=user, **values,
         )
         if txn.type in validation.LABOR_TYPES and txn.hours is None and txn.start and txn.stop:
-            txn.hours = (Decimal((txn.stop - txn.start).total_seconds()) / 3600).quantize(Decimal("0.001"))
+            txn.hours = elapsed_hours(txn.start, txn.stop)
         findings = validation.check(txn)
     else:
         findings = []
@@ -257,8 +257,10 @@ def _store(txns, findings, reasons, *, device, user, now) -> dict:
                     inserted.append(txn)
                 except IntegrityError:
                     txn.pk = None
-                    pk, digest = _stored([txn.client_txn_id])[txn.client_txn_id]
-                    outcome[txn.client_txn_id] = _replay(_as_parsed(txn), pk, digest)
+                    stored = _stored([txn.client_txn_id]).get(txn.client_txn_id)
+                    if stored is None:
+                        raise  # not a concurrent push of the same id: a real error, not a replay
+                    outcome[txn.client_txn_id] = _replay(_as_parsed(txn), *stored)
         Finding.objects.bulk_create(
             [f for txn in inserted for f in by_id[txn.client_txn_id][1]], batch_size=CHUNK
         )

@@ -1,6 +1,8 @@
 """Intake pages: devices and processing options (administrators), direct entry (the floor)."""
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +16,7 @@ from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, tod
 from intake.models import Device, IntakeSettings
 from intake.options import SETTINGS_FIELDS, save_processing_options
 from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
-from intake.services import ACCEPTED, DUPLICATE, collect, preview
+from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from reviews.models import TransactionType
 from woscan_portal.generic import ObjectListView
@@ -118,6 +120,18 @@ class DirectEntryView(PermissionRequiredMixin, View):
             else:
                 messages.info(request, f"Line #{result.id} was stored already.")
             return HttpResponseRedirect(f"{reverse('intake:direct_entry')}?type={txn_type}")
+        if result.status == CONFLICT:
+            # This form was sent before with other values (Back, then changed and sent again):
+            # the stored line stays as it was; a fresh id lets these values be stored as a new line.
+            data = request.POST.copy()
+            data["client_txn_id"], data["collected_at"] = str(uuid.uuid4()), ""
+            form = DirectEntryForm(data, txn_type=txn_type)
+            form.is_valid()
+            form.add_error(None, (
+                f"This form was already stored as line #{result.id}, with other values; nothing was changed. "
+                "Check that line in the review queue, or send these values again to store them as a new line."
+            ))
+            return self._render(form, txn_type, status=409)
         for name, message in result.errors.items():
             form.add_error(name if name in form.fields else None, message)
         return self._render(form, txn_type, status=400)

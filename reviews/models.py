@@ -15,6 +15,35 @@ class TransactionType(models.TextChoices):
     OUTSIDE_PROCESSING = "outside_processing", "Outside processing charge"
 
 
+_T = TransactionType
+_MISC = {"required": ("work_order", "step", "amount"), "optional": ("comment",)}
+# Per type: the fields it must have and the ones it may have (PRODUCT.md §4), for reading a
+# collected line and for correcting one. "comment" is the free text of every type (the misc
+# types call it "description"). A timed type also needs the hours, or both start and stop.
+TYPE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    _T.LABOR: {
+        "required": ("work_order", "step", "employee"),
+        "optional": ("hours", "start", "stop", "qty_completed", "step_complete", "comment"),
+    },
+    _T.CREW_LABOR: {
+        "required": ("work_order", "step", "crew"),
+        "optional": ("hours", "start", "stop", "qty_completed", "step_complete", "comment"),
+    },
+    _T.MATERIAL_ISSUE: {
+        "required": ("work_order", "item_code", "warehouse", "quantity"),
+        "optional": ("step", "lot_serial", "comment"),
+    },
+    _T.COMPLETION: {
+        "required": ("work_order", "qty_completed"),
+        "optional": ("qty_scrapped", "warehouse", "lot_serial", "close_order", "comment"),
+    },
+    _T.MISC_LABOR: _MISC,
+    _T.MISC_MATERIAL: _MISC,
+    _T.OUTSIDE_PROCESSING: _MISC,
+}
+TIMED_TYPES = (_T.LABOR, _T.CREW_LABOR)
+
+
 class TransactionStatus(models.TextChoices):
     COLLECTED = "collected", "Collected"
     NEEDS_REVIEW = "needs_review", "Needs review"

@@ -31,9 +31,10 @@ from django.db import transaction as db_transaction
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from mas import models as mirror
-from reviews.models import Finding, Severity, Transaction, TransactionStatus, TransactionType
+from reviews.models import TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
@@ -246,7 +247,42 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
     if known_order:
         _check_quantity(txn, order, step, ctx, add)
     _check_repeat(txn, ctx, add)
+    _check_unused(txn, add)
     return found
+
+
+# Every field some type has, in the order PRODUCT.md §4 lists them.
+_ALL_FIELDS = tuple(dict.fromkeys(f for spec in TYPE_FIELDS.values() for f in spec["required"] + spec["optional"]))
+
+
+def _says_something(value) -> bool:
+    """A value sent that carries information: not blank, not zero, not false (clients that send
+    every field with its default are not flagged on every line)."""
+    if value is None or value is False or value == "":
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value != 0
+    if isinstance(value, str):
+        text = value.strip()
+        return text not in ("", "0", "N", "n", "false", "False")
+    return True
+
+
+def _check_unused(txn, add) -> None:
+    """Values the device sent for fields the line's type does not have: stored with the line as
+    sent (``raw``) but not used, and said, so a supervisor sees what was scanned."""
+    spec = TYPE_FIELDS.get(txn.type)
+    if spec is None or not isinstance(txn.raw, dict):
+        return
+    allowed = set(spec["required"]) | set(spec["optional"])
+    kind = TransactionType(txn.type).label.lower()
+    for name in _ALL_FIELDS:
+        value = txn.raw.get(name)
+        if name not in allowed and _says_something(value):
+            label = Transaction._meta.get_field(name).verbose_name
+            add(WARNING, "field_not_used", name,
+                f"{capfirst(label)} {str(value)[:40]!r} was sent, but a {kind} line has no {label}: "
+                "kept with the line as sent, not used.")
 
 
 def _local(moment) -> str:

@@ -151,7 +151,6 @@ def test_the_same_id_twice_in_one_push_is_stored_once(push, mirror):
         ({"hours": None}, "hours", "Give the hours, or both start and stop."),
         ({"employee": 17}, "employee", "Must be text."),
         ({"step": "00100"}, "step", "At most 4 characters."),
-        ({"item_code": "PART-0001"}, "item_code", "Not a field of a labor transaction."),
         ({"step_complete": "maybe"}, "step_complete", "Must be true or false"),
     ],
 )
@@ -304,3 +303,65 @@ def test_unknown_keys_are_kept_in_raw_even_ones_a_database_cannot_store_as_sent(
     assert push({"transactions": [labor(work_order="00\ud8001")]}).json()["results"][0]["errors"] == {
         "work_order": "Must be plain text (no NUL characters or broken Unicode)."
     }
+
+
+# --- hours worked out from start and stop, and values that are odd but not unusable ---------------
+@pytest.mark.parametrize("start, stop, hours", [
+    ("2026-03-07T22:00:00", "2026-03-08T06:00:00", Decimal("7.000")),  # clocks go forward (America/Chicago)
+    ("2026-10-31T22:00:00", "2026-11-01T06:00:00", Decimal("9.000")),  # clocks go back
+    ("2026-11-24T22:00:00", "2026-11-25T06:00:00", Decimal("8.000")),
+])
+def test_hours_from_start_and_stop_in_plant_time_are_the_time_that_passed(push, mirror, start, stop, hours):
+    line = labor(start=start, stop=stop)
+    del line["hours"]
+
+    [result] = push({"transactions": [line]}).json()["results"]
+
+    txn = Transaction.objects.get(pk=result["id"])
+    assert result["status"] == "accepted"
+    assert txn.hours == hours == Decimal((txn.stop - txn.start).total_seconds()) / 3600
+
+
+def test_start_and_stop_a_century_apart_are_invalid_and_say_so(push, mirror):
+    line = labor(start="1900-01-01T00:00:00", stop="2026-11-25T08:00:00")
+    del line["hours"]
+
+    [result, good] = push({"transactions": [line, labor()]}).json()["results"]
+
+    assert result["status"] == "invalid" and "hours apart: check both dates" in result["errors"]["stop"]
+    assert good["status"] == "accepted" and Transaction.objects.count() == 1
+
+
+def test_a_number_too_large_for_a_float_in_an_unknown_key_is_kept_as_text(push, mirror):
+    clean, odd = labor(), labor(hours=3)
+    body = json.dumps({"transactions": [clean, odd]}).replace('"hours": 3}', '"hours": 3, "scanner_temp": 1e400}')
+
+    response = push(body, raw=True)
+
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == ["accepted", "accepted"]
+    assert Transaction.objects.get(client_txn_id=odd["client_txn_id"]).raw["scanner_temp"] == "inf"
+
+
+def test_the_answer_to_an_id_sent_as_1e400_is_strict_json(push, mirror):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    response = push('{"transactions": [{"client_txn_id": 1e400, "type": "labor"}]}', raw=True)
+
+    [result] = json.loads(response.content, parse_constant=refuse)["results"]
+    assert result["status"] == "invalid" and result["client_txn_id"] == "inf"
+
+
+def test_a_field_of_another_type_is_kept_as_sent_and_flagged_not_refused(push, mirror):
+    line = labor(warehouse="000", quantity=0, close_order=False)  # defaults of other types say nothing
+
+    [result] = push({"transactions": [line]}).json()["results"]
+
+    txn = Transaction.objects.get(pk=result["id"])
+    assert result["status"] == "accepted"
+    assert txn.warehouse == "" and txn.quantity is None and txn.raw["warehouse"] == "000"
+    assert txn.status == "flagged"
+    [finding] = txn.findings.all()
+    assert (finding.code, finding.severity, finding.field) == ("field_not_used", "warning", "warehouse")
+    assert "a labor line has no warehouse" in finding.message

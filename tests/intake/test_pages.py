@@ -160,6 +160,44 @@ def test_sending_the_same_form_twice_stores_it_once(client, supervisor, mirror):
     assert Transaction.objects.count() == 1
 
 
+def test_a_form_sent_again_with_other_values_says_so_and_can_then_store_them_as_a_new_line(client, supervisor, mirror):
+    client.force_login(supervisor)
+    url = reverse("intake:direct_entry") + "?type=labor"
+    data = {"client_txn_id": str(uuid.uuid4()), "collected_at": timezone.now().isoformat(),
+            "employee": "0000001", "work_order": "0001001", "step": "0010", "hours": "1"}
+    client.post(url, data)  # stored; the user goes Back, changes the step and the hours, sends again
+    first = Transaction.objects.get()
+
+    response = client.post(url, {**data, "step": "0020", "hours": "3"})
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert f"This form was already stored as line #{first.pk}, with other values; nothing was changed." in page
+    form = response.context["form"]
+    assert str(form["client_txn_id"].value()) != data["client_txn_id"] and form["step"].value() == "0020"
+    first.refresh_from_db()
+    assert (first.step, first.hours, Transaction.objects.count()) == ("0010", Decimal("1.000"), 1)
+
+    resent = {name: form[name].value() for name in ("client_txn_id", "collected_at", "employee", "work_order",
+                                                     "step", "hours")}
+    client.post(url, resent)
+
+    second = Transaction.objects.exclude(pk=first.pk).get()
+    assert (second.step, second.hours) == ("0020", Decimal("3.000"))
+
+
+def test_a_night_shift_entered_on_the_night_the_clocks_go_back_is_nine_hours(client, supervisor, mirror):
+    client.force_login(supervisor)
+
+    client.post(reverse("intake:direct_entry") + "?type=labor", {
+        "client_txn_id": str(uuid.uuid4()), "collected_at": timezone.now().isoformat(),
+        "employee": "0000001", "work_order": "0001001", "step": "0010",
+        "start": "2026-10-31 22:00", "stop": "2026-11-01 06:00",
+    })
+
+    assert Transaction.objects.get().hours == Decimal("9.000")
+
+
 def test_a_form_line_that_cannot_be_a_transaction_names_the_field(client, supervisor, mirror):
     client.force_login(supervisor)
 
