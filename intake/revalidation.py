@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from audit.log import record
 from reviews import validation
@@ -78,9 +79,10 @@ def _recheck(txns: list[Transaction]) -> int:
                 target = TransactionStatus.NEEDS_REVIEW
             else:
                 continue
-            # Compare-and-set: a supervisor acting on the line meanwhile wins.
+            # Compare-and-set: a supervisor acting on the line meanwhile wins. The change time
+            # moves too: a queue page shown before it must not decide the line as it is now.
             if Transaction.objects.filter(pk=txn.pk, status=txn.status, version=txn.version).update(
-                status=target, version=F("version") + 1
+                status=target, version=F("version") + 1, updated_at=timezone.now()
             ):
                 before, txn.status, txn.version = txn.status, target, txn.version + 1
                 reason = "; ".join(f.message for f in findings) or "The findings are gone after a pull from MAS."

@@ -5,23 +5,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
-from reviews.models import Transaction, TransactionType
+from reviews.models import TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
 from reviews.services import EDITABLE_FIELDS
 
 T = TransactionType
-# The fields a supervisor may correct, per type (PRODUCT.md §4); the comment always.
-TYPE_FIELDS: dict[str, tuple[str, ...]] = {
-    T.LABOR: ("work_order", "step", "employee", "start", "stop", "hours", "qty_completed", "step_complete"),
-    T.CREW_LABOR: ("work_order", "step", "crew", "start", "stop", "hours", "qty_completed", "step_complete"),
-    T.MATERIAL_ISSUE: ("work_order", "step", "item_code", "warehouse", "quantity", "lot_serial"),
-    T.COMPLETION: ("work_order", "qty_completed", "qty_scrapped", "warehouse", "lot_serial", "close_order"),
-    T.MISC_LABOR: ("work_order", "step", "amount"),
-    T.MISC_MATERIAL: ("work_order", "step", "amount"),
-    T.OUTSIDE_PROCESSING: ("work_order", "step", "amount"),
-}
 UPPER_KEYS = ("work_order", "step", "employee", "crew", "item_code", "warehouse")
 PADDED_KEYS = {"work_order": 7, "step": 4}
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# To the second: a form shown to the minute would rewrite (and audit) times nobody changed.
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
 
 
 class TransactionEditForm(forms.ModelForm):
@@ -38,13 +29,14 @@ class TransactionEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        shown = TYPE_FIELDS.get(self.instance.type, EDITABLE_FIELDS) + ("comment",)
+        # The fields of the line's type (PRODUCT.md §4), the ones it must have required.
+        spec = TYPE_FIELDS.get(self.instance.type, {"required": ("work_order",), "optional": EDITABLE_FIELDS})
+        shown = spec["required"] + spec["optional"] + ("comment",)
         for name in list(self.fields):
             if name not in shown and name not in ("version", "reason"):
                 del self.fields[name]
-        for name in ("work_order",):
-            if name in self.fields:
-                self.fields[name].required = True
+        for name in spec["required"]:
+            self.fields[name].required = True
         for name in ("step_complete", "close_order"):
             if name in self.fields:
                 self.fields[name].widget = forms.Select(choices=[("", "—"), (True, "Yes"), (False, "No")])
@@ -61,10 +53,12 @@ class TransactionEditForm(forms.ModelForm):
         for name, width in PADDED_KEYS.items():  # MAS keys are fixed-width: "20" is step 0020
             if cleaned.get(name, "").isdigit():
                 cleaned[name] = cleaned[name].zfill(width)
-        if self.instance.type in (T.LABOR, T.CREW_LABOR):
+        if self.instance.type in TIMED_TYPES:
             start, stop = cleaned.get("start"), cleaned.get("stop")
             if start and stop and stop <= start:
                 self.add_error("stop", "Stop must be after start.")
+            elif cleaned.get("hours") is None and not (start and stop) and "hours" not in self.errors:
+                self.add_error("hours", "Give the hours, or both start and stop.")
         return cleaned
 
     def _post_clean(self):

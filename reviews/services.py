@@ -42,7 +42,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from audit.log import history, record
-from reviews.models import Finding, Severity, Transaction, TransactionStatus
+from reviews.models import TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
+from woscan_portal.clock import elapsed_hours
 
 S = TransactionStatus
 APPROVE_FROM = frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED})
@@ -285,6 +286,18 @@ def _check_permission(by) -> None:
 
 
 # --- edit -------------------------------------------------------------------------------------
+def _hours_follow_times(current: Transaction, diff: dict) -> bool:
+    """A corrected start or stop moves the hours too when they were worked out from the times on
+    arrival (the line came without hours) and the correction leaves them alone: the file sends
+    MAS the hours, not the times."""
+    if current.type not in TIMED_TYPES or "hours" in diff or not ({"start", "stop"} & set(diff)):
+        return False
+    start, stop = (diff[n][1] if n in diff else getattr(current, n) for n in ("start", "stop"))
+    sent = current.raw.get("hours") if isinstance(current.raw, dict) else None
+    return bool(start and stop) and sent in (None, "")
+
+
+
 def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int, reason: str = "") -> EditResult:
     """Correct a line's fields, re-check it, and put it back in the queue.
 
@@ -314,6 +327,11 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
                 if getattr(current, name) != value}
         if not diff:
             return EditResult(True)
+        if _hours_follow_times(current, diff):
+            start, stop = (diff[n][1] if n in diff else getattr(current, n) for n in ("start", "stop"))
+            hours = elapsed_hours(start, stop)
+            if hours != current.hours:
+                diff["hours"] = [current.hours, hours]
         now = timezone.now()
         user = by if getattr(by, "is_authenticated", False) else None
         values = {name: after for name, (_, after) in diff.items()}

@@ -292,7 +292,8 @@ class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixi
                          "they are approved only if you give a reason.")
         context = {
             "page_title": f"{verb} {len(plan.done)} line{'s' if len(plan.done) != 1 else ''}?",
-            "action_label": verb, "action_class": "success" if self.action == "approve" else "danger",
+            "action_label": verb, "action_done": "approved" if self.action == "approve" else "rejected",
+            "action_class": "success" if self.action == "approve" else "danger",
             "selected": len(txns), "will_change": len(plan.done), "skipped": plan.skipped_reasons(),
             "notes": notes, "form": form, "hidden": hidden, "cancel_url": back,
             "reason_required": self.action == "reject" or bool(plan.over_error),

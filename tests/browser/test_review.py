@@ -69,7 +69,7 @@ def test_a_supervisor_filters_bulk_approves_then_fixes_and_approves_one_line(pag
     expect(page.get_by_test_id("findings")).to_contain_text("Step 0090 is not a step")
     page.wait_for_load_state("load")  # the shortcut script is a separate file: wait for it
     page.keyboard.press("e")
-    page.get_by_label("Step", exact=True).fill("0020")
+    page.get_by_label("Step*", exact=True).fill("0020")
     page.get_by_role("button", name="Save and re-check").click()
     expect(page.get_by_role("alert").first).to_contain_text("Saved (step)")
     expect(page.get_by_test_id("findings")).not_to_contain_text("Step 0090")
@@ -100,7 +100,7 @@ def test_a_second_session_editing_the_same_line_gets_the_conflict_message(
         page.goto(edit_url)
         their_page.goto(edit_url)
 
-        their_page.get_by_label("Step", exact=True).fill("0020")
+        their_page.get_by_label("Step*", exact=True).fill("0020")
         their_page.get_by_role("button", name="Save and re-check").click()
         expect(their_page.get_by_role("alert").first).to_contain_text("Saved (step)")
 

@@ -367,3 +367,34 @@ def test_an_accountant_cannot_edit(client, accountant):
     response = client.post(reverse("reviews:transaction_edit", args=[txn.pk]), {"step": "0020", "version": 1})
 
     assert response.status_code == 403
+
+
+def test_a_line_flagged_by_a_pull_after_the_queue_was_shown_is_not_approved_from_that_page(client, supervisor):
+    from intake.revalidation import recheck_open
+    from mas.models import WorkOrder
+
+    WorkOrderFactory(number="0001001")
+    WorkOrderStepFactory(work_order="0001001", step="0010")
+    EmployeeFactory(number="0000001")
+    txn = TransactionFactory(work_order="0001001", step="0010", employee="0000001", status="needs_review")
+    client.force_login(supervisor)
+    shown_at = client.get(reverse("reviews:transaction_list"), {"status": ["needs_review"]}).context["shown_at"]
+    WorkOrder.objects.filter(number="0001001").update(on_hold=True)  # a pull puts the order on hold
+    recheck_open()
+
+    response = client.post(reverse("reviews:transaction_bulk_approve"),
+                           {"pk": [txn.pk], "shown_at": shown_at, "_apply": "1"}, follow=True)
+
+    txn.refresh_from_db()
+    assert (txn.status, txn.version) == ("flagged", 2)
+    assert "changed" in response.content.decode()
+    assert not history(txn).filter(action="approve").exists()
+
+
+def test_the_reject_confirmation_says_how_many_will_be_rejected(client, supervisor):
+    a, b = TransactionFactory(), TransactionFactory()
+    client.force_login(supervisor)
+
+    page = client.post(reverse("reviews:transaction_bulk_reject"), {"pk": [a.pk, b.pk]}).content.decode()
+
+    assert "<strong>2</strong> of the 2 selected lines will be rejected." in page
