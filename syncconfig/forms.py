@@ -125,6 +125,11 @@ class AutoSyncTableForm(forms.ModelForm):
             return data
         keys = {n.removeprefix("key__"): data[n].strip() for n in self.key_names}
         columns = {n.removeprefix("col__"): data[n].strip() for n in self.column_names if data[n].strip()}
+        self.mapping = (keys, columns)
+        if not data.get("enabled"):
+            # A table switched off is not pulled: it can be saved when MAS lacks it (a site without
+            # that table) or cannot be reached. Its mapping is checked when it is switched on again.
+            return data
         try:
             with MASGateway() as mas:
                 errors = mapping_errors(self.instance.name, data["mas_table"], keys, columns, data["mode"], mas)
@@ -132,7 +137,6 @@ class AutoSyncTableForm(forms.ModelForm):
             raise forms.ValidationError(f"Could not check the mapping with MAS: {exc}") from exc
         for field, message in errors.items():
             self.add_error(field, message)
-        self.mapping = (keys, columns)
         return data
 
     def save(self, commit=True):

@@ -170,3 +170,21 @@ def test_a_mapping_is_not_saved_when_mas_cannot_check_it(admin_client, settings)
     )
     table.refresh_from_db()
     assert table.mas_table == "WO_LaborCrew"
+
+
+def test_an_administrator_switches_off_a_table_this_site_does_not_have(admin_client, administrator, company):
+    company.execute("DROP TABLE WO_LaborCrew")  # crews († in PRODUCT.md §3): not every site has them
+    table = AutoSyncTable.objects.get(name="crews")
+
+    response = admin_client.post(reverse("syncconfig:autosynctable_edit", args=[table.pk]), mapping_form(table, enabled=""))
+
+    assert response.status_code == 302
+    table.refresh_from_db()
+    assert table.enabled is False
+    assert history(table).get().actor == administrator
+
+    switched_on = admin_client.post(reverse("syncconfig:autosynctable_edit", args=[table.pk]), mapping_form(table, enabled="on"))
+
+    assert "MAS has no table" in switched_on.content.decode()  # checked again when switched back on
+    table.refresh_from_db()
+    assert table.enabled is False
