@@ -23,7 +23,9 @@ def save_server_config(form: ModelForm, *, by) -> ServerConfig:
         config = form.save(commit=False)
         config.updated_by = by
         config.save()
-        reschedule_pull(config)
+        # The next pull moves only when the interval does: saving the pull sleep time or the pause
+        # between tables must not push the pull back by a whole interval each time.
+        reschedule_pull(config, keep_next_run=True)
         record([config], "serverconfig.changed", by=by, changes=_diff(form, before))
     return config
 

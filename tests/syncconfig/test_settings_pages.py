@@ -188,3 +188,14 @@ def test_an_administrator_switches_off_a_table_this_site_does_not_have(admin_cli
     assert "MAS has no table" in switched_on.content.decode()  # checked again when switched back on
     table.refresh_from_db()
     assert table.enabled is False
+
+
+def test_saving_only_the_pull_sleep_time_leaves_the_next_pull_where_it_was(admin_client):
+    admin_client.post(SETTINGS, settings_form(interval_option="30"))
+    Schedule.objects.filter(name=PULL).update(next_run=timezone.now() + timedelta(minutes=4))
+    next_run = Schedule.objects.get(name=PULL).next_run
+
+    admin_client.post(SETTINGS, settings_form(interval_option="30", pull_sleep_time="00:20:00"))
+
+    assert Schedule.objects.get(name=PULL).next_run == next_run
+    assert ServerConfig.load().pull_sleep_time == timedelta(minutes=20)
