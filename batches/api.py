@@ -10,13 +10,15 @@ JSON over HTTP under ``/api/importer/v1/``, one token per importer
   — the files did not match; the batch stays ``exported`` and the accountant sees the reason.
 
 Errors are JSON ``{"error": "…"}``: 400 bad body, 401 missing or revoked token, 404 unknown
-batch, 409 the batch's state does not allow it (or its files are not complete).
+batch, 409 the batch's state does not allow it (or its files are not complete; a batch deleted
+in MAS is never acknowledged), 503 the export folder cannot be read (try again later).
 """
 from __future__ import annotations
 
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils import timezone
@@ -91,14 +93,18 @@ def batch_detail(request, number: int):
         return _error(404, f"There is no batch {number:06d}.")
     if batch.status not in (BatchStatus.EXPORTED, BatchStatus.IMPORTED, BatchStatus.POSTED):
         return _error(409, f"{batch} is {batch.get_status_display().lower()}: it is not for import.")
-    problem = writer.file_problem(batch)
-    if problem:
-        return _error(409, f"{batch} is not ready: {problem}.")
-    return JsonResponse({
-        **_summary(batch),
-        "control": json.loads(writer.ctl_path(batch).read_text("utf-8")),
-        "csv_text": writer.csv_path(batch).read_bytes().decode("utf-8"),  # exact bytes: CRLF kept
-    })
+    try:
+        problem = writer.file_problem(batch)
+        if problem:
+            return _error(409, f"{batch} is not ready: {problem}.")
+        control = json.loads(writer.ctl_path(batch).read_text("utf-8"))
+        csv_text = writer.csv_path(batch).read_bytes().decode("utf-8")  # exact bytes: CRLF kept
+    except OSError as exc:
+        folder = settings.WOSCAN_EXPORT_DIR
+        response = _error(503, f"The export folder {folder} cannot be read ({exc.strerror or exc}); try again later.")
+        response["Retry-After"] = "60"
+        return response
+    return JsonResponse({**_summary(batch), "control": control, "csv_text": csv_text})
 
 
 @importer_api("POST")

@@ -17,7 +17,17 @@ Exactly once, whatever crashes:
    does not take it (no control file, or none the portal lists).
 3. ``recover_batches()`` — run at the start of every export, by the schedule and by
    ``manage.py export_batches --recover`` — writes the files of every ``writing`` batch again
-   (the content comes from the database, so the bytes are the same) and marks it exported.
+   (the content comes from the database, so the bytes are the same) and marks it exported. It
+   also writes again the files of an ``exported`` batch that went missing or were changed on the
+   share (same bytes, same SHA-256), and retires the files of re-exported and voided batches
+   that are still in the folder.
+
+A re-exported or voided batch must never be taken again: after the commit its files are moved
+into ``retired/`` (``writer.retire``), the control file first. A share out of reach does not
+undo the state change; the next ``recover_batches()`` moves them.
+
+An export folder that cannot be read stops an export before anything is created
+(``ExportFolderError``: nothing was sent).
 
 A transaction is in at most one live batch, ever: a partial unique constraint on
 ``BatchLine(transaction) WHERE live`` holds it in the database itself.
@@ -31,7 +41,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -46,6 +58,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 900  # ids per IN (...) list and rows per bulk write
 SCHEDULE_LABEL = "schedule (automatic processing)"
+RETIRED_STATUSES = (BatchStatus.REEXPORTED, BatchStatus.VOIDED)  # their files go to retired/
 _FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
 # Read for each line to export: what the totals and the batch line need.
 _SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "quantity", "qty_completed")
@@ -53,6 +66,10 @@ _SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "qua
 
 class BatchStateError(Exception):
     """The batch is not in a state that allows this; the message says why, for the page or the API."""
+
+
+class ExportFolderError(Exception):
+    """The export folder cannot be read: nothing was sent. The message names the folder."""
 
 
 @dataclass
@@ -121,11 +138,23 @@ def next_number() -> int:
     Numbers may have gaps (a rolled-back export) but are never reused, even for files of an
     export whose transaction never committed.
     """
-    highest = ExportBatch.objects.aggregate(n=Max("number"))["n"] or 0
-    for entry in writer.export_dir().iterdir():
-        if m := _FILE_NUMBER.match(entry.name):
-            highest = max(highest, int(m[1]))
-    return highest + 1
+    _directory, in_folder = _read_folder()
+    return max((ExportBatch.objects.aggregate(n=Max("number"))["n"] or 0, *in_folder)) + 1
+
+
+def _read_folder() -> tuple[Path, set[int]]:
+    """The export folder and the batch numbers of the WOS files in it (not those in ``retired/``:
+    their batches are in the database, which keeps their numbers). ``ExportFolderError`` when the
+    folder cannot be read."""
+    try:
+        directory = writer.export_dir()
+        names = [entry.name for entry in directory.iterdir()]
+    except OSError as exc:
+        raise ExportFolderError(
+            f"The export folder {settings.WOSCAN_EXPORT_DIR} cannot be read ({exc.strerror or exc}): "
+            "nothing was sent to MAS. Check that the share is reachable, then send again."
+        ) from exc
+    return directory, {int(m[1]) for name in names if (m := _FILE_NUMBER.match(name))}
 
 
 def export_transactions(
@@ -135,7 +164,8 @@ def export_transactions(
 
     ``confirmed`` is the fingerprint of the selection the user saw: when the lines changed
     since, nothing is exported and ``changed`` says so. Returns the batch, or none when no
-    line was approved.
+    line was approved. Raises ``ExportFolderError`` (nothing created) when the export folder
+    cannot be read.
     """
     outcome = ExportOutcome(recovered=recover_batches())
     for attempt in range(3):
@@ -272,19 +302,91 @@ def finish_batch(batch_id: int) -> bool:
     return bool(updated)
 
 
+def rewrite_files(batch: ExportBatch, directory: Path | None = None) -> bool:
+    """Write the files of an ``exported`` batch again when WOScan Sync cannot have imported them
+    as they are: both are there but do not match (changed on the share), or the importer
+    refused the batch. Files that are simply gone are not written again: WOScan Sync may have
+    taken them away after importing them, and writing them back would offer MAS the batch a
+    second time; the batch page says they are missing, and the next pull shows whether MAS
+    holds the batch.
+
+    The content comes from the database, so the bytes and the SHA-256 are the ones the batch
+    holds; if they are not, the control file is not written (the batch stays not ready) and the
+    error is logged. One check per batch (``writer.file_problem``).
+    """
+    try:
+        problem = writer.file_problem(batch, directory)
+        if problem is None:
+            return False
+        present = writer.csv_path(batch, directory).is_file() and writer.ctl_path(batch, directory).is_file()
+        if not present and not batch.import_error:
+            log.warning("%s: %s; not written again (WOScan Sync may have taken it).", batch, problem)
+            return False
+        log.warning("%s: %s; writing its files again.", batch, problem)
+        facts = writer.write_csv(batch, directory)
+        if facts.sha256 != batch.sha256:
+            log.error("%s: its files written again differ from the batch (SHA-256 %s, not %s); "
+                      "the control file is not written.", batch, facts.sha256, batch.sha256)
+            return False
+        writer.write_ctl(batch, facts, directory)
+    except OSError as exc:
+        log.error("%s: its files could not be written again (%s); the next run tries again.", batch, exc)
+        return False
+    record([batch], "rewritten", actor_label="export",
+           changes={"files": [problem, f"written again, SHA-256 {facts.sha256}"]})
+    return True
+
+
+def retire_files(batch_id: int) -> bool:
+    """Move the files of a re-exported or voided batch into ``retired/`` so the importer never
+    takes them again. Run after the commit; a share out of reach is logged (the state change
+    stands) and the next ``recover_batches()`` moves them."""
+    batch = ExportBatch.objects.get(pk=batch_id)
+    if batch.status not in RETIRED_STATUSES:
+        return False
+    try:
+        moved = writer.retire(batch)
+    except OSError as exc:
+        log.error("%s is %s but its files could not be moved to %s/ (%s); the next run moves them.",
+                  batch, batch.get_status_display().lower(), writer.RETIRED_DIR, exc)
+        return False
+    if moved:
+        record([batch], "files_retired", actor_label="export",
+               changes={"files": [", ".join(moved), f"moved to {writer.RETIRED_DIR}/"]})
+    return bool(moved)
+
+
 def recover_batches() -> list[int]:
-    """Finish every batch left in ``writing`` by a crash; returns their numbers."""
-    finished = []
+    """Put the export folder right; returns the numbers of the batches whose files it wrote.
+
+    Finishes every batch left in ``writing`` by a crash, writes again the files of an
+    ``exported`` batch that lost them or whose files were changed, and retires the files of
+    re-exported and voided batches still in the folder. ``ExportFolderError`` when the folder
+    cannot be read.
+    """
+    directory, in_folder = _read_folder()
+    written = []
     for pk, number in ExportBatch.objects.filter(status=BatchStatus.WRITING).order_by("number").values_list("pk", "number"):
         log.warning("Batch %06d was left half-written; writing its files again.", number)
         if finish_batch(pk):
-            finished.append(number)
-    return finished
+            written.append(number)
+    for pk, number in ExportBatch.objects.filter(status__in=RETIRED_STATUSES).values_list("pk", "number"):
+        if number in in_folder:
+            retire_files(pk)
+    exported = ExportBatch.objects.filter(status=BatchStatus.EXPORTED).exclude(number__in=written).order_by("number")
+    for batch in exported:
+        if rewrite_files(batch, directory):
+            written.append(batch.number)
+    return written
 
 
 # --- the importer's answers ----------------------------------------------------------------
 def acknowledge_import(number: int, *, actor_label: str) -> tuple[ExportBatch, bool]:
     """WOScan Sync imported batch ``number``: ``exported → imported``. Idempotent.
+
+    Only an exported batch moves; an imported or posted one is left as it is (a retried
+    acknowledgement); any other, and above all one deleted in MAS, is a ``BatchStateError``:
+    a late acknowledgement must not undo what the reconciliation found.
 
     Returns the batch and whether this call changed it. A batch still marked ``writing`` (a crash
     after its control file was renamed) is finished first: its files were complete.
@@ -296,12 +398,17 @@ def acknowledge_import(number: int, *, actor_label: str) -> tuple[ExportBatch, b
         batch = _get(number)
         if batch.status in (BatchStatus.IMPORTED, BatchStatus.POSTED):
             return batch, False
-        if batch.status not in (BatchStatus.EXPORTED, BatchStatus.DELETED_IN_MAS):
+        if batch.status == BatchStatus.DELETED_IN_MAS:
+            raise BatchStateError(
+                f"{batch} was deleted in MAS (gone from Transaction Entry and not in history): an acknowledgement "
+                "does not bring it back. If MAS holds it again, the next pull shows it as imported."
+            )
+        if batch.status != BatchStatus.EXPORTED:
             raise BatchStateError(f"{batch} is {batch.get_status_display().lower()}: it must not be imported.")
-        before = batch.status
-        changed = _move(batch, before, BatchStatus.IMPORTED, imported_at=timezone.now(), import_error="")
+        changed = _move(batch, BatchStatus.EXPORTED, BatchStatus.IMPORTED, imported_at=timezone.now(), import_error="")
         if changed:
-            record([batch], "imported", actor_label=actor_label, changes={"status": [before, BatchStatus.IMPORTED]})
+            record([batch], "imported", actor_label=actor_label,
+                   changes={"status": [BatchStatus.EXPORTED, BatchStatus.IMPORTED]})
     batch.refresh_from_db()
     return batch, changed
 
@@ -324,7 +431,8 @@ def refuse_import(number: int, reason: str, *, actor_label: str) -> tuple[Export
 
 # --- the accountant's actions on a batch deleted in MAS -------------------------------------
 def reexport(batch_id: int, *, by, reason: str) -> ExportBatch:
-    """Export the lines of a batch deleted in MAS again, as a new batch; the old one is kept."""
+    """Export the lines of a batch deleted in MAS again, as a new batch; the old one is kept and,
+    after the commit, its files are retired (``retire_files``)."""
     reason = _reason(reason)
     with transaction.atomic():
         old = ExportBatch.objects.select_for_update().get(pk=batch_id)
@@ -348,6 +456,7 @@ def reexport(batch_id: int, *, by, reason: str) -> ExportBatch:
             )
         record([old], "reexport", by=by, reason=reason, changes={"status": [BatchStatus.DELETED_IN_MAS, BatchStatus.REEXPORTED], "replaced_by": [None, new.label]})
         record([new], "create", by=by, reason=reason, changes={"status": [None, BatchStatus.WRITING], "replaces": [None, old.label], "lines": [None, new.lines]})
+        transaction.on_commit(partial(retire_files, old.pk))  # the old files go first: never both ready
         transaction.on_commit(partial(finish_batch, new.pk))
     new.refresh_from_db()
     return new
@@ -357,7 +466,8 @@ def void(batch_id: int, *, by, reason: str) -> ExportBatch:
     """Give up a batch deleted in MAS: it is kept for the record and its lines go back to review.
 
     The lines return to ``needs_review`` (not ``approved``, which the schedule would export
-    again): a supervisor decides whether each one is approved again or rejected.
+    again): a supervisor decides whether each one is approved again or rejected. After the
+    commit its files are retired (``retire_files``).
     """
     reason = _reason(reason)
     with transaction.atomic():
@@ -379,6 +489,7 @@ def void(batch_id: int, *, by, reason: str) -> ExportBatch:
                 changes={"status": [TransactionStatus.EXPORTED, TransactionStatus.NEEDS_REVIEW], "batch": [batch.label, None]},
             )
         record([batch], "void", by=by, reason=reason, changes={"status": [BatchStatus.DELETED_IN_MAS, BatchStatus.VOIDED]})
+        transaction.on_commit(partial(retire_files, batch.pk))
     batch.refresh_from_db()
     return batch
 

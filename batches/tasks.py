@@ -1,12 +1,22 @@
 """Background tasks of the export (django-q2): plain, idempotent functions that re-read the database."""
 from __future__ import annotations
 
+import logging
+
 from batches import reconcile, services
+
+log = logging.getLogger(__name__)
 
 
 def export_automatic() -> str:
-    """The export schedule: finish any half-written batch, then export the automatically approved lines."""
-    outcome = services.export_transactions(automatic_only=True, actor_label=services.SCHEDULE_LABEL)
+    """The export schedule: finish any half-written batch, then export the automatically approved lines.
+
+    An export folder out of reach is logged (nothing was sent) and the next run tries again."""
+    try:
+        outcome = services.export_transactions(automatic_only=True, actor_label=services.SCHEDULE_LABEL)
+    except services.ExportFolderError as exc:
+        log.error("%s", exc)
+        return str(exc)
     done = f"recovered {outcome.recovered}; " if outcome.recovered else ""
     if outcome.batch is None:
         return done + "no line to export"
@@ -14,7 +24,11 @@ def export_automatic() -> str:
 
 
 def recover_batches() -> str:
-    return f"recovered {services.recover_batches()}"
+    try:
+        return f"recovered {services.recover_batches()}"
+    except services.ExportFolderError as exc:
+        log.error("%s", exc)
+        return str(exc)
 
 
 def reconcile_batches() -> str:

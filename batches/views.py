@@ -4,6 +4,7 @@ service, message and redirect."""
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Sum
@@ -14,7 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_tables2 import LazyPaginator, RequestConfig
 
 from audit.log import history
-from batches import services
+from batches import services, writer
 from batches.filtersets import BatchLineFilterSet, ExportBatchFilterSet
 from batches.forms import ReasonForm
 from batches.models import BatchLine, BatchStatus, ExportBatch
@@ -101,8 +102,19 @@ class ExportBatchDetailView(PermissionRequiredMixin, BatchMixin, DetailView):
             history=history(batch)[:50],
             replaced_by=replaced_by,
             can_act=batch.status == BatchStatus.DELETED_IN_MAS and self.request.user.has_perm("batches.reexport_batch"),
+            file_problem=_file_problem(batch),
             **kwargs,
         )
+
+
+def _file_problem(batch: ExportBatch) -> str | None:
+    """What is wrong with the files of a batch waiting for WOScan Sync, for its page."""
+    if batch.status != BatchStatus.EXPORTED:
+        return None
+    try:
+        return writer.file_problem(batch)
+    except OSError as exc:
+        return f"the export folder cannot be read ({exc.strerror or exc})"
 
 
 class BatchLineListView(BatchMixin, ObjectListView):
@@ -164,7 +176,7 @@ class BatchActionView(PermissionRequiredMixin, BatchMixin, FormView):
         batch = self.get_batch()
         try:
             result = self.apply(batch, form.cleaned_data["reason"])
-        except services.BatchStateError as exc:
+        except (services.BatchStateError, services.ExportFolderError) as exc:
             messages.error(self.request, str(exc))
             return redirect("batches:exportbatch_detail", number=batch.number)
         return HttpResponseRedirect(reverse("batches:exportbatch_detail", kwargs={"number": result.number}))
@@ -234,7 +246,12 @@ class ExportBatchSendView(PermissionRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         ids = self._ids(request.POST)
-        outcome = services.export_transactions(ids, by=request.user, confirmed=request.POST.get("fingerprint", ""))
+        try:
+            outcome = services.export_transactions(ids, by=request.user, confirmed=request.POST.get("fingerprint", ""))
+        except services.ExportFolderError as exc:
+            messages.error(request, str(exc))
+            send = reverse("batches:exportbatch_send")
+            return HttpResponseRedirect(f"{send}?{urlencode({'pk': ids}, doseq=True)}" if ids else send)
         if outcome.changed:
             messages.warning(request, "The approved lines changed since you looked: check the new totals and send again.")
             return self.render_to_response(self.get_context_data(ids=ids))

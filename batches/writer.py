@@ -7,6 +7,9 @@ a batch is ready for the importer only when its ``.ctl`` exists and matches its 
 
 The content comes only from the database (the batch's frozen lines), so writing a batch
 again after a crash produces the same bytes and the same SHA-256.
+
+The files of a batch that is no longer live (re-exported or voided) are moved into the
+``retired/`` subfolder, control file first, so the importer never takes them again.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from woscan_portal.clock import elapsed_hours
+
 CSV_COLUMNS = (
     "BatchNo", "LineNo", "PortalTxnId", "TransType", "TransDate", "WorkOrder", "StepNo", "EmployeeNo",
     "CrewNo", "StartTime", "StopTime", "Hours", "QtyCompleted", "StepComplete", "ItemCode", "Warehouse",
@@ -40,6 +45,7 @@ TXN_FIELDS = (
     "transaction__comment",
 )
 ROWS_PER_WRITE = 2000
+RETIRED_DIR = "retired"  # files of re-exported and voided batches, out of the importer's way
 HOURS = Decimal("0.001")
 QUANTITY = Decimal("0.0001")
 
@@ -60,7 +66,7 @@ def line_hours(hours, start, stop) -> Decimal | None:
     if hours is not None:
         return Decimal(hours).quantize(HOURS)
     if start and stop:
-        return (Decimal((stop - start).total_seconds()) / 3600).quantize(HOURS)
+        return elapsed_hours(start, stop)
     return None
 
 
@@ -200,6 +206,29 @@ def write_ctl(batch, facts: FileFacts, directory: Path | None = None) -> dict:
     content = control(batch, facts)
     _replace_atomically(ctl_path(batch, directory), [json.dumps(content, indent=2).encode("utf-8") + b"\n"])
     return content
+
+
+def retire(batch, directory: Path | None = None) -> list[str]:
+    """Move a batch's files into ``retired/`` of the export folder, the control file first, so the
+    importer no longer treats the batch as ready (PRODUCT.md §6); returns the names moved.
+
+    For a re-exported or voided batch. A file already gone is skipped, so a retry after a
+    failure part-way finishes the job.
+    """
+    directory = directory or export_dir()
+    retired = directory / RETIRED_DIR
+    retired.mkdir(exist_ok=True)
+    moved = []
+    for path in (ctl_path(batch, directory), csv_path(batch, directory)):
+        try:
+            os.replace(path, retired / path.name)
+        except FileNotFoundError:
+            continue
+        moved.append(path.name)
+    if moved:
+        _fsync_dir(retired)
+        _fsync_dir(directory)
+    return moved
 
 
 def sha256_of(path: Path) -> str:

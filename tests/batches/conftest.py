@@ -29,6 +29,15 @@ def company(own_mas_company):
 
 
 @pytest.fixture
+def unreachable_share(tmp_path, settings):
+    """The export folder cannot be reached: it sits under a file, so it can be neither made nor listed."""
+    gone = tmp_path / "share"
+    gone.write_text("not a folder")
+    settings.WOSCAN_EXPORT_DIR = gone / "export"
+    return settings.WOSCAN_EXPORT_DIR
+
+
+@pytest.fixture
 def run_export(django_capture_on_commit_callbacks):
     """Export through the service, running what it leaves for after the commit as production does."""
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+import logging
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditEntry
-from batches import services, writer
+from batches import services, tasks, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from mas.demo.importer import import_from_folder
 from reviews.models import Transaction
@@ -231,6 +233,92 @@ def test_an_unwritable_folder_keeps_the_batch_for_the_next_run(run_export, appro
     monkeypatch.undo()
     assert services.recover_batches() == [1]
     assert_exactly_once(export_dir)
+
+
+# --- files lost or changed on the share -----------------------------------------------------------
+DAMAGE = {
+    "saved from Excel": lambda d: (d / "WOS000001.csv").write_text("BatchNo,LineNo\r\n"),
+    "csv quarantined": lambda d: (d / "WOS000001.csv").unlink(),
+    "control file deleted": lambda d: (d / "WOS000001.ctl").unlink(),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_the_next_export_run_writes_again_the_files_of_an_exported_batch_that_lost_them(
+    run_export, approved, export_dir, company, damage
+):
+    batch = run_export().batch
+    sha = batch.sha256
+    DAMAGE[damage](export_dir)
+    refused = import_from_folder(company, export_dir, 1)
+    assert refused.status == "refused"
+    services.refuse_import(1, refused.reason, actor_label="WOScan Sync")
+
+    message = tasks.export_automatic()  # the schedule
+
+    assert message == "recovered [1]; no line to export"
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.EXPORTED and batch.sha256 == sha
+    assert writer.file_problem(batch, export_dir) is None and writer.sha256_of(export_dir / "WOS000001.csv") == sha
+    entry = AuditEntry.objects.get(action="rewritten", object_id=str(batch.pk))
+    assert entry.actor_label == "export" and entry.changes["files"][1] == f"written again, SHA-256 {sha}"
+    assert_exactly_once(export_dir)
+    assert import_from_folder(company, export_dir, 1).status == "imported"
+
+
+def test_files_that_match_and_files_of_an_imported_batch_are_not_written_again(run_export, approved, export_dir):
+    first = run_export().batch
+    TransactionFactory(status="approved")
+    second = run_export().batch
+    services.acknowledge_import(second.number, actor_label="WOScan Sync")
+    (export_dir / "WOS000002.csv").unlink()  # WOScan Sync archived it after the import
+    written_at = (export_dir / "WOS000001.csv").stat().st_mtime_ns
+
+    assert services.recover_batches() == []
+
+    assert (export_dir / "WOS000001.csv").stat().st_mtime_ns == written_at
+    assert not (export_dir / "WOS000002.csv").exists()
+    assert not AuditEntry.objects.filter(action="rewritten").exists()
+    first.refresh_from_db()
+    assert first.status == BatchStatus.EXPORTED and writer.file_problem(first, export_dir) is None
+
+
+def test_files_gone_without_a_refusal_are_not_written_again_and_the_batch_page_says_so(
+    client, accountant, run_export, approved, export_dir
+):
+    batch = run_export().batch
+    for path in export_dir.glob("WOS000001.*"):
+        path.unlink()  # taken away: perhaps WOScan Sync imported and archived it, its answer lost
+
+    assert services.recover_batches() == []
+
+    assert not (export_dir / "WOS000001.csv").exists() and not (export_dir / "WOS000001.ctl").exists()
+    assert not AuditEntry.objects.filter(action="rewritten").exists()
+    client.force_login(accountant)
+    page = client.get(reverse("batches:exportbatch_detail", args=[batch.number])).content.decode()
+    assert 'data-testid="file-problem"' in page and "WOS000001.csv is missing" in page
+
+
+# --- the export folder out of reach ----------------------------------------------------------------
+def test_an_unreadable_export_folder_stops_the_export_before_anything_is_created(
+    run_export, approved, unreachable_share
+):
+    with pytest.raises(services.ExportFolderError) as error:
+        run_export()
+
+    assert str(unreachable_share) in str(error.value) and "nothing was sent" in str(error.value)
+    assert not ExportBatch.objects.exists() and not BatchLine.objects.exists()
+    assert set(Transaction.objects.values_list("status", flat=True)) == {"approved"}
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+def test_the_schedule_logs_an_unreadable_export_folder_and_sends_nothing(approved, unreachable_share, caplog):
+    with caplog.at_level(logging.ERROR):
+        message = tasks.export_automatic()
+
+    assert "nothing was sent" in message and str(unreachable_share) in caplog.text
+    assert not ExportBatch.objects.exists()
+    assert set(Transaction.objects.values_list("status", flat=True)) == {"approved"}
 
 
 def test_exported_lines_are_locked_against_review(run_export, approved, supervisor):

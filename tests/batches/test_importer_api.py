@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from batches.models import BatchStatus, ExportBatch
-from mas.demo.importer import import_batch
+from batches.reconcile import reconcile
+from mas.demo.importer import import_batch, import_from_folder
 
 pytestmark = pytest.mark.django_db
 API = "/api/importer/v1"
@@ -104,6 +105,51 @@ def test_an_unknown_or_voided_batch_cannot_be_acknowledged(client, importer, exp
 
     assert unknown.status_code == 404 and voided.status_code == 409
     assert "voided" in voided.json()["error"]
+
+
+def test_a_retried_ack_does_not_bring_back_a_batch_deleted_in_mas(client, importer, exported):
+    _, auth = importer
+    first = client.post(f"{API}/batches/1/ack", {"result": "imported"}, content_type="application/json", **auth)
+    assert first.status_code == 200
+    # The pull then finds the batch gone from Transaction Entry and not in history.
+    ExportBatch.objects.filter(pk=exported.pk).update(status=BatchStatus.DELETED_IN_MAS)
+
+    again = client.post(f"{API}/batches/1/ack", {"result": "imported"}, content_type="application/json", **auth)
+
+    assert again.status_code == 409
+    assert "was deleted in MAS" in again.json()["error"] and "next pull" in again.json()["error"]
+    exported.refresh_from_db()
+    assert exported.status == BatchStatus.DELETED_IN_MAS
+    assert AuditEntry.objects.filter(action="imported", object_id=str(exported.pk)).count() == 1
+
+
+def test_a_batch_deleted_in_mas_is_neither_handed_out_nor_acknowledged_but_the_pull_finds_it_again(
+    client, importer, exported, export_dir, company
+):
+    _, auth = importer
+    ExportBatch.objects.filter(pk=exported.pk).update(status=BatchStatus.DELETED_IN_MAS)
+
+    detail = client.get(f"{API}/batches/1", **auth)
+    ack = client.post(f"{API}/batches/1/ack", {"result": "imported"}, content_type="application/json", **auth)
+
+    assert detail.status_code == 409 and "not for import" in detail.json()["error"]
+    assert ack.status_code == 409 and "deleted in MAS" in ack.json()["error"]
+    exported.refresh_from_db()
+    assert exported.status == BatchStatus.DELETED_IN_MAS
+    # If MAS does hold it after all, the pull (not the acknowledgement) says so.
+    import_from_folder(company, export_dir, 1)
+    reconcile()
+    exported.refresh_from_db()
+    assert exported.status == BatchStatus.IMPORTED
+
+
+def test_an_unreadable_export_folder_answers_json_503(client, importer, exported, unreachable_share):
+    _, auth = importer
+
+    response = client.get(f"{API}/batches/1", **auth)
+
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert str(unreachable_share) in response.json()["error"] and "try again later" in response.json()["error"]
 
 
 def test_a_batch_whose_files_are_incomplete_is_not_handed_out(client, importer, exported, export_dir):

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 
 from audit.models import AuditEntry
-from batches import services
+from batches import services, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.reconcile import reconcile
-from mas.demo.importer import delete_batch, import_from_folder
+from mas.demo.importer import delete_batch, import_from_folder, ready_batches
 from mas.demo.journal import NothingToPost, post_batch
 from reviews.models import Transaction
 from syncconfig.signals import pull_finished
@@ -31,6 +31,26 @@ def mas_rows(company, sql, *params):
 @pytest.fixture
 def exported(run_export, approved):
     return run_export().batch
+
+
+@pytest.fixture
+def deleted_in_mas(exported, export_dir, company):
+    """Batch 1, imported into MAS, then deleted from Transaction Entry; the pull saw it."""
+    assert import_from_folder(company, export_dir, 1).status == "imported"
+    reconcile()
+    delete_batch(company, 1)
+    reconcile()
+    exported.refresh_from_db()
+    assert exported.status == BatchStatus.DELETED_IN_MAS
+    return exported
+
+
+@pytest.fixture
+def share_refuses_moves(export_dir):
+    """The share lets nothing be moved into retired/ (a file stands where the folder would be)."""
+    blocker = export_dir / writer.RETIRED_DIR
+    blocker.write_text("not a folder")
+    return blocker
 
 
 def test_the_importer_stand_in_writes_transaction_entry_and_the_pull_shows_imported(exported, export_dir, company):
@@ -134,7 +154,7 @@ def test_a_batch_deleted_in_mas_shows_so_and_re_export_makes_a_new_batch_with_th
         exported.batch_lines.values_list("transaction_id", flat=True)
     )
     assert (new.lines, new.total_hours, new.total_quantity) == (exported.lines, exported.total_hours, exported.total_quantity)
-    assert (export_dir / "WOS000001.csv").exists() and (export_dir / "WOS000002.ctl").exists()
+    assert (export_dir / "retired" / "WOS000001.csv").exists() and (export_dir / "WOS000002.ctl").exists()
     assert AuditEntry.objects.filter(action="reexport", reason="Deleted by mistake while testing").count() == 5
     assert_exactly_once(export_dir)
     assert import_from_folder(company, export_dir, 2).status == "imported"
@@ -239,3 +259,77 @@ def test_the_demo_command_deletes_a_batch_in_mas(exported, company, capsys):
     exported.refresh_from_db()
     assert exported.status == BatchStatus.DELETED_IN_MAS
     assert "4 lines deleted from Transaction Entry" in capsys.readouterr().out
+
+
+# --- a batch that is no longer live is never taken again ------------------------------------------
+def test_a_re_exported_batch_leaves_no_ready_control_file_behind(deleted_in_mas, export_dir, on_commit, accountant):
+    on_commit(services.reexport, deleted_in_mas.pk, by=accountant, reason="deleted by mistake")
+
+    deleted_in_mas.refresh_from_db()
+    assert deleted_in_mas.status == BatchStatus.REEXPORTED
+    assert ready_batches(export_dir) == [2]
+    assert writer.file_problem(deleted_in_mas, export_dir) == "WOS000001.csv is missing"
+    assert sorted(p.name for p in (export_dir / "retired").iterdir()) == ["WOS000001.csv", "WOS000001.ctl"]
+    entry = AuditEntry.objects.get(action="files_retired", object_id=str(deleted_in_mas.pk))
+    assert entry.changes == {"files": ["WOS000001.ctl, WOS000001.csv", "moved to retired/"]}
+    assert services.next_number() == 3  # the retired number is never used again
+    assert_exactly_once(export_dir)
+
+
+def test_after_a_re_export_mas_gets_each_line_once(deleted_in_mas, export_dir, company, on_commit, accountant):
+    on_commit(services.reexport, deleted_in_mas.pk, by=accountant, reason="deleted by mistake")
+
+    for number in ready_batches(export_dir):  # WOScan Sync takes what the folder offers
+        import_from_folder(company, export_dir, number)
+
+    in_mas = mas_rows(company, "SELECT BatchNo, COUNT(*) FROM WO_TransactionEntryDetail GROUP BY BatchNo")
+    assert in_mas == [("000002", 4)]
+
+
+def test_a_voided_batch_leaves_no_ready_control_file_behind(deleted_in_mas, export_dir, on_commit, accountant, client):
+    on_commit(services.void, deleted_in_mas.pk, by=accountant, reason="keyed by hand in MAS")
+
+    deleted_in_mas.refresh_from_db()
+    assert deleted_in_mas.status == BatchStatus.VOIDED
+    assert ready_batches(export_dir) == []
+    assert (export_dir / "retired" / "WOS000001.ctl").exists() and (export_dir / "retired" / "WOS000001.csv").exists()
+    assert AuditEntry.objects.filter(action="files_retired", object_id=str(deleted_in_mas.pk)).count() == 1
+    assert_exactly_once(export_dir)
+    client.force_login(accountant)
+    assert "moved to <code>retired/</code>" in client.get("/batches/1/").content.decode()
+
+
+def test_a_share_out_of_reach_does_not_undo_a_void_and_the_next_run_retires_its_files(
+    deleted_in_mas, export_dir, on_commit, accountant, share_refuses_moves, caplog
+):
+    with caplog.at_level(logging.ERROR):
+        on_commit(services.void, deleted_in_mas.pk, by=accountant, reason="keyed by hand in MAS")
+
+    deleted_in_mas.refresh_from_db()
+    assert deleted_in_mas.status == BatchStatus.VOIDED
+    assert AuditEntry.objects.filter(action="void", object_id=str(deleted_in_mas.pk)).count() == 1
+    assert "could not be moved to retired/" in caplog.text
+    assert ready_batches(export_dir) == [1]
+    assert not AuditEntry.objects.filter(action="files_retired").exists()
+    share_refuses_moves.unlink()  # the share is back
+
+    assert services.recover_batches() == []
+
+    assert ready_batches(export_dir) == []
+    assert (export_dir / "retired" / "WOS000001.ctl").exists()
+    assert AuditEntry.objects.filter(action="files_retired", object_id=str(deleted_in_mas.pk)).count() == 1
+    assert_exactly_once(export_dir)
+
+
+def test_the_demo_importer_command_does_not_import_a_batch_the_portal_says_is_not_exported(
+    deleted_in_mas, export_dir, company, on_commit, accountant, share_refuses_moves, capsys
+):
+    on_commit(services.reexport, deleted_in_mas.pk, by=accountant, reason="deleted by mistake")
+    assert 1 in ready_batches(export_dir)  # its files could not be retired yet
+
+    call_command("demo_import_batch", "1")  # an operator retries the old number
+
+    assert "Batch 000001 is re-exported in the portal: not imported." in capsys.readouterr().out
+    assert mas_rows(company, "SELECT COUNT(*) FROM WO_TransactionEntryDetail WHERE BatchNo = '000001'") == [(0,)]
+    deleted_in_mas.refresh_from_db()
+    assert deleted_in_mas.status == BatchStatus.REEXPORTED

@@ -62,6 +62,24 @@ def test_lines_approved_meanwhile_make_the_supervisor_look_again(client, supervi
     assert ExportBatch.objects.count() == 0
 
 
+def test_send_with_the_export_share_gone_shows_an_error_and_sends_nothing(
+    client, supervisor, approved, unreachable_share
+):
+    client.force_login(supervisor)
+    picked = [approved[0].pk, approved[2].pk]
+    fingerprint = client.get("/batches/send/", {"pk": picked}).context["selection"].fingerprint
+
+    response = client.post("/batches/send/", {"fingerprint": fingerprint, "pk": picked})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/batches/send/?pk={picked[0]}&pk={picked[1]}"
+    page = client.get(response["Location"])
+    errors = [str(m) for m in page.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1 and str(unreachable_share) in errors[0] and "nothing was sent" in errors[0]
+    assert not ExportBatch.objects.exists()
+    assert set(Transaction.objects.values_list("status", flat=True)) == {"approved"}
+
+
 def test_the_list_shows_status_counts_totals_and_who_exported(client, accountant, exported, django_assert_max_num_queries):
     client.force_login(accountant)
 
@@ -149,6 +167,20 @@ def test_an_accountant_re_exports_a_batch_deleted_in_mas_with_a_reason(client, a
     assert ExportBatch.objects.get(number=1).status == BatchStatus.REEXPORTED
     entry = AuditEntry.objects.get(action="reexport", object_id=str(exported.pk), content_type__model="exportbatch")
     assert entry.actor == accountant and entry.reason == "Deleted by mistake"
+
+
+def test_a_re_export_with_the_export_share_gone_changes_nothing_and_says_why(
+    client, accountant, exported, unreachable_share
+):
+    ExportBatch.objects.filter(pk=exported.pk).update(status=BatchStatus.DELETED_IN_MAS)
+    client.force_login(accountant)
+
+    response = client.post("/batches/1/reexport/", {"reason": "Deleted by mistake"}, follow=True)
+
+    assert response.redirect_chain == [("/batches/1/", 302)]
+    assert str(unreachable_share) in response.content.decode()
+    assert list(ExportBatch.objects.values_list("number", "status")) == [(1, BatchStatus.DELETED_IN_MAS)]
+    assert not AuditEntry.objects.filter(action="reexport").exists()
 
 
 def test_an_accountant_voids_a_batch_deleted_in_mas(client, accountant, exported):

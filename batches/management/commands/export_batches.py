@@ -1,30 +1,37 @@
-"""Finish half-written batches and export approved lines, from the command line."""
+"""Put the export folder right and export approved lines, from the command line."""
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from batches import services
 
 
 class Command(BaseCommand):
     help = (
-        "Finish any batch a crash left half-written, then export approved lines as one batch: "
+        "Put the export folder right (finish half-written batches, write again the lost or changed files of "
+        "exported batches, retire those of re-exported and voided ones), then export approved lines as one batch: "
         "those approved by the automatic processing option (default) or --all of them."
     )
 
     def add_arguments(self, parser) -> None:
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--all", action="store_true", help="Export every approved line, not only automatic ones.")
-        group.add_argument("--recover", action="store_true", help="Only finish half-written batches.")
+        group.add_argument("--recover", action="store_true", help="Only put the export folder right, export nothing.")
 
     def handle(self, *args, all: bool, recover: bool, **options) -> None:
+        try:
+            self._run(all=all, recover=recover)
+        except services.ExportFolderError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _run(self, *, all: bool, recover: bool) -> None:
         if recover:
             done = services.recover_batches()
-            self.stdout.write(f"Finished {len(done)} half-written batch(es): {done}")
+            self.stdout.write(f"Wrote the files of {len(done)} batch(es) again: {done}")
             return
         outcome = services.export_transactions(automatic_only=not all, actor_label="export_batches command")
         if outcome.recovered:
-            self.stdout.write(f"Finished half-written batch(es): {outcome.recovered}")
+            self.stdout.write(f"Wrote the files of batch(es) again: {outcome.recovered}")
         if outcome.batch is None:
             self.stdout.write("No approved line to export.")
         else:

@@ -24,12 +24,18 @@ class Command(BaseCommand):
         if not company.is_file():
             raise CommandError(f"No demo company at {company}: run manage.py build_demo_mas first.")
         actor = "WOScan Sync (demo stand-in)"
+        # Ask the portal first, as WOScan Sync does through the importer API: only an exported batch is taken.
+        waiting = set(ExportBatch.objects.filter(status=BatchStatus.EXPORTED).values_list("number", flat=True))
         if not numbers:  # what the importer API would list: exported, control file in the folder
-            waiting = set(ExportBatch.objects.filter(status=BatchStatus.EXPORTED).values_list("number", flat=True))
             numbers = [n for n in ready_batches(folder) if n in waiting]
             if not numbers:
                 self.stdout.write("No batch is waiting to be imported.")
         for number in numbers:
+            if number not in waiting:
+                batch = ExportBatch.objects.filter(number=number).first()
+                said = f"is {batch.get_status_display().lower()}" if batch else "does not exist"
+                self.stdout.write(self.style.WARNING(f"Batch {number:06d} {said} in the portal: not imported."))
+                continue
             result = import_from_folder(company, folder, number)
             try:
                 if result.status == "refused":
