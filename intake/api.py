@@ -163,7 +163,7 @@ def push(request):
         megabytes = MAX_BODY_BYTES // (1024 * 1024)
         return _error(413, f"The body is larger than {megabytes} MB; push fewer transactions at once.")
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        body = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)  # a BOM is not an error
     except (ValueError, RecursionError):
         return _error(400, "The body is not JSON.")
     if not isinstance(body, dict) or not isinstance(body.get("transactions"), list):

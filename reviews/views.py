@@ -226,6 +226,18 @@ class TransactionEditView(TransactionAccessMixin, PermissionRequiredMixin, View)
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
 
+def _moment(value: str):
+    """The time a page was shown, as it sent it back; None when it is not one (then only the
+    versions guard the decision)."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:  # well formed but impossible, e.g. month 13
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
 class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixin, View):
     """Approve or reject a selection, or every line that matches the queue's filter.
 
@@ -264,7 +276,7 @@ class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixi
         version = post.get("version", "")
         if len(txns) == 1 and version.isdigit():
             txns[0].version = int(version)
-        seen_at = parse_datetime(post.get("shown_at", "")) or None
+        seen_at = _moment(post.get("shown_at", ""))
 
         form = DecisionForm(post if "_apply" in post else None, reason_required=self.action == "reject")
         if "_apply" not in post or not form.is_valid():
