@@ -365,3 +365,9 @@ def test_a_field_of_another_type_is_kept_as_sent_and_flagged_not_refused(push, m
     [finding] = txn.findings.all()
     assert (finding.code, finding.severity, finding.field) == ("field_not_used", "warning", "warehouse")
     assert "a labor line has no warehouse" in finding.message
+
+
+def test_a_body_that_starts_with_a_byte_order_mark_is_read(push, mirror):
+    response = push(("\ufeff" + json.dumps({"transactions": [labor()]})).encode("utf-8"), raw=True)
+
+    assert response.status_code == 200 and response.json()["results"][0]["status"] == "accepted"

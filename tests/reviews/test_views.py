@@ -398,3 +398,13 @@ def test_the_reject_confirmation_says_how_many_will_be_rejected(client, supervis
     page = client.post(reverse("reviews:transaction_bulk_reject"), {"pk": [a.pk, b.pk]}).content.decode()
 
     assert "<strong>2</strong> of the 2 selected lines will be rejected." in page
+
+
+@pytest.mark.parametrize("shown_at", ["2026-13-45T00:00:00", "2026-11-25T08:00:00", "yesterday"])
+def test_a_shown_at_time_that_is_not_one_does_not_break_the_decision(client, supervisor, shown_at):
+    txn = TransactionFactory(status="needs_review")
+    client.force_login(supervisor)
+
+    response = client.post(reverse("reviews:transaction_bulk_approve"), {"pk": [txn.pk], "shown_at": shown_at})
+
+    assert response.status_code == 200 and "will be approved" in response.content.decode()
