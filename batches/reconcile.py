@@ -37,12 +37,20 @@ ACTOR = "MAS reconciliation"
 
 @dataclass
 class Totals:
-    lines: int = 0
+    """What MAS holds of one batch in one table. ``lines`` counts transactions (distinct
+    ``TransactionNo``), not rows: MAS writes a reversal of more than 8 hours as several 8-hour
+    detail lines of one transaction (PRODUCT.md §4), which is not a difference."""
+
+    transactions: set = field(default_factory=set)
     hours: Decimal = Decimal(0)
     quantity: Decimal = Decimal(0)
 
+    @property
+    def lines(self) -> int:
+        return len(self.transactions)
+
     def add(self, row: dict) -> None:
-        self.lines += 1
+        self.transactions.add(str(row["TransactionNo"]).strip())
         self.hours += _decimal(row.get("Hours"))
         self.quantity += _decimal(row.get("Quantity"))
 
@@ -79,9 +87,9 @@ def read_mas(numbers: list[int], connection_string: str | None = None) -> tuple[
     tables = mas_tables()
     keys = [f"{n:06d}" for n in numbers]
     with MASGateway(connection_string) as mas:
-        headers = _read(mas, tables.entry_header, ["BatchNo"], keys)
-        details = _read(mas, tables.entry_detail, ["BatchNo", "Hours", "Quantity"], keys)
-        history = _read(mas, tables.history, ["BatchNo", "Hours", "Quantity"], keys)
+        headers = _read(mas, tables.entry_header, ["BatchNo", "TransactionNo"], keys)
+        details = _read(mas, tables.entry_detail, ["BatchNo", "TransactionNo", "Hours", "Quantity"], keys)
+        history = _read(mas, tables.history, ["BatchNo", "TransactionNo", "Hours", "Quantity"], keys)
     return headers, details, history
 
 
@@ -125,7 +133,7 @@ def reconcile(numbers: list[int] | None = None, *, connection_string: str | None
             if held is not None:
                 problems = compare(batch, held, where)
                 if key in headers and headers[key].lines != held.lines and target == BatchStatus.IMPORTED:
-                    problems.append(f"Transaction Entry has {headers[key].lines} headers for {held.lines} lines.")
+                    problems.append(f"Transaction Entry has {headers[key].lines} headers for {held.lines} transactions.")
                 fields.update(mas_lines=held.lines, mas_hours=held.hours.quantize(HOURS),
                               mas_quantity=held.quantity.quantize(QUANTITY), discrepancies=problems)
             elif target == BatchStatus.DELETED_IN_MAS:

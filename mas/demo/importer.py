@@ -90,6 +90,19 @@ def read_batch(csv_bytes: bytes, ctl_bytes: bytes | None) -> tuple[int, list[dic
     return number, rows
 
 
+def _split(trans_type: str, hours: float, quantity: float) -> list[tuple[float, float]]:
+    """Detail lines of one transaction, as MAS writes them: a labor reversal of more than 8 hours
+    becomes 8-hour lines and the rest (PRODUCT.md §4); anything else one line."""
+    if trans_type not in ("labor", "crew_labor") or hours >= -8:
+        return [(hours, quantity)]
+    lines, left = [], hours
+    while left < 0:
+        part = max(left, -8.0)
+        lines.append((part, quantity if not lines else 0.0))
+        left = round(left - part, 3)
+    return lines
+
+
 def import_batch(company: Path, csv_bytes: bytes, ctl_bytes: bytes | None) -> ImportResult:
     """Import one batch into Transaction Entry, or refuse it with the reason."""
     try:
@@ -116,11 +129,12 @@ def import_batch(company: Path, csv_bytes: bytes, ctl_bytes: bytes | None) -> Im
                     "WorkOrder": row["WorkOrder"], "EntryDate": row["TransDate"],
                     "TotalHours": hours, "TotalQuantity": quantity,
                 }))
-                details.append(_fit(DETAIL, {
-                    "BatchNo": key, "TransactionNo": txn_no, "LineNo": 1, "TransType": row["TransType"],
-                    "WorkOrder": row["WorkOrder"], "StepNo": row["StepNo"], "EmployeeNo": row["EmployeeNo"],
-                    "ItemCode": row["ItemCode"], "Hours": hours, "Quantity": quantity,
-                }))
+                for line_no, (line_hours, line_quantity) in enumerate(_split(row["TransType"], hours, quantity), 1):
+                    details.append(_fit(DETAIL, {
+                        "BatchNo": key, "TransactionNo": txn_no, "LineNo": line_no, "TransType": row["TransType"],
+                        "WorkOrder": row["WorkOrder"], "StepNo": row["StepNo"], "EmployeeNo": row["EmployeeNo"],
+                        "ItemCode": row["ItemCode"], "Hours": line_hours, "Quantity": line_quantity,
+                    }))
             con.executemany(f"INSERT INTO {HEADER} VALUES (?, ?, ?, ?, ?, ?, ?)", headers)
             con.executemany(f"INSERT INTO {DETAIL} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", details)
             con.execute("COMMIT")

@@ -333,3 +333,26 @@ def test_the_demo_importer_command_does_not_import_a_batch_the_portal_says_is_no
     assert mas_rows(company, "SELECT COUNT(*) FROM WO_TransactionEntryDetail WHERE BatchNo = '000001'") == [(0,)]
     deleted_in_mas.refresh_from_db()
     assert deleted_in_mas.status == BatchStatus.REEXPORTED
+
+
+def test_a_reversal_mas_splits_into_8_hour_lines_is_not_a_difference(run_export, approved, export_dir, company):
+    from tests.factories import TransactionFactory
+
+    TransactionFactory(status="approved", work_order="0001042", step="0010", hours=Decimal("-20.000"),
+                       comment="reversal of a double-scanned shift")
+    batch = run_export().batch
+    assert import_from_folder(company, export_dir, batch.number).status == "imported"
+    assert mas_rows(company, "SELECT Hours FROM WO_TransactionEntryDetail WHERE Hours < 0 ORDER BY LineNo") == [
+        (-8,), (-8,), (-4,)]  # MAS writes the reversal as 8-hour lines (PRODUCT.md §4)
+
+    reconcile()
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.mas_lines, batch.discrepancies) == (BatchStatus.IMPORTED, 5, [])
+    assert batch.mas_hours == batch.total_hours
+
+    post_batch(company, batch.number)
+    reconcile()
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.mas_lines, batch.discrepancies) == (BatchStatus.POSTED, 5, [])
