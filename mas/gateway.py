@@ -66,7 +66,10 @@ class MASGateway:
     def _cursor(self) -> Iterator[pyodbc.Cursor]:
         if self._conn is None:
             raise MASError("MAS connection failed: the gateway is not open.")
-        cursor = self._conn.cursor()
+        try:
+            cursor = self._conn.cursor()  # fails too when the link dropped since the last query
+        except pyodbc.Error as exc:
+            raise MASError(f"MAS query failed: {_describe(exc)}") from exc
         try:
             yield cursor
         except pyodbc.Error as exc:

@@ -118,6 +118,8 @@ def mappable_fields(name: str) -> list[models.Field]:
 
 # --- turning MAS values into mirror values ----------------------------------------------------
 _TRUE = {"Y", "y", "1", "T", "t", True, 1}
+# The SQL Server editions store "no date" as 1753-01-01 (the smallest datetime there): no date.
+NO_DATE = dt.date(1753, 1, 1)
 
 
 def converter(model_field: models.Field):
@@ -148,10 +150,10 @@ def converter(model_field: models.Field):
             if v is None or v == "":
                 return None
             if isinstance(v, dt.datetime):
-                return v.date()
-            if isinstance(v, dt.date):
-                return v
-            return dt.date.fromisoformat(str(v).strip()[:10])
+                v = v.date()
+            elif not isinstance(v, dt.date):
+                v = dt.date.fromisoformat(str(v).strip()[:10])
+            return None if v <= NO_DATE else v
 
         return to_date
     max_length = getattr(model_field, "max_length", None)

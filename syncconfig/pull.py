@@ -30,6 +30,11 @@ from woscan_portal.bulk import insert_rows
 log = logging.getLogger(__name__)
 
 WRITE_BATCH = 1000  # rows per bulk insert / update statement group
+# DateUpdated is the date of the MAS workstation that saved the row, not the portal's: an
+# incremental pull reads one day more than "since the last good pull's day", so a row saved
+# just before midnight on a clock (or in a zone) behind the portal's is not missed. Rows read
+# again and unchanged are compared and not written.
+SINCE_MARGIN = timedelta(days=1)
 # A claim older than the task timeout belongs to a worker django-q2 has already stopped.
 STALE_CLAIM_AFTER = timedelta(seconds=settings.Q_CLUSTER.get("timeout", 1800)) + timedelta(minutes=5)
 
@@ -114,7 +119,13 @@ def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
             for index, table in enumerate(tables):
                 if index and config.time_between_syncs:
                     sleep(config.time_between_syncs)
-                _refresh_claim(run)
+                if not _refresh_claim(run):
+                    errors.append("Another pull took over the lock (this one looked stalled); it stopped here.")
+                    break
+                try:
+                    table.refresh_from_db()  # an administrator may have changed its mapping meanwhile
+                except AutoSyncTable.DoesNotExist:
+                    continue
                 if mas is None:
                     try:
                         mas = _connect()
@@ -139,7 +150,11 @@ def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
         run.finished_at = timezone.now()
         run.status = PullStatus.FAILED if errors else PullStatus.SUCCEEDED
         run.error = "\n".join(dict.fromkeys(errors))  # an unreachable MAS is said once, not per table
-        run.save(update_fields=["status", "finished_at", "error"])
+        # Compare-and-set: a run another cluster already marked abandoned keeps that verdict.
+        if not PullRun.objects.filter(pk=run.pk, status=PullStatus.RUNNING).update(
+            status=run.status, finished_at=run.finished_at, error=run.error
+        ):
+            run.refresh_from_db()
         _release(run)
     log.info("Pull %s %s; changed: %s", run.pk, run.status, ", ".join(sorted(changed)) or "nothing")
     pull_finished.send(sender=PullRun, run=run, changed=changed)
@@ -170,12 +185,19 @@ def pull_table(mas: MASGateway, table: AutoSyncTable, run: PullRun) -> PullTable
             counts = sync_table(mas, spec, since=table.since if spec.incremental else None)
     except (MASError, DatabaseError, ValueError, KeyError) as exc:
         stat.status, stat.error = PullStatus.FAILED, _message(exc)
+    except Exception as exc:  # the table row must not stay "running"; the run records the rest
+        stat.status, stat.error = PullStatus.FAILED, _message(exc)
+        stat.finished_at = timezone.now()
+        stat.save()
+        raise
     else:
         stat.status = PullStatus.SUCCEEDED
         for name, value in counts.as_dict().items():
             setattr(stat, name, value)
         if spec.incremental:
-            AutoSyncTable.objects.filter(pk=table.pk).update(since=today)
+            # Compare-and-set on the row as read: a mapping saved during the pull reset ``since``
+            # so that the next pull reads the whole table with it; that reset must stand.
+            AutoSyncTable.objects.filter(pk=table.pk, updated_at=table.updated_at).update(since=today)
     stat.finished_at = timezone.now()
     stat.save()
     return stat
@@ -361,7 +383,8 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
     if spec.incremental and since is not None:
         index = mirror.index(with_values=False)
         rows = mas.select_rows(
-            spec.mas_table, spec.mas_columns, where=f"{DATE_UPDATED} >= ?", params=[since], convert=convert
+            spec.mas_table, spec.mas_columns, where=f"{DATE_UPDATED} >= ?", params=[since - SINCE_MARGIN],
+            convert=convert,
         )
         while chunk := list(islice(rows, WRITE_BATCH)):
             known = [index.pop(values[:nk], None) for values in chunk]

@@ -1,6 +1,9 @@
 """A demo MAS company of each test's own (tests here change it, as MAS would), and no pauses."""
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 
 from mas.demo.company import change_company
@@ -13,6 +16,10 @@ class Company:
 
     def execute(self, sql: str, *params) -> int:
         return change_company(self.path, sql, *params)
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        with closing(sqlite3.connect(self.path)) as con:
+            return con.execute(sql, params).fetchall()
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The pull, through pyodbc and the SQLite ODBC driver against the demo company, playing MAS."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -10,8 +11,8 @@ from django.utils import timezone
 from mas import gateway
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
 from syncconfig import pull
-from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger
-from syncconfig.pull import PullAlreadyRunning, pull_now, request_pull
+from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
+from syncconfig.pull import PullAlreadyRunning, execute_pull, pull_now, request_pull
 from syncconfig.signals import pull_finished
 
 pytestmark = pytest.mark.usefixtures("no_pause")
@@ -265,3 +266,101 @@ def test_the_scheduled_task_pulls_every_enabled_table(company):
     run = PullRun.objects.get()
     assert message == f"pull {run.pk}: succeeded"
     assert run.trigger == PullTrigger.SCHEDULE and run.tables.count() == 11
+
+
+# --- found in review: the run and its tables while things change around it ----------------------------
+@pytest.fixture
+def one_second_pause(db):
+    """Time Between Syncs 1: the pull calls its ``sleep`` between tables (tests pass their own)."""
+    ServerConfig.objects.update_or_create(pk=1, defaults={"time_between_syncs": 1})
+
+
+def quick_pull():
+    return execute_pull(request_pull(trigger=PullTrigger.COMMAND, enqueue=False).pk, sleep=lambda seconds: None)
+
+
+def test_a_mapping_saved_while_a_pull_runs_is_read_in_full_by_the_next_pull(company, one_second_pause):
+    quick_pull()  # items: full read, since = today
+    remapped = []
+
+    def admin_saves_the_items_mapping_meanwhile(seconds):
+        # What AutoSyncTableForm.save does: new mapping, and since=None so that the next pull
+        # reads the whole table with it.
+        if not remapped:
+            table = AutoSyncTable.objects.get(name="items")
+            table.columns = {**table.columns, "description": "ProductType"}
+            table.since = None
+            table.save()
+            remapped.append(table)
+
+    run = request_pull(trigger=PullTrigger.MANUAL, enqueue=False)
+    execute_pull(run.pk, sleep=admin_saves_the_items_mapping_meanwhile)  # runs with the old mapping
+    quick_pull()  # the first pull after the save: uses the new mapping
+
+    product_types = dict(company.query("SELECT ItemCode, TRIM(ProductType) FROM CI_Item"))
+    descriptions = dict(Item.objects.values_list("code", "description"))
+    wrong = {code for code, text in descriptions.items() if text != product_types[code]}
+    assert not wrong, f"{len(wrong)} of {len(descriptions)} items still hold the old mapping's value"
+
+
+def test_a_pull_that_lost_its_claim_stops_and_stays_marked_abandoned(company, one_second_pause):
+    old = request_pull(trigger=PullTrigger.COMMAND, enqueue=False)
+    newer = []
+
+    def another_cluster_takes_over(seconds):
+        if not newer:  # the old run's claim looks stale to another cluster (slow table, clock skew)
+            PullLock.objects.update(claimed_at=timezone.now() - pull.STALE_CLAIM_AFTER - timedelta(minutes=1))
+            newer.append(request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False))
+
+    execute_pull(old.pk, sleep=another_cluster_takes_over)
+
+    old.refresh_from_db()
+    assert PullLock.objects.get().run == newer[0]
+    assert old.tables.count() == 1, f"the old run pulled {old.tables.count()} tables after losing its claim"
+    assert old.status == PullStatus.FAILED
+
+
+def test_an_incremental_pull_reads_a_row_mas_stamped_with_its_own_earlier_date(company, no_pause, settings):
+    # The portal's clock/zone is a day ahead of the MAS workstation that saves the item (the
+    # same happens with a workstation clock a few minutes behind, around midnight).
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14
+    mas_today = datetime.now(ZoneInfo("Pacific/Honolulu")).date()  # UTC-10: always one day earlier
+    pull_now(trigger=PullTrigger.COMMAND)
+    item = Item.objects.filter(mas_inactive=False).order_by("code").first()
+    company.execute(
+        "UPDATE CI_Item SET ItemCodeDesc = 'CHANGED IN MAS', DateUpdated = ? WHERE ItemCode = ?",
+        mas_today.isoformat(), item.code,
+    )
+
+    pull_now(trigger=PullTrigger.COMMAND)
+
+    item.refresh_from_db()
+    assert item.description == "CHANGED IN MAS"
+
+
+def test_a_connection_lost_between_tables_fails_that_table_and_the_others_go_on(company, no_pause, monkeypatch):
+    select = gateway.MASGateway.select_rows
+
+    def dropping_after_work_centers(self, table, columns, **kwargs):
+        yield from select(self, table, columns, **kwargs)
+        if table == "WO_WorkCenter":
+            self._conn.close()  # the link to MAS drops after this table was read
+
+    monkeypatch.setattr(gateway.MASGateway, "select_rows", dropping_after_work_centers)
+
+    run = pull_now(trigger=PullTrigger.COMMAND)
+
+    statuses = dict(run.tables.values_list("name", "status"))
+    assert PullStatus.RUNNING not in statuses.values(), statuses
+    assert statuses.get("operation_codes") == PullStatus.FAILED
+    assert len(statuses) == 11  # the next tables reconnect and are pulled
+    assert WorkOrder.objects.count() == 60
+
+
+def test_an_empty_mas_date_of_1753_01_01_is_no_date_in_the_mirror(company, no_pause):
+    number = company.query("SELECT WorkOrder FROM WO1_WorkOrderMaster ORDER BY WorkOrder LIMIT 1")[0][0]
+    company.execute("UPDATE WO1_WorkOrderMaster SET WODueDate = '1753-01-01' WHERE WorkOrder = ?", number)
+
+    pull_now(trigger=PullTrigger.COMMAND)
+
+    assert WorkOrder.objects.get(number=number.strip()).due_date is None
