@@ -26,7 +26,7 @@ class AuditEntryTable(BaseTable):
         return record.actor_label or (record.actor.get_username() if record.actor_id else "—")
 
     def render_object_repr(self, record, value):
-        url = object_url(record)
+        url = object_url(record, getattr(getattr(self, "request", None), "user", None))
         return format_html('<a href="{}">{}</a>', url, value) if url else value
 
     def render_changes(self, value):
@@ -43,14 +43,25 @@ def _show(value):
     return "—" if value is None or value == "" else value
 
 
-def object_url(entry: AuditEntry) -> str:
-    """The page of the object an entry is about, where the portal has one."""
+def object_url(entry: AuditEntry, user=None) -> str:
+    """The page of the object an entry is about, where the portal has one (and, given ``user``,
+    only one that user may open: the audit trail is read by roles that may not see every page)."""
     from django.urls import NoReverseMatch, reverse
 
     model = entry.content_type.model_class() if entry.content_type_id else None
     if model is None or not hasattr(model, "get_absolute_url"):
         return ""
     try:
-        return reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[entry.object_id])
+        url = reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[entry.object_id])
     except NoReverseMatch:
         return ""
+    return url if user is None or _may_open(url, user) else ""
+
+
+def _may_open(url: str, user) -> bool:
+    """Whether ``user`` holds the permissions the view at ``url`` requires."""
+    from django.urls import resolve
+
+    view_class = getattr(resolve(url).func, "view_class", None)
+    required = getattr(view_class, "permission_required", None) or ()
+    return user.has_perms((required,) if isinstance(required, str) else tuple(required))

@@ -21,4 +21,4 @@ trap 'exit 130' INT TERM
 
 printf '\n\033[1mWOScan Portal: http://127.0.0.1:%s/  (Ctrl-C stops the web server and the cluster)\033[0m\n\n' "$PORT"
 .venv/bin/gunicorn woscan_portal.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --access-logfile - --error-logfile - --log-level warning
+  --graceful-timeout 5 --access-logfile - --error-logfile - --log-level warning

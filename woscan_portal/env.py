@@ -44,11 +44,26 @@ def envint(name: str, default: int, *, minimum: int | None = None, maximum: int 
     return value
 
 
-def envlist(name: str, default: list[str]) -> list[str]:
+def envlist(name: str, default: list[str], *, required: bool = False) -> list[str]:
+    """Comma-separated values. ``required``: an empty list (``NAME=`` left blank) is refused."""
     raw = os.environ.get(name)
     if raw is None:
         return default
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    values = [part.strip() for part in raw.split(",") if part.strip()]
+    if required and not values:
+        raise ImproperlyConfigured(f"{name} is empty: give at least one value, comma-separated.")
+    return values
+
+
+def envchoice(name: str, default: str, choices: list[str]) -> str:
+    """One of ``choices`` (upper-cased, so ``info`` reads as ``INFO``)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(choices)}.")
+    return value
 
 
 def envpath(name: str, default: Path) -> Path:

@@ -37,3 +37,19 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id()
         return True
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` first of all, before the host check and the HTTPS redirect: a
+    monitor or a proxy checking gunicorn on 127.0.0.1 uses neither the site's host name nor
+    HTTPS, and must still get the answer (the check reveals nothing but that it is up)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            from woscan_portal.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from woscan_portal.navigation import landing_url_for
 
@@ -19,9 +19,10 @@ def home(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def healthz(request):
-    """For the reverse proxy and monitoring: the database answers."""
+    """For the reverse proxy and monitoring (GET or HEAD): the database answers. Served by
+    ``HealthCheckMiddleware`` ahead of the host check, so a local probe gets it too."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

@@ -51,3 +51,20 @@ def test_the_list_costs_a_constant_number_of_queries(client, supervisor, django_
         response = client.get(LIST)
 
     assert len(response.context["table"].page.object_list) == rows
+
+
+def test_the_list_links_only_to_pages_the_reader_may_open(client, accountant, administrator):
+    from audit.log import record
+    from syncconfig.models import PullRun
+
+    run = PullRun.objects.create(trigger="manual", status="succeeded")
+    record([run], "pull.requested", by=administrator, changes={"table": [None, "all"]})
+    url = reverse("syncconfig:pullrun_detail", args=[run.pk])
+
+    client.force_login(accountant)
+    as_accountant = client.get(reverse("audit:auditentry_list")).content.decode()
+    client.force_login(administrator)
+    as_administrator = client.get(reverse("audit:auditentry_list")).content.decode()
+
+    assert f'href="{url}"' not in as_accountant and str(run) in as_accountant
+    assert f'href="{url}"' in as_administrator

@@ -76,6 +76,7 @@ def test_the_production_settings_pass_check_deploy():
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must start with redis://"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 50 characters"),
         ("WOSCAN_Q_WORKERS", "lots", "WOSCAN_Q_WORKERS='lots' is not a whole number"),
+        ("LOG_LEVEL", "verbose", "LOG_LEVEL='verbose' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
     ],
 )
 def test_a_bad_setting_stops_the_portal_and_names_the_variable(name, value, message):
@@ -83,3 +84,15 @@ def test_a_bad_setting_stops_the_portal_and_names_the_variable(name, value, mess
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_log_level_in_lower_case_is_read():
+    assert _manage("check", LOG_LEVEL="info").returncode == 0
+
+
+def test_an_empty_allowed_hosts_stops_the_portal_when_debug_is_off():
+    # ALLOWED_HOSTS= (a blank line in a service's environment file) would answer every request 400
+    result = _manage("check", ALLOWED_HOSTS="", DEBUG="0")
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is empty: give at least one value" in result.stderr
