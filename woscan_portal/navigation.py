@@ -21,10 +21,11 @@ AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", "audit.view_audite
 DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", "intake.enter_transactions")
 DEVICES = NavItem("Devices", "intake:device_list", "intake.view_device")
 PROCESSING_OPTIONS = NavItem("Processing options", "intake:processingoption_edit", "intake.view_processingoption")
+USERS = NavItem("Users", "accounts:user_list", "auth.view_user")
 
 # Daily work first, then settings, then look-ups.
 NAV_ITEMS = (
-    REVIEW_QUEUE, DIRECT_ENTRY, BATCHES, SYNC_HEALTH, DEVICES, PROCESSING_OPTIONS, MAS_DATA, AUDIT_TRAIL,
+    REVIEW_QUEUE, DIRECT_ENTRY, BATCHES, SYNC_HEALTH, DEVICES, PROCESSING_OPTIONS, USERS, MAS_DATA, AUDIT_TRAIL,
 )
 # Each role's own page first: a user with several roles lands on the first one they may use
 # (supervisors and administrators may also see batches, but that is not their start page).

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         ("accountant", "/batches/", "Export batches", ["Batches", "Audit trail"]),
         (
             "administrator", "/sync/", "Sync health",
-            ["Batches", "Sync health", "Devices", "Processing options", "MAS data", "Audit trail"],
+            ["Batches", "Sync health", "Devices", "Processing options", "Users", "MAS data", "Audit trail"],
         ),
         ("floor_desktop", "/intake/entry/", "Direct entry", ["Direct entry"]),
     ],

@@ -68,6 +68,11 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "importer_api:batch_list": ("get", (401, 401, 401, 401, 401)),
     "importer_api:batch_detail": ("get", (401, 401, 401, 401, 401)),
     "importer_api:batch_ack": ("post", (401, 401, 401, 401, 401)),
+    # the Users pages (administrators: auth.view_user / add_user / change_user)
+    "accounts:user_list": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "accounts:user_add": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "accounts:user_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "accounts:user_password": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
 }
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
@@ -90,7 +95,17 @@ URL_KWARGS: dict[str, str] = {
     "batches:exportbatch_void": "exportbatch_kwargs",
     "importer_api:batch_detail": "exportbatch_kwargs",
     "importer_api:batch_ack": "exportbatch_kwargs",
+    "accounts:user_edit": "user_kwargs",
+    "accounts:user_password": "user_kwargs",
 }
+
+
+@pytest.fixture
+def user_kwargs(db):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    return {"pk": UserFactory(username="matrix.user", roles=[Role.SUPERVISOR]).pk}
 
 
 @pytest.fixture
