@@ -28,8 +28,10 @@ class SyncHealth:
 
 def sync_health(pull_schedule_name: str | None = None) -> SyncHealth:
     last_pull = PullRun.objects.first()
-    last_success = PullRun.objects.filter(status=PullStatus.SUCCEEDED).first()
-    failures = PullRun.objects.filter(status=PullStatus.FAILED)
+    # A pull of every table: a one-table Pull now that worked says nothing of the tables that fail.
+    whole = PullRun.objects.filter(only_table="")
+    last_success = whole.filter(status=PullStatus.SUCCEEDED).first()
+    failures = whole.filter(status=PullStatus.FAILED)
     if last_success:
         failures = failures.filter(started_at__gt=last_success.started_at)
     next_pull_at = None

@@ -17,7 +17,6 @@ from itertools import islice
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from mas.gateway import MASError, MASGateway
@@ -37,6 +36,7 @@ WRITE_BATCH = 1000  # rows per bulk insert / update statement group
 SINCE_MARGIN = timedelta(days=1)
 # A claim older than the task timeout belongs to a worker django-q2 has already stopped.
 STALE_CLAIM_AFTER = timedelta(seconds=settings.Q_CLUSTER.get("timeout", 1800)) + timedelta(minutes=5)
+QUEUED_STALE_AFTER = timedelta(minutes=10)
 
 
 class PullAlreadyRunning(Exception):
@@ -59,22 +59,36 @@ def request_pull(*, trigger: str, by=None, table: AutoSyncTable | None = None, e
         run = PullRun.objects.create(
             status=PullStatus.QUEUED, trigger=trigger, requested_by=by, only_table=table.name if table else ""
         )
-        stale = PullLock.objects.filter(pk=1, claimed_at__lt=now - STALE_CLAIM_AFTER).values_list("run", flat=True)
-        abandoned = stale.first()
-        claimed = (
-            PullLock.objects.filter(pk=1)
-            .filter(Q(run__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM_AFTER))
-            .update(run=run, claimed_at=now)
-        )
+        holder = PullLock.objects.filter(pk=1).values("run", "claimed_at", "run__status").first()
+        abandoned = holder["run"] if holder and holder["run"] and _stale(holder, now) else None
+        # Compare-and-set on the lock row as read: of two requests, one wins.
+        claimed = bool(holder) and (holder["run"] is None or abandoned is not None) and PullLock.objects.filter(
+            pk=1, run=holder["run"], claimed_at=holder["claimed_at"]
+        ).update(run=run, claimed_at=now)
         if not claimed:
             raise PullAlreadyRunning(current_run())  # leaving the block rolls the new run back
         if abandoned:
-            PullRun.objects.filter(pk=abandoned, status__in=[PullStatus.QUEUED, PullStatus.RUNNING]).update(
+            PullRun.objects.filter(pk=abandoned, status=PullStatus.RUNNING).update(
                 status=PullStatus.FAILED, finished_at=now, error="Abandoned: its worker stopped without finishing."
+            )
+            PullRun.objects.filter(pk=abandoned, status=PullStatus.QUEUED).update(
+                status=PullStatus.FAILED, finished_at=now,
+                error="Abandoned: no cluster started it (is the django-q2 cluster running?).",
             )
         if enqueue:
             transaction.on_commit(lambda: _enqueue(run.pk))
     return run
+
+
+def _stale(holder: dict, now) -> bool:
+    """A claim whose worker stopped (running, not refreshed for the task timeout), or whose run no
+    cluster ever started (queued for ``QUEUED_STALE_AFTER``: the cluster is down, and
+    ``pull_mas`` must still be able to pull)."""
+    if holder["claimed_at"] is None:
+        return True
+    if holder["claimed_at"] < now - STALE_CLAIM_AFTER:
+        return True
+    return holder["run__status"] == PullStatus.QUEUED and holder["claimed_at"] < now - QUEUED_STALE_AFTER
 
 
 def _enqueue(run_id: int) -> None:

@@ -364,3 +364,18 @@ def test_an_empty_mas_date_of_1753_01_01_is_no_date_in_the_mirror(company, no_pa
     pull_now(trigger=PullTrigger.COMMAND)
 
     assert WorkOrder.objects.get(number=number.strip()).due_date is None
+
+
+def test_a_pull_no_cluster_ever_started_does_not_block_the_command_for_long(company):
+    queued = request_pull(trigger=PullTrigger.MANUAL, enqueue=False)  # Pull now, but no cluster is running
+    with pytest.raises(PullAlreadyRunning):
+        pull_now(trigger=PullTrigger.COMMAND)  # at once: it may still start
+    PullLock.objects.update(claimed_at=timezone.now() - pull.QUEUED_STALE_AFTER - timedelta(seconds=1))
+
+    run = pull_now(trigger=PullTrigger.COMMAND)
+
+    queued.refresh_from_db()
+    assert run.status == PullStatus.SUCCEEDED
+    assert queued.status == PullStatus.FAILED and "no cluster started it" in queued.error
+    assert execute_pull(queued.pk).status == PullStatus.FAILED  # a cluster starting it late does nothing
+    assert PullLock.objects.get().run is None

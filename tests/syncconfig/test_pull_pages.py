@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.log import history
 from mas.models import WorkOrder
-from syncconfig.models import PullRun, PullStatus, PullTrigger
+from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTrigger
 from syncconfig.pull import pull_now, request_pull
 
 pytestmark = pytest.mark.usefixtures("no_pause")
@@ -86,3 +86,15 @@ def test_the_landing_page_shows_last_pull_next_pull_and_failures_since_success(a
     assert health.next_pull_at is not None
     assert "2 failed since the last success" in response.content.decode()
     assert "MAS connection failed" in response.content.decode()
+
+
+def test_a_one_table_pull_that_works_does_not_hide_whole_pulls_that_fail(admin_client, company, no_pause):
+    pull_now()
+    company.execute("ALTER TABLE WO_LaborCrew RENAME TO WO_LaborCrewGone")  # one table keeps failing
+    pull_now(), pull_now()
+    pull_now(table=AutoSyncTable.objects.get(name="items"))  # an administrator pulls items alone: fine
+
+    health = admin_client.get(reverse("syncconfig:dashboard")).context["health"]
+
+    assert health.last_pull.only_table == "items" and health.last_pull.status == PullStatus.SUCCEEDED
+    assert health.failures_since_success == 2 and health.last_success.only_table == ""
