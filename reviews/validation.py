@@ -248,7 +248,15 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
         _check_quantity(txn, order, step, ctx, add)
     _check_repeat(txn, ctx, add)
     _check_unused(txn, add)
+    if txn.collected_at and txn.collected_at > timezone.now() + CLOCK_SLACK:
+        add(WARNING, "collected_in_future", "collected_at",
+            f"Collected at {_local(txn.collected_at)}, later than now: check the clock of the device or desktop "
+            "(its dates go to MAS as they are).")
     return found
+
+
+# How far ahead of the portal's clock a device's may be before a line says so.
+CLOCK_SLACK = timedelta(minutes=15)
 
 
 # Every field some type has, in the order PRODUCT.md §4 lists them.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -371,3 +372,15 @@ def test_a_body_that_starts_with_a_byte_order_mark_is_read(push, mirror):
     response = push(("\ufeff" + json.dumps({"transactions": [labor()]})).encode("utf-8"), raw=True)
 
     assert response.status_code == 200 and response.json()["results"][0]["status"] == "accepted"
+
+
+def test_a_line_collected_in_the_future_is_stored_and_says_to_check_the_clock(push, mirror):
+    ahead, now = labor(collected_at=(timezone.now() + timedelta(days=1)).isoformat()), labor()
+
+    results = push({"transactions": [ahead, now]}).json()["results"]
+
+    stored = {t.client_txn_id: t for t in Transaction.objects.all()}
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    late = stored[uuid.UUID(ahead["client_txn_id"])]
+    assert late.status == "flagged" and late.findings.get().code == "collected_in_future"
+    assert not stored[uuid.UUID(now["client_txn_id"])].findings.exists()
