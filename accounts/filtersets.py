@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
 from accounts.roles import Role
+from woscan_portal.filters import TextSearchFilterSet
 
 
-class UserFilterSet(filters.FilterSet):
+class UserFilterSet(TextSearchFilterSet):
     q = filters.CharFilter(method="search", label="Search", help_text="Username, name or email")
+    search_lookups = ("username__icontains", "first_name__icontains", "last_name__icontains", "email__icontains")
     role = filters.ChoiceFilter(
         choices=[(role.value, role.value) for role in Role], method="by_role", label="Role", empty_label="Any"
     )
@@ -20,15 +21,6 @@ class UserFilterSet(filters.FilterSet):
     class Meta:
         model = get_user_model()
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(username__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        )
 
     def by_role(self, queryset, name, value):
         return queryset.filter(groups__name=value)

@@ -5,15 +5,16 @@ import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 
 from audit.models import AuditEntry
+from woscan_portal.filters import TextSearchFilterSet
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class AuditEntryFilterSet(filters.FilterSet):
+class AuditEntryFilterSet(TextSearchFilterSet):
     q = filters.CharFilter(method="search", label="Search", help_text="Object, reason, actor or request id")
+    search_lookups = ("object_repr__icontains", "reason__icontains", "actor_label__icontains", "request_id")
     action = filters.CharFilter(lookup_expr="exact")
     actor = filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="Who")
     content_type = filters.ModelChoiceFilter(
@@ -28,11 +29,3 @@ class AuditEntryFilterSet(filters.FilterSet):
         model = AuditEntry
         fields = []
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(object_repr__icontains=value) | Q(reason__icontains=value) | Q(actor_label__icontains=value)
-            | Q(request_id=value)
-        )

@@ -2,44 +2,31 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 
 from mas.models import Employee, Item, WorkOrder, WorkOrderStatus
+from woscan_portal.filters import TextSearchFilterSet
 
 
-class WorkOrderFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class WorkOrderFilterSet(TextSearchFilterSet):
+    search_lookups = ("number__icontains", "item_code__icontains", "item_description__icontains")
     status = django_filters.ChoiceFilter(choices=WorkOrderStatus.choices)
 
     class Meta:
         model = WorkOrder
         fields = ["q", "status", "on_hold", "parent_warehouse", "active"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(number__icontains=value) | Q(item_code__icontains=value) | Q(item_description__icontains=value)
-        )
 
-
-class ItemFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class ItemFilterSet(TextSearchFilterSet):
+    search_lookups = ("code__icontains", "description__icontains")
 
     class Meta:
         model = Item
         fields = ["q", "item_type", "mas_inactive", "active"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(description__icontains=value))
 
-
-class EmployeeFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class EmployeeFilterSet(TextSearchFilterSet):
+    search_lookups = ("number__icontains", "first_name__icontains", "last_name__icontains")
 
     class Meta:
         model = Employee
         fields = ["q", "default_work_center", "mas_inactive", "active"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(number__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value)
-        )
