@@ -25,4 +25,7 @@ def healthz(request):
     ``HealthCheckMiddleware`` ahead of the host check, so a local probe gets it too."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    response = JsonResponse({"status": "ok"})
+    if request.method == "HEAD":
+        response.content = b""  # served ahead of the middleware that would strip it; servers warn
+    return response
