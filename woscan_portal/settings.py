@@ -6,6 +6,7 @@ variables listed in the README's "Running it for real" section.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -94,7 +95,12 @@ def _database(url: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(config["NAME"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and str(path) != ":memory:":
+            # It holds password hashes and sessions: readable by the portal's user alone (SQLite
+            # gives its -wal and -shm files the same mode).
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     return config
 
 

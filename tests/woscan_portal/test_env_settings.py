@@ -96,3 +96,13 @@ def test_an_empty_allowed_hosts_stops_the_portal_when_debug_is_off():
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is empty: give at least one value" in result.stderr
+
+
+def test_the_embedded_database_is_readable_by_the_portals_user_alone(tmp_path):
+    result = _manage("migrate", "--verbosity", "0", WOSCAN_VAR_DIR=str(tmp_path),
+                     DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}", REDIS_URL="")
+
+    assert result.returncode == 0, result.stderr[-400:]
+    database = tmp_path / "portal.sqlite3"
+    assert database.stat().st_size > 0  # a real database now, in the file made for it
+    assert database.stat().st_mode & 0o777 == 0o600
