@@ -20,7 +20,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reviews.models import TIMED_TYPES, TYPE_FIELDS, TransactionType
+from reviews.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
 from woscan_portal.clock import elapsed_hours
 
 # Field name -> (kind, size). Text: max length. Decimal: (max digits, decimal places).
@@ -33,10 +33,6 @@ DECIMAL_FIELDS = {
 }
 DATETIME_FIELDS = ("start", "stop")
 BOOLEAN_FIELDS = ("step_complete", "close_order")
-FIELDS = (
-    "work_order", "step", "employee", "crew", "start", "stop", "hours", "qty_completed", "step_complete",
-    "item_code", "warehouse", "quantity", "lot_serial", "qty_scrapped", "close_order", "amount", "comment",
-)
 
 # In the order a scanner reads them, per type (the desktop form uses this order).
 SCAN_ORDER: dict[str, tuple[str, ...]] = {
@@ -134,8 +130,7 @@ def parse(raw: Any) -> Parsed:
                         errors[name] = "Give the hours, or both start and stop."
         if parsed.type in TIMED_TYPES and not errors and values["hours"] is None:
             elapsed = elapsed_hours(values["start"], values["stop"])
-            digits, places = DECIMAL_FIELDS["hours"]
-            if abs(elapsed) >= Decimal(10) ** (digits - places):
+            if _too_large(elapsed, *DECIMAL_FIELDS["hours"]):
                 errors["stop"] = f"Start and stop are {abs(elapsed):,.0f} hours apart: check both dates."
     if errors:
         return parsed
@@ -228,12 +223,17 @@ def _decimal(value: Any, max_digits: int, places: int) -> Decimal | None:
         raise ValueError("Must be a number.") from None
     if not number.is_finite():
         raise ValueError("Must be a number.")
-    if abs(number) >= Decimal(10) ** (max_digits - places):
+    if _too_large(number, max_digits, places):
         raise ValueError(f"Too large: at most {max_digits - places} digits before the decimal point.")
     quantized = number.quantize(Decimal(1).scaleb(-places))
     if quantized != number:
         raise ValueError(f"At most {places} decimal places.")
     return abs(quantized) if quantized == 0 else quantized  # -0 is 0
+
+
+def _too_large(number: Decimal, max_digits: int, places: int) -> bool:
+    """More digits before the decimal point than the column holds."""
+    return abs(number) >= Decimal(10) ** (max_digits - places)
 
 
 def _boolean(value: Any) -> bool | None:

@@ -15,6 +15,12 @@ class TransactionType(models.TextChoices):
     OUTSIDE_PROCESSING = "outside_processing", "Outside processing charge"
 
 
+# The collected fields of a transaction (PRODUCT.md §5, in its order): what a device or a form
+# sends, what the reader reads, what a supervisor may correct.
+FIELDS = (
+    "work_order", "step", "employee", "crew", "start", "stop", "hours", "qty_completed", "step_complete",
+    "item_code", "warehouse", "quantity", "lot_serial", "qty_scrapped", "close_order", "amount", "comment",
+)
 _T = TransactionType
 _MISC = {"required": ("work_order", "step", "amount"), "optional": ("comment",)}
 # Per type: the fields it must have and the ones it may have (PRODUCT.md §4), for reading a

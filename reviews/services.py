@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -42,7 +43,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from audit.log import history, record
-from reviews.models import TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
+from reviews.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
 from woscan_portal.clock import elapsed_hours
 
 S = TransactionStatus
@@ -52,11 +53,7 @@ EDIT_FROM = frozenset({S.COLLECTED, S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED, S.REJ
 # Undoing an earlier decision needs a reason, like a rejection does.
 REASON_REQUIRED_FROM = {"approve": frozenset({S.REJECTED}), "reject": REJECT_FROM}
 
-EDITABLE_FIELDS = (
-    "work_order", "step", "employee", "crew", "start", "stop", "hours", "qty_completed",
-    "step_complete", "item_code", "warehouse", "quantity", "lot_serial", "qty_scrapped",
-    "close_order", "amount", "comment",
-)
+EDITABLE_FIELDS = FIELDS  # every collected field may be corrected
 
 # Sent after the commit with the ids a service changed: follow-up work (automatic export,
 # notifications) listens here rather than being called from the services.
@@ -286,15 +283,15 @@ def _check_permission(by) -> None:
 
 
 # --- edit -------------------------------------------------------------------------------------
-def _hours_follow_times(current: Transaction, diff: dict) -> bool:
-    """A corrected start or stop moves the hours too when they were worked out from the times on
-    arrival (the line came without hours) and the correction leaves them alone: the file sends
-    MAS the hours, not the times."""
+def _followed_hours(current: Transaction, diff: dict) -> Decimal | None:
+    """The hours a corrected start or stop moves them to, when they were worked out from the times
+    on arrival (the line came without hours) and the correction leaves them alone: the file sends
+    MAS the hours, not the times. None when the hours stay."""
     if current.type not in TIMED_TYPES or "hours" in diff or not ({"start", "stop"} & set(diff)):
-        return False
+        return None
     start, stop = (diff[n][1] if n in diff else getattr(current, n) for n in ("start", "stop"))
     sent = current.raw.get("hours") if isinstance(current.raw, dict) else None
-    return bool(start and stop) and sent in (None, "")
+    return elapsed_hours(start, stop) if start and stop and sent in (None, "") else None
 
 
 
@@ -327,11 +324,9 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
                 if getattr(current, name) != value}
         if not diff:
             return EditResult(True)
-        if _hours_follow_times(current, diff):
-            start, stop = (diff[n][1] if n in diff else getattr(current, n) for n in ("start", "stop"))
-            hours = elapsed_hours(start, stop)
-            if hours != current.hours:
-                diff["hours"] = [current.hours, hours]
+        hours = _followed_hours(current, diff)
+        if hours is not None and hours != current.hours:
+            diff["hours"] = [current.hours, hours]
         now = timezone.now()
         user = by if getattr(by, "is_authenticated", False) else None
         values = {name: after for name, (_, after) in diff.items()}

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from mas import models as mirror
-from reviews.models import TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
+from reviews.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
@@ -259,10 +259,6 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
 CLOCK_SLACK = timedelta(minutes=15)
 
 
-# Every field some type has, in the order PRODUCT.md §4 lists them.
-_ALL_FIELDS = tuple(dict.fromkeys(f for spec in TYPE_FIELDS.values() for f in spec["required"] + spec["optional"]))
-
-
 def _says_something(value) -> bool:
     """A value sent that carries information: not blank, not zero, not false (clients that send
     every field with its default are not flagged on every line)."""
@@ -284,7 +280,7 @@ def _check_unused(txn, add) -> None:
         return
     allowed = set(spec["required"]) | set(spec["optional"])
     kind = TransactionType(txn.type).label.lower()
-    for name in _ALL_FIELDS:
+    for name in FIELDS:
         value = txn.raw.get(name)
         if name not in allowed and _says_something(value):
             label = Transaction._meta.get_field(name).verbose_name
