@@ -18,10 +18,10 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.csrf import csrf_exempt
 
 from batches import services, writer
@@ -100,8 +100,7 @@ def batch_detail(request, number: int):
         control = json.loads(writer.ctl_path(batch).read_text("utf-8"))
         csv_text = writer.csv_path(batch).read_bytes().decode("utf-8")  # exact bytes: CRLF kept
     except OSError as exc:
-        folder = settings.WOSCAN_EXPORT_DIR
-        response = _error(503, f"The export folder {folder} cannot be read ({exc.strerror or exc}); try again later.")
+        response = _error(503, f"{capfirst(writer.unreadable(exc))}; try again later.")
         response["Retry-After"] = "60"
         return response
     return JsonResponse({**_summary(batch), "control": control, "csv_text": csv_text})

@@ -27,11 +27,10 @@ from django.utils import timezone
 from audit.log import record
 from batches.conf import mas_tables
 from batches.models import RECONCILED_STATUSES, BatchStatus, ExportBatch
+from batches.writer import HOURS, QUANTITY
 from mas.gateway import MASError, MASGateway
 
 log = logging.getLogger(__name__)
-HOURS = Decimal("0.001")
-QUANTITY = Decimal("0.0001")
 ACTOR = "MAS reconciliation"
 
 

@@ -43,10 +43,10 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from audit.log import record
 from batches import writer
@@ -151,8 +151,8 @@ def _read_folder() -> tuple[Path, set[int]]:
         names = [entry.name for entry in directory.iterdir()]
     except OSError as exc:
         raise ExportFolderError(
-            f"The export folder {settings.WOSCAN_EXPORT_DIR} cannot be read ({exc.strerror or exc}): "
-            "nothing was sent to MAS. Check that the share is reachable, then send again."
+            f"{capfirst(writer.unreadable(exc))}: nothing was sent to MAS. Check that the share is reachable, "
+            "then send again."
         ) from exc
     return directory, {int(m[1]) for name in names if (m := _FILE_NUMBER.match(name))}
 

@@ -114,7 +114,7 @@ def _file_problem(batch: ExportBatch) -> str | None:
     try:
         return writer.file_problem(batch)
     except OSError as exc:
-        return f"the export folder cannot be read ({exc.strerror or exc})"
+        return writer.unreadable(exc)
 
 
 class BatchLineListView(BatchMixin, ObjectListView):

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from woscan_portal.clock import elapsed_hours
+from woscan_portal.clock import HOURS, elapsed_hours
 
 CSV_COLUMNS = (
     "BatchNo", "LineNo", "PortalTxnId", "TransType", "TransDate", "WorkOrder", "StepNo", "EmployeeNo",
@@ -46,7 +46,6 @@ TXN_FIELDS = (
 )
 ROWS_PER_WRITE = 2000
 RETIRED_DIR = "retired"  # files of re-exported and voided batches, out of the importer's way
-HOURS = Decimal("0.001")
 QUANTITY = Decimal("0.0001")
 
 
@@ -229,6 +228,11 @@ def retire(batch, directory: Path | None = None) -> list[str]:
         _fsync_dir(retired)
         _fsync_dir(directory)
     return moved
+
+
+def unreadable(exc: OSError) -> str:
+    """Why the export folder cannot be used, in words for a page, a log or the importer API."""
+    return f"the export folder {settings.WOSCAN_EXPORT_DIR} cannot be read ({exc.strerror or exc})"
 
 
 def sha256_of(path: Path) -> str:
