@@ -59,12 +59,12 @@ def request_pull(*, trigger: str, by=None, table: AutoSyncTable | None = None, e
         run = PullRun.objects.create(
             status=PullStatus.QUEUED, trigger=trigger, requested_by=by, only_table=table.name if table else ""
         )
-        holder = PullLock.objects.filter(pk=1).values("run", "claimed_at", "run__status").first()
-        abandoned = holder["run"] if holder and holder["run"] and _stale(holder, now) else None
+        holder = PullLock.objects.filter(pk=1).values("run", "claimed_at", "run__status").get()
         # Compare-and-set on the lock row as read: of two requests, one wins.
-        claimed = bool(holder) and (holder["run"] is None or abandoned is not None) and PullLock.objects.filter(
+        claimed = (holder["run"] is None or _stale(holder, now)) and PullLock.objects.filter(
             pk=1, run=holder["run"], claimed_at=holder["claimed_at"]
         ).update(run=run, claimed_at=now)
+        abandoned = holder["run"]  # the run whose claim this one took, if any
         if not claimed:
             raise PullAlreadyRunning(current_run())  # leaving the block rolls the new run back
         if abandoned:
@@ -84,8 +84,6 @@ def _stale(holder: dict, now) -> bool:
     """A claim whose worker stopped (running, not refreshed for the task timeout), or whose run no
     cluster ever started (queued for ``QUEUED_STALE_AFTER``: the cluster is down, and
     ``pull_mas`` must still be able to pull)."""
-    if holder["claimed_at"] is None:
-        return True
     if holder["claimed_at"] < now - STALE_CLAIM_AFTER:
         return True
     return holder["run__status"] == PullStatus.QUEUED and holder["claimed_at"] < now - QUEUED_STALE_AFTER
@@ -373,7 +371,6 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
         mirror.update(updates)
         inserts.clear()
         updates.clear()
-
 
     def take(values: tuple, known, digest: int | None) -> None:
         key = values[:nk]
