@@ -31,6 +31,10 @@ def _ident(name: str) -> str:
     return name
 
 
+def _trimmed(row: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple([v.rstrip() if v.__class__ is str else v for v in row])
+
+
 def _describe(exc: pyodbc.Error) -> str:
     parts = [str(arg) for arg in exc.args if arg]
     return " ".join(parts) or exc.__class__.__name__
@@ -97,30 +101,36 @@ class MASGateway:
         *,
         where: str = "",
         params: Sequence[Any] = (),
-        convert: Sequence[Callable[[Any], Any] | None] | None = None,
+        convert_row: Callable[[Sequence[Any]], tuple] | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Like ``select`` but each row is a tuple in ``columns`` order (cheaper for big pulls).
 
-        ``convert``: one function or ``None`` per column, applied to the trimmed value in the
-        same pass (a big pull converts every value; a second pass over each row costs more).
+        ``convert_row``: one function making each fetched row the tuple to yield, trimming
+        included (``mas.rowforms.row_function``: a big pull converts every value, and a second
+        pass over each row costs more); without it, values are only trimmed.
         """
+        for chunk in self.select_chunks(table, columns, where=where, params=params, convert_row=convert_row):
+            yield from chunk
+
+    def select_chunks(
+        self,
+        table: str,
+        columns: Sequence[str],
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+        convert_row: Callable[[Sequence[Any]], tuple] | None = None,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """``select_rows`` a list of up to ``FETCH_SIZE`` rows at a time (the pull's own pace)."""
         cols = ", ".join(_ident(c) for c in columns)
         sql = f"SELECT {cols} FROM {_ident(table)}"
         if where:
             sql += f" WHERE {where}"
-        convert = tuple(convert) if convert is not None else (None,) * len(columns)
+        convert_row = convert_row or _trimmed
         with self._cursor() as cursor:
             cursor.execute(sql, list(params))
-            while True:
-                rows = cursor.fetchmany(FETCH_SIZE)
-                if not rows:
-                    return
-                for row in rows:
-                    yield tuple([
-                        (v.rstrip() if v.__class__ is str else v) if c is None
-                        else c(v.rstrip() if v.__class__ is str else v)
-                        for c, v in zip(convert, row)
-                    ])
+            while rows := cursor.fetchmany(FETCH_SIZE):
+                yield list(map(convert_row, rows))
 
     def count(self, table: str) -> int:
         """How many rows ``table`` has."""
@@ -135,15 +145,15 @@ class MASGateway:
             yield dict(zip(columns, row))
 
     def select_in_rows(
-        self, table: str, columns: Sequence[str], key: str, values: Iterable[Any], *, convert=None
+        self, table: str, columns: Sequence[str], key: str, values: Iterable[Any], *, convert_row=None
     ) -> Iterator[tuple[Any, ...]]:
-        """``select_in`` with tuples for rows (cheaper for big reads); ``convert`` as for ``select_rows``."""
+        """``select_in`` with tuples for rows (cheaper for big reads); ``convert_row`` as for ``select_rows``."""
         values = list(values)
         for start in range(0, len(values), IN_CHUNK):
             chunk = values[start : start + IN_CHUNK]
             marks = ", ".join("?" for _ in chunk)
             yield from self.select_rows(
-                table, columns, where=f"{_ident(key)} IN ({marks})", params=chunk, convert=convert
+                table, columns, where=f"{_ident(key)} IN ({marks})", params=chunk, convert_row=convert_row
             )
 
     def tables(self) -> list[str]:

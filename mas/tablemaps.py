@@ -6,10 +6,7 @@ and an administrator may change the MAS table and column names per site. Mapping
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -114,54 +111,3 @@ def mirror_model(name: str) -> type[models.Model]:
 def mappable_fields(name: str) -> list[models.Field]:
     """The mirror model's fields a MAS column may fill, in model order."""
     return [f for f in mirror_model(name)._meta.concrete_fields if f.name not in _MIRROR_OWN]
-
-
-# --- turning MAS values into mirror values ----------------------------------------------------
-_TRUE = {"Y", "y", "1", "T", "t", True, 1}
-# The SQL Server editions store "no date" as 1753-01-01 (the smallest datetime there): no date.
-NO_DATE = dt.date(1753, 1, 1)
-
-
-def converter(model_field: models.Field):
-    """A function turning one MAS value into the value the mirror field stores.
-
-    The same function is applied to the mirror's own values before comparing, so a row
-    whose MAS values did not change compares equal (e.g. 1.5 from the driver and
-    Decimal("1.5000") from the portal database).
-    """
-    if isinstance(model_field, models.BooleanField):
-        return lambda v: v in _TRUE
-    if isinstance(model_field, models.DecimalField):
-        quantum = Decimal(1).scaleb(-model_field.decimal_places)
-        nullable = model_field.null
-
-        def to_decimal(v: Any):
-            if v is None or v == "":
-                return None if nullable else Decimal(0).quantize(quantum)
-            try:
-                return Decimal(v if isinstance(v, (Decimal, int)) else str(v)).quantize(quantum)
-            except InvalidOperation as exc:
-                raise ValueError(f"{model_field.name}: {v!r} is not a number") from exc
-
-        return to_decimal
-    if isinstance(model_field, models.DateField):
-
-        def to_date(v: Any):
-            if v is None or v == "":
-                return None
-            if isinstance(v, dt.datetime):
-                v = v.date()
-            elif not isinstance(v, dt.date):
-                v = dt.date.fromisoformat(str(v).strip()[:10])
-            return None if v <= NO_DATE else v
-
-        return to_date
-    max_length = getattr(model_field, "max_length", None)
-
-    def to_text(v: Any):
-        if v.__class__ is str and (max_length is None or len(v) <= max_length):
-            return v  # trimmed by the gateway (MAS pads on the right)
-        text = "" if v is None else str(v).strip()
-        return text[:max_length] if max_length else text
-
-    return to_text

@@ -1,14 +1,12 @@
 """Auto-sync Tables: the default rows, and what a row means to the pull (its ``TableSpec``)."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import models
 
 from mas.gateway import MASGateway
-from mas.tablemaps import DATE_UPDATED, DEFAULT_TABLE_MAPS, TABLE_MAPS, converter, mappable_fields, mirror_model
+from mas.tablemaps import DATE_UPDATED, DEFAULT_TABLE_MAPS, TABLE_MAPS, mappable_fields, mirror_model
 from syncconfig.models import AutoSyncTable, PullLock, SyncMode
 
 
@@ -42,7 +40,7 @@ class TableSpec:
     key_fields: tuple[str, ...]
     value_fields: tuple[str, ...]
     mas_columns: tuple[str, ...]  # one per field, keys first (may repeat)
-    converters: tuple[Callable[[Any], Any], ...]
+    model_fields: tuple[models.Field, ...]  # the mirror's fields, in the same order
     incremental: bool
 
     @classmethod
@@ -56,7 +54,7 @@ class TableSpec:
             key_fields=key_fields,
             value_fields=value_fields,
             mas_columns=tuple(table.key_columns[f] for f in key_fields) + tuple(table.columns[f] for f in value_fields),
-            converters=tuple(converter(fields[f]) for f in key_fields + value_fields),
+            model_fields=tuple(fields[f] for f in key_fields + value_fields),  # KeyError: not a mirror field
             incremental=table.mode == SyncMode.INCREMENTAL,
         )
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import islice
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from mas.gateway import MASError, MASGateway
+from mas.rowforms import column_forms, row_function
 from mas.tablemaps import DATE_UPDATED
 from syncconfig.autosync import TableSpec, ensure_default_tables
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
@@ -239,12 +240,6 @@ class Counts:
 _PLAIN_FIELDS = (models.CharField, models.BooleanField, models.DecimalField, models.DateField)
 
 
-def _converted_on_read(field: models.Field) -> bool:
-    """Whether Django converts this field's values as the database hands them back."""
-    column = field.get_col(field.model._meta.db_table)
-    return bool(connection.ops.get_db_converters(column) + field.get_db_converters(connection))
-
-
 class _MirrorTable:
     """One mirror table, read and written with plain SQL in bulk (``woscan_portal.bulk`` for new
     rows, ``executemany`` for changed ones), never a ``save()`` or a model instance per row."""
@@ -252,19 +247,19 @@ class _MirrorTable:
     def __init__(self, spec: TableSpec, now):
         meta = spec.model._meta
         q = connection.ops.quote_name
-        fields = [meta.get_field(name) for name in spec.fields]
+        fields = spec.model_fields
         self.nk = len(spec.key_fields)
+        # MAS values are converted to the form the portal database stores them in, and the
+        # mirror's values read back are brought to that form where the database hands back
+        # another (``mas.rowforms``), so that equal rows compare equal.
+        forms = column_forms(fields, connection)
+        self.convert_row = row_function(forms)
+        self.convert_key = row_function(forms[: self.nk])
+        self.normalise = [form.on_read for form in forms]
         self.table = q(meta.db_table)
         self.pk = q(meta.pk.column)
         self.columns = [q(f.column) for f in fields]
         self.active = q(meta.get_field("active").column)
-        # Values read back from the database are normalised as MAS values are, so equal rows
-        # compare equal — only where the database hands back another type than the field's
-        # (SQLite: floats, ints and strings for decimals, booleans and dates); PostgreSQL's
-        # values are the field's own, and skipping the calls halves reading a big mirror.
-        self.normalise = [
-            conv if _converted_on_read(f) else None for f, conv in zip(fields, spec.converters)
-        ]
         self.prepare = [
             None if isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.DateTimeField)
             else (lambda v, f=f: f.get_db_prep_save(v, connection))
@@ -272,8 +267,9 @@ class _MirrorTable:
         ]
         stamp = meta.get_field("last_changed_at").get_db_prep_save(now, connection)
         first_seen = meta.get_field("first_seen_at").get_db_prep_save(now, connection)
-        self.insert_tail = (True, first_seen, stamp)
-        self.update_tail = (True, stamp)
+        true = 1 if connection.vendor == "sqlite" else True  # as SQLite stores it, unadapted
+        self.insert_tail = (true, first_seen, stamp)
+        self.update_tail = (true, stamp)
         self.db_table = meta.db_table
         self.insert_columns = [
             *(f.column for f in fields), *(meta.get_field(n).column for n in ("active", "first_seen_at", "last_changed_at"))
@@ -322,11 +318,14 @@ class _MirrorTable:
         return found
 
     def _prepared(self, values: tuple) -> tuple:
+        if not any(self.prepare):
+            return values
         return tuple([v if p is None else p(v) for p, v in zip(self.prepare, values)])
 
     def insert(self, rows: list[tuple]) -> None:
         """New rows, in bulk (COPY on PostgreSQL, multi-row INSERTs elsewhere)."""
-        insert_rows(self.db_table, self.insert_columns, (self._prepared(v) + self.insert_tail for v in rows))
+        tail, prepared = self.insert_tail, self._prepared
+        insert_rows(self.db_table, self.insert_columns, [prepared(v) + tail for v in rows])
 
     def update(self, rows: list[tuple[int, tuple]]) -> None:
         if rows:
@@ -364,7 +363,7 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
     inserts: list[tuple] = []
     updates: list[tuple[int, tuple]] = []
     seen: set[tuple] = set()
-    convert = spec.converters
+    incremental = spec.incremental and since is not None
 
     def flush() -> None:
         mirror.insert(inserts)
@@ -372,71 +371,88 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
         inserts.clear()
         updates.clear()
 
-    def take(values: tuple, known, digest: int | None) -> None:
-        key = values[:nk]
-        if key in seen:
-            raise ValueError(
-                f"MAS returned the key {'/'.join(map(str, key))} twice: the key columns do not identify one row."
-            )
-        seen.add(key)
-        counts.read += 1
-        if known is None:
-            inserts.append(values)
-            counts.inserted += 1
-        elif known[2] and digest == hash(values[nk:]):
-            counts.unchanged += 1
+    def take(chunk: list[tuple], keys: list[tuple], known: list, digests: list | None = None) -> None:
+        """Sort a chunk of MAS rows into new, changed and unchanged ones; write when enough wait.
+
+        ``known``: each row's mirror entry ``(pk, hash of values, active)`` or None; ``digests``:
+        the hash of each row's mirror values, where the entries hold none.
+        """
+        _remember(seen, keys)
+        counts.read += len(chunk)
+        if not any(known):  # all new: a first pull
+            inserts.extend(chunk)
+            counts.inserted += len(chunk)
         else:
-            updates.append((known[0], values))
-            counts.updated += 1
+            new = unchanged = 0
+            for values, entry, digest in zip(chunk, known, digests or [e and e[1] for e in known]):
+                if entry is None:
+                    inserts.append(values)
+                    new += 1
+                elif entry[2] and digest == hash(values[nk:]):
+                    unchanged += 1
+                else:
+                    updates.append((entry[0], values))
+            counts.inserted += new
+            counts.unchanged += unchanged
+            counts.updated += len(chunk) - new - unchanged
         if len(inserts) >= WRITE_BATCH or len(updates) >= WRITE_BATCH:
             flush()
 
-    if spec.incremental and since is not None:
-        index = mirror.index(with_values=False)
-        rows = mas.select_rows(
-            spec.mas_table, spec.mas_columns, where=f"{DATE_UPDATED} >= ?", params=[since - SINCE_MARGIN],
-            convert=convert,
-        )
-        while chunk := list(islice(rows, WRITE_BATCH)):
-            known = [index.pop(values[:nk], None) for values in chunk]
-            digests = mirror.digests([k[0] for k in known if k])
-            for values, k in zip(chunk, known):
-                take(values, k, digests.get(k[0]) if k else None)
-        flush()
-        scan = since < timezone.localdate() or mas.count(spec.mas_table) != mirror.count_active()
-        if scan:
+    chunks = mas.select_chunks(
+        spec.mas_table, spec.mas_columns, convert_row=mirror.convert_row,
+        **({"where": f"{DATE_UPDATED} >= ?", "params": [since - SINCE_MARGIN]} if incremental else {}),
+    )
+    index = mirror.index(with_values=not incremental)
+    for chunk in chunks:
+        keys = [values[:nk] for values in chunk]
+        known = [index.pop(key, None) for key in keys]
+        if incremental:
+            found = mirror.digests([entry[0] for entry in known if entry])
+            take(chunk, keys, known, [entry and found.get(entry[0]) for entry in known])
+        else:
+            take(chunk, keys, known)
+    flush()
+    if incremental:
+        if since < timezone.localdate() or mas.count(spec.mas_table) != mirror.count_active():
             missing: list[tuple] = []
-            for raw in mas.select_rows(spec.mas_table, spec.mas_columns[:nk]):
-                key = tuple([c(v) for c, v in zip(convert[:nk], raw)])
+            for key in mas.select_rows(spec.mas_table, spec.mas_columns[:nk], convert_row=mirror.convert_key):
                 if key in seen:
                     continue
-                known = index.get(key)
-                if known is None or not known[2]:
+                entry = index.get(key)
+                if entry is None or not entry[2]:
                     missing.append(key)  # MAS has it, the mirror does not (or holds it inactive): read it
                 else:
                     del index[key]  # present and unchanged since the last pull
             wanted = set(missing)
             firsts = sorted({key[0] for key in missing})
-            for values in mas.select_in_rows(
-                spec.mas_table, spec.mas_columns, spec.mas_columns[0], firsts, convert=convert
-            ):
+            rows = mas.select_in_rows(
+                spec.mas_table, spec.mas_columns, spec.mas_columns[0], firsts, convert_row=mirror.convert_row
+            )
+            for values in rows:
                 key = values[:nk]
                 if key in wanted and key not in seen:
-                    take(values, index.pop(key, None), None)
+                    take([values], [key], [index.pop(key, None)], [None])
             flush()
         else:
             index = {}  # nothing vanished: as many rows on both sides
-    else:
-        index = mirror.index(with_values=True)
-        for values in mas.select_rows(spec.mas_table, spec.mas_columns, convert=convert):
-            known = index.pop(values[:nk], None)
-            take(values, known, known[1] if known else None)
-        flush()
 
     vanished = [pk for pk, _digest, active in index.values() if active]
     for start in range(0, len(vanished), 500):
         counts.deactivated += mirror.deactivate(vanished[start : start + 500])
     return counts
+
+
+def _remember(seen: set[tuple], keys: list[tuple]) -> None:
+    """Add a chunk's keys to those read so far; a key read twice stops the table."""
+    size = len(seen)
+    repeated = None if seen.isdisjoint(keys) else next(key for key in keys if key in seen)
+    seen.update(keys)
+    if repeated is None and len(seen) - size < len(keys):  # twice within the chunk
+        repeated = next(key for key, n in Counter(keys).items() if n > 1)
+    if repeated is not None:
+        raise ValueError(
+            f"MAS returned the key {'/'.join(map(str, repeated))} twice: the key columns do not identify one row."
+        )
 
 
 def pull_now(*, trigger: str = PullTrigger.COMMAND, by=None, table: AutoSyncTable | None = None) -> PullRun:

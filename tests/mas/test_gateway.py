@@ -27,7 +27,9 @@ def test_fixed_width_values_come_back_trimmed(mas_company):
 def test_rows_can_be_converted_as_they_are_trimmed(mas_company):
     with MASGateway() as mas:
         plain = list(mas.select_rows("CI_Item", ["ItemCode", "InactiveItem"]))
-        converted = list(mas.select_rows("CI_Item", ["ItemCode", "InactiveItem"], convert=[None, lambda v: v == "Y"]))
+        converted = list(
+            mas.select_rows("CI_Item", ["ItemCode", "InactiveItem"], convert_row=lambda row: (row[0].rstrip(), row[1] == "Y"))
+        )
 
     assert [code for code, _ in converted] == [code for code, _ in plain]
     assert [flag for _, flag in converted] == [value == "Y" for _, value in plain]

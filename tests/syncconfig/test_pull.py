@@ -1,7 +1,8 @@
 """The pull, through pyodbc and the SQLite ODBC driver against the demo company, playing MAS."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,15 +135,17 @@ def test_a_dropped_connection_in_the_middle_of_a_table_leaves_that_mirror_as_it_
     held = WorkOrder.objects.filter(status="O", on_hold=False).count()
     monkeypatch.setattr(gateway, "FETCH_SIZE", 50)
     monkeypatch.setattr(pull, "WRITE_BATCH", 20)  # writes go out before the drop, then roll back
-    select = gateway.MASGateway.select_rows
+    select = gateway.MASGateway.select_chunks
 
     def dropping_select(self, table, columns, **kwargs):
-        for n, row in enumerate(select(self, table, columns, **kwargs)):
-            if table == "CI_Item" and n == 120:
+        read = 0
+        for chunk in select(self, table, columns, **kwargs):
+            if table == "CI_Item" and read >= 120:
                 self._conn.close()  # the connection drops; the driver fails the next fetch
-            yield row
+            read += len(chunk)
+            yield chunk
 
-    monkeypatch.setattr(gateway.MASGateway, "select_rows", dropping_select)
+    monkeypatch.setattr(gateway.MASGateway, "select_chunks", dropping_select)
 
     run = pull_now()
 
@@ -154,7 +157,7 @@ def test_a_dropped_connection_in_the_middle_of_a_table_leaves_that_mirror_as_it_
     assert changes(run) == {"work_orders": (0, held, 0)}  # the other tables went on
     assert run.tables.exclude(name="items").filter(status=PullStatus.SUCCEEDED).count() == 10
 
-    monkeypatch.setattr(gateway.MASGateway, "select_rows", select)
+    monkeypatch.setattr(gateway.MASGateway, "select_chunks", select)
     again = pull_now()
 
     assert again.status == PullStatus.SUCCEEDED
@@ -339,14 +342,14 @@ def test_an_incremental_pull_reads_a_row_mas_stamped_with_its_own_earlier_date(c
 
 
 def test_a_connection_lost_between_tables_fails_that_table_and_the_others_go_on(company, no_pause, monkeypatch):
-    select = gateway.MASGateway.select_rows
+    select = gateway.MASGateway.select_chunks
 
     def dropping_after_work_centers(self, table, columns, **kwargs):
         yield from select(self, table, columns, **kwargs)
         if table == "WO_WorkCenter":
             self._conn.close()  # the link to MAS drops after this table was read
 
-    monkeypatch.setattr(gateway.MASGateway, "select_rows", dropping_after_work_centers)
+    monkeypatch.setattr(gateway.MASGateway, "select_chunks", dropping_after_work_centers)
 
     run = pull_now(trigger=PullTrigger.COMMAND)
 
@@ -379,3 +382,27 @@ def test_a_pull_no_cluster_ever_started_does_not_block_the_command_for_long(comp
     assert queued.status == PullStatus.FAILED and "no cluster started it" in queued.error
     assert execute_pull(queued.pk).status == PullStatus.FAILED  # a cluster starting it late does nothing
     assert PullLock.objects.get().run is None
+
+
+def test_values_of_every_kind_compare_equal_when_pulled_again_in_full(company):
+    """Values are written in the form the portal database stores them (``mas.rowforms``) and read
+    back in that form: a whole number in a decimal column, text in one, a date as text, no date,
+    padded flags — a second full pull finds every row unchanged and writes nothing."""
+    AutoSyncTable.objects.filter(name="items").update(mode="full")
+    company.execute(
+        "INSERT INTO CI_Item VALUES ('ODD-1', 'WHOLE COST  ', '1', 'F', 'EACH', 'Y ', 5, '2026-01-02', '08.00000')"
+    )
+    company.execute(
+        "INSERT INTO CI_Item VALUES ('ODD-2', 'TEXT COST', '1', 'F', 'EACH', 'N', ' 7.12346 ', '1753-01-01', '')"
+    )
+    first = pull_now(table=AutoSyncTable.objects.get(name="items"))
+    stamp = Item.objects.get(code="ODD-1").last_changed_at
+
+    again = pull_now(table=AutoSyncTable.objects.get(name="items"))
+
+    assert counts(first)["items"] == (302, 302, 0, 0, 0)
+    assert counts(again)["items"] == (302, 0, 0, 0, 302)
+    whole, text = Item.objects.get(code="ODD-1"), Item.objects.get(code="ODD-2")
+    assert (whole.description, whole.mas_inactive, whole.standard_unit_cost) == ("WHOLE COST", True, Decimal("5.0000"))
+    assert whole.mas_date_updated == date(2026, 1, 2) and whole.last_changed_at == stamp
+    assert (text.mas_inactive, text.standard_unit_cost, text.mas_date_updated) == (False, Decimal("7.1235"), None)

@@ -1,0 +1,83 @@
+"""Converting MAS values: each table's row function gives what its fields' converters give."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from mas.models import Item, WorkOrder
+from mas.rowforms import PYTHON, SQLITE, _column_form, column_forms, converter, row_function
+
+ITEM_FIELDS = [Item._meta.get_field(n) for n in (
+    "code", "description", "mas_inactive", "standard_unit_cost", "mas_date_updated",
+)]
+# MAS values as drivers hand them over: padded text, floats, Decimals, dates, text for
+# anything, None, the SQL Server editions' 1753-01-01 for "no date".
+ROWS = [
+    ("PART-1      ", "BRACKET  ", "Y", 622.1127, dt.date(2026, 1, 2)),
+    ("PART-2", "", "N ", 5.0, dt.datetime(2026, 1, 2, 13, 5)),
+    ("PART-3", None, "1", Decimal("12.34565"), "2026-01-02 00:00:00"),
+    ("PART-4", "X" * 70, True, "  7.5 ", dt.date(1753, 1, 1)),
+    ("PART-5", 42, 0, None, None),
+    ("PART-6", "  LEADING", "t", 7, ""),
+    ("PART-7", "ok", "", "", "1900-01-01"),
+]
+
+
+@pytest.mark.parametrize("form", [PYTHON, SQLITE])
+def test_the_row_function_gives_what_each_converter_gives(form):
+    forms = [_column_form(f, form) for f in ITEM_FIELDS]
+    convert_row = row_function(forms)
+
+    for row in ROWS:
+        assert convert_row(row) == tuple(converter(f, form)(v) for f, v in zip(ITEM_FIELDS, row)), row
+
+
+def test_the_python_form_is_each_fields_own_type():
+    convert_row = row_function([_column_form(f, PYTHON) for f in ITEM_FIELDS])
+
+    assert convert_row(ROWS[0]) == ("PART-1", "BRACKET", True, Decimal("622.1127"), dt.date(2026, 1, 2))
+    assert convert_row(ROWS[1]) == ("PART-2", "", False, Decimal("5.0000"), dt.date(2026, 1, 2))
+    assert convert_row(ROWS[3])[1:] == ("X" * 60, True, Decimal("7.5000"), None)
+    assert convert_row(ROWS[4])[1:] == ("42", False, None, None)
+
+
+def test_the_sqlite_form_is_what_sqlite_stores():
+    convert_row = row_function([_column_form(f, SQLITE) for f in ITEM_FIELDS])
+
+    assert convert_row(ROWS[0]) == ("PART-1", "BRACKET", 1, 622.1127, "2026-01-02")
+    assert convert_row(ROWS[2])[2:] == (1, 12.3456, "2026-01-02")  # Decimal rounded half-even, as elsewhere
+    assert convert_row(ROWS[4])[2:] == (0, None, None)
+    assert [type(v) for v in convert_row(ROWS[1])] == [str, str, int, float, str]
+
+
+@pytest.mark.parametrize("form", [PYTHON, SQLITE])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "12 EA", "1e400x"])
+def test_a_value_that_is_not_a_number_is_refused_with_the_field_named(form, bad):
+    convert_row = row_function([_column_form(Item._meta.get_field("standard_unit_cost"), form)])
+
+    with pytest.raises(ValueError, match="standard_unit_cost: .* is not a number"):
+        convert_row((bad,))
+
+
+def test_an_empty_number_of_a_field_that_needs_one_is_zero():
+    field = WorkOrder._meta.get_field("qty_ordered")
+
+    assert converter(field, PYTHON)("") == Decimal(0)
+    assert converter(field, SQLITE)(None) == 0.0
+
+
+@pytest.mark.django_db
+def test_the_portal_database_picks_its_form():
+    forms = column_forms(ITEM_FIELDS, connection)
+    convert_row = row_function(forms)
+
+    value = convert_row(ROWS[0])[3]
+    assert type(value) is (float if connection.vendor == "sqlite" else Decimal)
+    read_back = forms[4].on_read
+    if connection.vendor == "sqlite":  # dates are stored as ISO text, handed back as dates
+        assert read_back(dt.date(2026, 1, 2)) == "2026-01-02" and read_back(None) is None
+    else:
+        assert read_back is None
