@@ -94,11 +94,13 @@ def _decimal_converter(model_field: models.DecimalField, form: str) -> Callable[
 class ColumnForm:
     """One field's conversion: ``convert`` holds the rules; ``fast`` is the inline expression
     for the usual case (``{v}`` the value, ``{slow}`` the converter, for anything else);
-    ``on_read`` brings the value the database hands back to the same form (None: it already is)."""
+    ``read`` is the SQL expression reading the column back in the same form (``{}`` the
+    column), and ``on_read`` converts what the database hands back where SQL cannot (or None)."""
 
     convert: Callable[[Any], Any]
     fast: str
     on_read: Callable[[Any], Any] | None = None
+    read: str = "{}"
 
 
 def column_forms(fields: Sequence[models.Field], connection) -> list[ColumnForm]:
@@ -117,6 +119,7 @@ def _converted_on_read(field: models.Field, connection) -> bool:
 def _column_form(field: models.Field, form: str, *, converted_on_read: bool = False) -> ColumnForm:
     convert = converter(field, form)
     on_read = convert if converted_on_read else None
+    read = "{}"
     if isinstance(field, models.BooleanField):
         test = "({v}.rstrip() if {v}.__class__ is str else {v}) in TRUE"
         fast = f"(1 if {test} else 0)" if form == SQLITE else f"({test})"
@@ -131,17 +134,13 @@ def _column_form(field: models.Field, form: str, *, converted_on_read: bool = Fa
         value = "{v}.isoformat()" if form == SQLITE else "{v}"
         fast = f"({value} if {{v}}.__class__ is date and {{v}} > NO_DATE else {{slow}}({{v}}))"
         if form == SQLITE:
-            on_read = _iso_date  # Django's SQLite connection hands dates back as ``date``
+            read = "CAST({} AS TEXT)"  # the stored ISO text: Django's connection would make it a date
     elif isinstance(field, models.CharField):
         # MAS pads on the right: a value no longer than the field is only trimmed.
         fast = f"({{v}}.rstrip() if {{v}}.__class__ is str and len({{v}}) <= {field.max_length} else {{slow}}({{v}}))"
     else:
         fast = "{slow}({v})"
-    return ColumnForm(convert, fast, on_read)
-
-
-def _iso_date(v):
-    return v.isoformat() if isinstance(v, dt.date) else v
+    return ColumnForm(convert, fast, on_read, read)
 
 
 def row_function(forms: Sequence[ColumnForm]) -> Callable[[Sequence[Any]], tuple]:

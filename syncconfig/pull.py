@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from mas.gateway import MASError, MASGateway
@@ -235,11 +235,6 @@ class Counts:
         return {k: getattr(self, k) for k in ("read", "inserted", "updated", "deactivated", "unchanged")}
 
 
-# Values of these field types go to the database driver as they are (both SQLite and psycopg
-# adapt str, bool, Decimal, date and None); any other type is prepared by its Django field.
-_PLAIN_FIELDS = (models.CharField, models.BooleanField, models.DecimalField, models.DateField)
-
-
 class _MirrorTable:
     """One mirror table, read and written with plain SQL in bulk (``woscan_portal.bulk`` for new
     rows, ``executemany`` for changed ones), never a ``save()`` or a model instance per row."""
@@ -259,12 +254,8 @@ class _MirrorTable:
         self.table = q(meta.db_table)
         self.pk = q(meta.pk.column)
         self.columns = [q(f.column) for f in fields]
+        self.reads = [form.read.format(column) for form, column in zip(forms, self.columns)]
         self.active = q(meta.get_field("active").column)
-        self.prepare = [
-            None if isinstance(f, _PLAIN_FIELDS) and not isinstance(f, models.DateTimeField)
-            else (lambda v, f=f: f.get_db_prep_save(v, connection))
-            for f in fields
-        ]
         stamp = meta.get_field("last_changed_at").get_db_prep_save(now, connection)
         first_seen = meta.get_field("first_seen_at").get_db_prep_save(now, connection)
         true = 1 if connection.vendor == "sqlite" else True  # as SQLite stores it, unadapted
@@ -289,7 +280,7 @@ class _MirrorTable:
 
     def index(self, *, with_values: bool) -> dict[tuple, tuple[int, int | None, bool]]:
         """{key: (pk, hash of the values or None, active)} of every mirror row."""
-        columns = self.columns if with_values else self.columns[: self.nk]
+        columns = self.reads if with_values else self.reads[: self.nk]
         normalise = self.normalise if with_values else self.normalise[: self.nk]
         nk = self.nk
         index = {}
@@ -312,27 +303,23 @@ class _MirrorTable:
             for start in range(0, len(pks), 500):
                 chunk = pks[start : start + 500]
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"SELECT {self.pk}, {', '.join(self.columns)} FROM {self.table} WHERE {self.pk} IN ({marks})", chunk)
+                cursor.execute(f"SELECT {self.pk}, {', '.join(self.reads)} FROM {self.table} WHERE {self.pk} IN ({marks})", chunk)
                 for pk, *values in cursor.fetchall():
                     found[pk] = hash(self._norm(values)[self.nk:])
         return found
 
-    def _prepared(self, values: tuple) -> tuple:
-        if not any(self.prepare):
-            return values
-        return tuple([v if p is None else p(v) for p, v in zip(self.prepare, values)])
-
     def insert(self, rows: list[tuple]) -> None:
-        """New rows, in bulk (COPY on PostgreSQL, multi-row INSERTs elsewhere)."""
-        tail, prepared = self.insert_tail, self._prepared
-        insert_rows(self.db_table, self.insert_columns, [prepared(v) + tail for v in rows])
+        """New rows, in bulk (COPY on PostgreSQL, multi-row INSERTs elsewhere). Values are
+        converted rows (``convert_row``): ready for the database driver as they are."""
+        tail = self.insert_tail
+        insert_rows(self.db_table, self.insert_columns, [values + tail for values in rows])
 
     def update(self, rows: list[tuple[int, tuple]]) -> None:
         if rows:
             nk = self.nk
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    self.update_sql, [self._prepared(v)[nk:] + self.update_tail + (pk,) for pk, v in rows]
+                    self.update_sql, [v[nk:] + self.update_tail + (pk,) for pk, v in rows]
                 )
 
     def deactivate(self, pks: list[int]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import connection
 
@@ -37,5 +37,5 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
         marks = f"({', '.join([mark] * width)})"
         rows = iter(rows)
         while chunk := list(islice(rows, per_statement)):
-            params = [value for row in chunk for value in row]
+            params = list(chain.from_iterable(chunk))
             raw.execute(f"INSERT INTO {target} VALUES {', '.join([marks] * len(chunk))}", params)
