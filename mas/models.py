@@ -11,7 +11,9 @@ from django.db import models
 
 
 class MirrorModel(models.Model):
-    active = models.BooleanField(default=True, db_index=True, help_text="MAS still has this row.")
+    # ``active`` is not indexed: nearly every row is active, no query is served by it, and each
+    # pulled row would write it.
+    active = models.BooleanField(default=True, help_text="MAS still has this row.")
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_changed_at = models.DateTimeField(db_index=True, help_text="When a pull last changed this row.")
 

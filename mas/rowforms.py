@@ -106,8 +106,8 @@ class ColumnForm:
 def column_forms(fields: Sequence[models.Field], connection) -> list[ColumnForm]:
     """The forms of ``fields`` for the portal database behind ``connection``."""
     if connection.vendor == "sqlite":
-        return [_column_form(f, SQLITE) for f in fields]
-    return [_column_form(f, PYTHON, converted_on_read=_converted_on_read(f, connection)) for f in fields]
+        return [column_form(f, SQLITE) for f in fields]
+    return [column_form(f, PYTHON, converted_on_read=_converted_on_read(f, connection)) for f in fields]
 
 
 def _converted_on_read(field: models.Field, connection) -> bool:
@@ -116,7 +116,7 @@ def _converted_on_read(field: models.Field, connection) -> bool:
     return bool(connection.ops.get_db_converters(column) + field.get_db_converters(connection))
 
 
-def _column_form(field: models.Field, form: str, *, converted_on_read: bool = False) -> ColumnForm:
+def column_form(field: models.Field, form: str, *, converted_on_read: bool = False) -> ColumnForm:
     convert = converter(field, form)
     on_read = convert if converted_on_read else None
     read = "{}"
@@ -125,9 +125,8 @@ def _column_form(field: models.Field, form: str, *, converted_on_read: bool = Fa
         fast = f"(1 if {test} else 0)" if form == SQLITE else f"({test})"
     elif isinstance(field, models.DecimalField) and form == SQLITE:
         # ``x - x == 0`` holds for finite floats only: NaN and infinities go to the converter.
-        # (A float is rounded as the binary value it is; the converter rounds its shortest
-        # decimal form. They differ only on a tie past the field's places, which MAS's own
-        # values, no longer than their column's places, never have.)
+        # (A float is rounded as the binary value it is, the converter rounds its shortest
+        # decimal form: they differ only on a value exactly halfway past the field's places.)
         places = field.decimal_places
         fast = f"(round({{v}}, {places}) if {{v}}.__class__ is float and {{v}} - {{v}} == 0 else {{slow}}({{v}}))"
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from mas.models import Item, WorkOrder
-from mas.rowforms import PYTHON, SQLITE, _column_form, column_forms, converter, row_function
+from mas.rowforms import PYTHON, SQLITE, column_form, column_forms, converter, row_function
 
 ITEM_FIELDS = [Item._meta.get_field(n) for n in (
     "code", "description", "mas_inactive", "standard_unit_cost", "mas_date_updated",
@@ -28,7 +28,7 @@ ROWS = [
 
 @pytest.mark.parametrize("form", [PYTHON, SQLITE])
 def test_the_row_function_gives_what_each_converter_gives(form):
-    forms = [_column_form(f, form) for f in ITEM_FIELDS]
+    forms = [column_form(f, form) for f in ITEM_FIELDS]
     convert_row = row_function(forms)
 
     for row in ROWS:
@@ -36,7 +36,7 @@ def test_the_row_function_gives_what_each_converter_gives(form):
 
 
 def test_the_python_form_is_each_fields_own_type():
-    convert_row = row_function([_column_form(f, PYTHON) for f in ITEM_FIELDS])
+    convert_row = row_function([column_form(f, PYTHON) for f in ITEM_FIELDS])
 
     assert convert_row(ROWS[0]) == ("PART-1", "BRACKET", True, Decimal("622.1127"), dt.date(2026, 1, 2))
     assert convert_row(ROWS[1]) == ("PART-2", "", False, Decimal("5.0000"), dt.date(2026, 1, 2))
@@ -45,7 +45,7 @@ def test_the_python_form_is_each_fields_own_type():
 
 
 def test_the_sqlite_form_is_what_sqlite_stores():
-    convert_row = row_function([_column_form(f, SQLITE) for f in ITEM_FIELDS])
+    convert_row = row_function([column_form(f, SQLITE) for f in ITEM_FIELDS])
 
     assert convert_row(ROWS[0]) == ("PART-1", "BRACKET", 1, 622.1127, "2026-01-02")
     assert convert_row(ROWS[2])[2:] == (1, 12.3456, "2026-01-02")  # Decimal rounded half-even, as elsewhere
@@ -56,7 +56,7 @@ def test_the_sqlite_form_is_what_sqlite_stores():
 @pytest.mark.parametrize("form", [PYTHON, SQLITE])
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), "12 EA", "1e400x"])
 def test_a_value_that_is_not_a_number_is_refused_with_the_field_named(form, bad):
-    convert_row = row_function([_column_form(Item._meta.get_field("standard_unit_cost"), form)])
+    convert_row = row_function([column_form(Item._meta.get_field("standard_unit_cost"), form)])
 
     with pytest.raises(ValueError, match="standard_unit_cost: .* is not a number"):
         convert_row((bad,))
