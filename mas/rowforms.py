@@ -65,6 +65,7 @@ def converter(model_field: models.Field, form: str = PYTHON) -> Callable[[Any], 
 
 def _decimal_converter(model_field: models.DecimalField, form: str) -> Callable[[Any], Any]:
     quantum = Decimal(1).scaleb(-model_field.decimal_places)
+    whole_digits = model_field.max_digits - model_field.decimal_places
     empty = None if model_field.null else Decimal(0).quantize(quantum)
 
     def to_decimal(v: Any):
@@ -76,9 +77,14 @@ def _decimal_converter(model_field: models.DecimalField, form: str) -> Callable[
             number = Decimal(v if isinstance(v, (Decimal, int)) else str(v))
             if not number.is_finite():
                 raise ValueError
-            return number.quantize(quantum)
+            number = number.quantize(quantum)
         except (InvalidOperation, ValueError, TypeError) as exc:
             raise ValueError(f"{model_field.name}: {v!r} is not a number") from exc
+        if number and number.adjusted() >= whole_digits:
+            raise ValueError(
+                f"{model_field.name}: {v!r} is too large for the mirror ({whole_digits} digits before the point)"
+            )
+        return number
 
     if form != SQLITE:
         return to_decimal
@@ -124,11 +130,14 @@ def column_form(field: models.Field, form: str, *, converted_on_read: bool = Fal
         test = "({v}.rstrip() if {v}.__class__ is str else {v}) in TRUE"
         fast = f"(1 if {test} else 0)" if form == SQLITE else f"({test})"
     elif isinstance(field, models.DecimalField) and form == SQLITE:
-        # ``x - x == 0`` holds for finite floats only: NaN and infinities go to the converter.
-        # (A float is rounded as the binary value it is, the converter rounds its shortest
-        # decimal form: they differ only on a value exactly halfway past the field's places.)
+        # A float well inside the field's range is rounded inline; NaN, infinities (no
+        # comparison holds for them) and values near the limit go to the converter, which
+        # refuses what the field cannot hold. (A float is rounded as the binary value it is, the
+        # converter rounds its shortest decimal form: they differ only on a value exactly halfway
+        # past the field's places.)
         places = field.decimal_places
-        fast = f"(round({{v}}, {places}) if {{v}}.__class__ is float and {{v}} - {{v}} == 0 else {{slow}}({{v}}))"
+        bound = float(10 ** (field.max_digits - places) - 1)
+        fast = f"(round({{v}}, {places}) if {{v}}.__class__ is float and -{bound!r} < {{v}} < {bound!r} else {{slow}}({{v}}))"
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         value = "{v}.isoformat()" if form == SQLITE else "{v}"
         fast = f"({value} if {{v}}.__class__ is date and {{v}} > NO_DATE else {{slow}}({{v}}))"

@@ -41,6 +41,7 @@ class TableSpec:
     value_fields: tuple[str, ...]
     mas_columns: tuple[str, ...]  # one per field, keys first (may repeat)
     model_fields: tuple[models.Field, ...]  # the mirror's fields, in the same order
+    unmapped_fields: tuple[models.Field, ...]  # fields the mapping leaves unpulled: new rows take their default
     incremental: bool
 
     @classmethod
@@ -55,6 +56,7 @@ class TableSpec:
             value_fields=value_fields,
             mas_columns=tuple(table.key_columns[f] for f in key_fields) + tuple(table.columns[f] for f in value_fields),
             model_fields=tuple(fields[f] for f in key_fields + value_fields),  # KeyError: not a mirror field
+            unmapped_fields=tuple(f for name, f in fields.items() if name not in key_fields + value_fields),
             incremental=table.mode == SyncMode.INCREMENTAL,
         )
 

@@ -259,11 +259,15 @@ class _MirrorTable:
         stamp = meta.get_field("last_changed_at").get_db_prep_save(now, connection)
         first_seen = meta.get_field("first_seen_at").get_db_prep_save(now, connection)
         true = 1 if connection.vendor == "sqlite" else True  # as SQLite stores it, unadapted
-        self.insert_tail = (true, first_seen, stamp)
+        # Fields the mapping leaves unpulled get their default in new rows (the database has none).
+        unmapped = spec.unmapped_fields
+        defaults = tuple(form.convert(f.get_default()) for f, form in zip(unmapped, column_forms(unmapped, connection)))
+        self.insert_tail = (*defaults, true, first_seen, stamp)
         self.update_tail = (true, stamp)
         self.db_table = meta.db_table
         self.insert_columns = [
-            *(f.column for f in fields), *(meta.get_field(n).column for n in ("active", "first_seen_at", "last_changed_at"))
+            *(f.column for f in (*fields, *unmapped)),
+            *(meta.get_field(n).column for n in ("active", "first_seen_at", "last_changed_at")),
         ]
         sets = [*self.columns[self.nk:], self.active, q(meta.get_field("last_changed_at").column)]
         self.update_sql = f"UPDATE {self.table} SET {', '.join(f'{c} = %s' for c in sets)} WHERE {self.pk} = %s"
@@ -401,23 +405,29 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
     flush()
     if incremental:
         if since < timezone.localdate() or mas.count(spec.mas_table) != mirror.count_active():
-            missing: list[tuple] = []
-            for key in mas.select_rows(spec.mas_table, spec.mas_columns[:nk], convert_row=mirror.convert_key):
-                if key in seen:
-                    continue
-                entry = index.get(key)
-                if entry is None or not entry[2]:
-                    missing.append(key)  # MAS has it, the mirror does not (or holds it inactive): read it
-                else:
-                    del index[key]  # present and unchanged since the last pull
-            wanted = set(missing)
-            firsts = sorted({key[0] for key in missing})
+            # Every key MAS has, once: those the mirror lacks (or holds inactive) are read again,
+            # by their first column as MAS stores it (padded), and a key twice stops the table.
+            missing: set[tuple] = set()
+            firsts: set = set()
+            scanned: set[tuple] = set()
+            for raws in mas.select_chunks(spec.mas_table, spec.mas_columns[:nk], convert_row=tuple):
+                keys = list(map(mirror.convert_key, raws))
+                _remember(scanned, keys)
+                for raw, key in zip(raws, keys):
+                    if key in seen:
+                        continue
+                    entry = index.get(key)
+                    if entry is None or not entry[2]:
+                        missing.add(key)
+                        firsts.add(raw[0])
+                    else:
+                        del index[key]  # present and unchanged since the last pull
             rows = mas.select_in_rows(
-                spec.mas_table, spec.mas_columns, spec.mas_columns[0], firsts, convert_row=mirror.convert_row
+                spec.mas_table, spec.mas_columns, spec.mas_columns[0], sorted(firsts), convert_row=mirror.convert_row
             )
             for values in rows:
                 key = values[:nk]
-                if key in wanted and key not in seen:
+                if key in missing and key not in seen:
                     take([values], [key], [index.pop(key, None)], [None])
             flush()
         else:

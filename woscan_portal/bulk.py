@@ -14,11 +14,13 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
 
     ``COPY`` on PostgreSQL (psycopg 3); elsewhere multi-row ``INSERT`` statements with as many
     rows each as the database takes parameters for. ``table`` and ``columns`` are unquoted
-    names. Constraints and foreign keys are checked as for any insert.
+    names. Constraints and foreign keys are checked as for any insert, and a failure raises
+    Django's own exceptions (``IntegrityError``…). The statements go to the driver itself, so
+    they are not in Django's query log (``CaptureQueriesContext``).
     """
     quote = connection.ops.quote_name
     target = f"{quote(table)} ({', '.join(quote(c) for c in columns)})"
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
                 for row in rows:

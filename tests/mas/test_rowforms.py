@@ -82,3 +82,15 @@ def test_the_portal_database_picks_its_form():
     else:
         assert date_form.read == "{}"
     assert not any(form.on_read for form in forms)
+
+
+@pytest.mark.parametrize("form", [PYTHON, SQLITE])
+def test_a_number_the_field_cannot_hold_is_refused_and_the_largest_it_can_is_kept(form):
+    convert_row = row_function([column_form(Item._meta.get_field("standard_unit_cost"), form)])  # 16 digits, 4 places
+
+    assert convert_row((999999999999.0,))[0] == 999999999999  # 12 digits before the point
+    assert convert_row((-5.5,))[0] == -5.5
+    with pytest.raises(ValueError, match="standard_unit_cost: 1000000000000.0 is too large for the mirror"):
+        convert_row((1e12,))
+    with pytest.raises(ValueError, match="too large"):
+        convert_row((Decimal("-1E+13"),))
