@@ -204,7 +204,7 @@ def masterdata(request, since: Optional[str] = None):
     if since:
         try:
             changed_since = read_cursor(since) - CURSOR_OVERLAP
-        except ValueError:
+        except (ValueError, OverflowError):
             return _error(400, "since is not a cursor this server made; pull without since to start over.")
     head = {
         # taken before reading: what commits after it comes next time

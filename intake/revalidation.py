@@ -5,12 +5,13 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from audit.log import record
+from mas.models import WorkOrder
 from reviews import validation
-from reviews.models import Finding, Transaction, TransactionStatus
+from reviews.models import Finding, Transaction, TransactionStatus, TransactionType
 
 logger = logging.getLogger(__name__)
 OPEN = (TransactionStatus.COLLECTED, TransactionStatus.NEEDS_REVIEW, TransactionStatus.FLAGGED)
@@ -36,6 +37,7 @@ def recheck_open() -> int:
     needs_review ↔ flagged where they changed. Returns how many lines changed status (each
     with its audit row)."""
     refresh_work_centers()
+    fill_default_warehouses()
     moved = 0
     last_pk = 0
     while True:
@@ -49,10 +51,27 @@ def recheck_open() -> int:
 def refresh_work_centers() -> int:
     """Set-based: one ``UPDATE`` gives every open line whose stored work center differs from
     its mirror step's the mirror's (a pull may have moved a step to another work center, or
-    brought or removed it). Neither the version nor the audit changes: it is a derived fact.
-    Returns how many lines it changed."""
+    brought or removed it). Neither the version nor the audit changes: it is a derived fact;
+    the change time moves, so "all that match" on a queue page shown before the pull does not
+    take a line that only now matches its work-center filter. Returns how many lines it changed."""
     mirrored = validation.mirror_work_center()
-    return Transaction.objects.filter(status__in=OPEN).exclude(work_center=mirrored).update(work_center=mirrored)
+    return Transaction.objects.filter(status__in=OPEN).exclude(work_center=mirrored).update(
+        work_center=mirrored, updated_at=timezone.now()
+    )
+
+
+def fill_default_warehouses() -> int:
+    """A completion collected before its work order reached the mirror came without the order's
+    parent warehouse, its default (PRODUCT.md §4): an open one gets it once the order is known.
+    Set-based, like ``refresh_work_centers``; returns how many lines it filled."""
+    parent = WorkOrder.objects.filter(number=OuterRef("work_order")).exclude(parent_warehouse="").values(
+        "parent_warehouse"
+    )[:1]
+    return (
+        Transaction.objects.filter(status__in=OPEN, type=TransactionType.COMPLETION, warehouse="")
+        .filter(Exists(parent))
+        .update(warehouse=Subquery(parent), version=F("version") + 1, updated_at=timezone.now())
+    )
 
 
 def _same(found: list[Finding], saved: list[tuple]) -> bool:
@@ -69,15 +88,26 @@ def _recheck(txns: list[Transaction]) -> int:
     # Only lines whose findings changed are written: most pulls change few of them.
     changed = [(txn, found) for txn, found in zip(txns, results) if not _same(found, saved[txn.pk])]
     moved = 0
+    refreshed = {txn.pk for txn, _ in changed}
     with transaction.atomic():
         if changed:
+            # Only lines as they were checked: one a supervisor edited meanwhile keeps the findings
+            # its edit saved (they describe what it holds now).
+            now_at = dict(
+                Transaction.objects.select_for_update().filter(pk__in=refreshed).values_list("pk", "version")
+            )
+            changed = [(txn, found) for txn, found in changed if now_at.get(txn.pk) == txn.version]
+            refreshed = {txn.pk for txn, _ in changed}
             validation.save_findings([txn for txn, _ in changed], [found for _, found in changed])
+        kept = []  # findings changed, status stays
         for txn, findings in zip(txns, results):
             if txn.status == TransactionStatus.NEEDS_REVIEW and findings:
                 target = TransactionStatus.FLAGGED
             elif txn.status == TransactionStatus.FLAGGED and not findings:
                 target = TransactionStatus.NEEDS_REVIEW
             else:
+                if txn.pk in refreshed:
+                    kept.append(txn.pk)
                 continue
             # Compare-and-set: a supervisor acting on the line meanwhile wins. The change time
             # moves too: a queue page shown before it must not decide the line as it is now.
@@ -89,4 +119,8 @@ def _recheck(txns: list[Transaction]) -> int:
                 record([txn], "revalidated", actor_label="pull from MAS", reason=reason[:1000],
                        changes={"status": [before, target]})
                 moved += 1
+        # New findings on a line that keeps its status are a new line to decide all the same: a
+        # page that showed the old ones (a detail page approving over an error it never showed, a
+        # queue filtered by finding) is stale, and its decision is refused as for any change.
+        Transaction.objects.filter(pk__in=kept).update(version=F("version") + 1, updated_at=timezone.now())
     return moved

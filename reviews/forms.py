@@ -45,6 +45,10 @@ class TransactionEditForm(forms.ModelForm):
         self.helper.form_id = "transaction-edit"
         self.helper.layout = Layout(*(Field(name) for name in self.fields), Submit("save", "Save and re-check"))
 
+    def clean_comment(self):
+        # Browsers send a textarea's line breaks as CRLF; the line stores them as collected.
+        return (self.cleaned_data.get("comment") or "").replace("\r\n", "\n")
+
     def clean(self):
         cleaned = super().clean()
         for name in UPPER_KEYS:

@@ -46,10 +46,12 @@ STEP_TYPES = (
 # What makes two lines "the same line" for the near-identical check.
 SAME_LINE_FIELDS = (
     "type", "work_order", "step", "employee", "crew", "item_code", "warehouse",
-    "hours", "quantity", "qty_completed", "qty_scrapped", "amount",
+    "hours", "quantity", "qty_completed", "qty_scrapped", "amount", "lot_serial", "start", "stop",
 )
 # Fields read of other collected lines (overlap and near-identical checks).
-PEER_FIELDS = ("id", "client_txn_id", "collected_at", "start", "stop", "device_id", "entered_by_id", *SAME_LINE_FIELDS)
+PEER_FIELDS = tuple(dict.fromkeys(
+    ("id", "client_txn_id", "collected_at", "start", "stop", "device_id", "entered_by_id", *SAME_LINE_FIELDS)
+))
 
 
 def check(txn: Transaction) -> list[Finding]:
@@ -248,7 +250,9 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
         _check_quantity(txn, order, step, ctx, add)
     _check_repeat(txn, ctx, add)
     _check_unused(txn, add)
-    if txn.collected_at and txn.collected_at > timezone.now() + CLOCK_SLACK:
+    # Against the time the portal received the line (a re-check an hour later must still see it),
+    # or now for a line not yet stored.
+    if txn.collected_at and txn.collected_at > (txn.received_at or timezone.now()) + CLOCK_SLACK:
         add(WARNING, "collected_in_future", "collected_at",
             f"Collected at {_local(txn.collected_at)}, later than now: check the clock of the device or desktop "
             "(its dates go to MAS as they are).")

@@ -5,6 +5,7 @@ from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from woscan_portal.export import SpreadsheetSafeExport
 from woscan_portal.mixins import PermissionRequiredMixin
 
 
@@ -20,6 +21,7 @@ class ObjectListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fil
     paginate_by = 50
     table_pagination = {"paginator_class": LazyPaginator}
     export_formats = ("csv", "xlsx")
+    export_class = SpreadsheetSafeExport
     page_title = ""
 
     def paginate_queryset(self, queryset, page_size):
