@@ -28,6 +28,8 @@ LIVE_STATUSES = (
 )
 # Batches whose state the MAS reconciliation may still move.
 RECONCILED_STATUSES = (BatchStatus.EXPORTED, BatchStatus.IMPORTED, BatchStatus.DELETED_IN_MAS)
+# Batches replaced or given up: their files go to retired/, and MAS holding one is a discrepancy.
+RETIRED_STATUSES = (BatchStatus.REEXPORTED, BatchStatus.VOIDED)
 
 
 class ExportBatchQuerySet(models.QuerySet):

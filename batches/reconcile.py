@@ -10,6 +10,11 @@ own ``MASGateway`` and reads three tables (names per site, ``batches.conf``) wit
 - else, when it was ``imported`` → ``deleted_in_mas`` (gone from entry and not in history);
 - else (never seen yet) it stays ``exported``.
 
+A re-exported or voided batch keeps its state, but MAS holding it (its files were imported
+before they could be retired) is a discrepancy: its lines are in another batch or back in
+review, and posting it would put them in MAS twice. So is a posted batch found in Transaction
+Entry again.
+
 For each batch found it compares the line count, hours and quantity with the portal's and
 stores the differences on the batch (``discrepancies``), with what MAS holds.
 """
@@ -26,7 +31,7 @@ from django.utils import timezone
 
 from audit.log import record
 from batches.conf import mas_tables
-from batches.models import RECONCILED_STATUSES, BatchStatus, ExportBatch
+from batches.models import RECONCILED_STATUSES, RETIRED_STATUSES, BatchStatus, ExportBatch
 from batches.writer import HOURS, QUANTITY
 from mas.gateway import MASError, MASGateway
 
@@ -108,7 +113,9 @@ def compare(batch: ExportBatch, mas: Totals, where: str) -> list[str]:
 
 def reconcile(numbers: list[int] | None = None, *, connection_string: str | None = None) -> ReconcileOutcome:
     """Move every batch still open to MAS to the state MAS shows. Raises ``MASError`` if MAS cannot be read."""
-    batches = list(ExportBatch.objects.filter(status__in=RECONCILED_STATUSES).order_by("number"))
+    batches = list(
+        ExportBatch.objects.filter(status__in=(*RECONCILED_STATUSES, *RETIRED_STATUSES)).order_by("number")
+    )
     if numbers is not None:
         wanted = set(numbers)
         batches = [b for b in batches if b.number in wanted]
@@ -121,6 +128,16 @@ def reconcile(numbers: list[int] | None = None, *, connection_string: str | None
         for batch in batches:
             key = batch.label
             fields: dict = {"reconciled_at": now}
+            in_entry = key in headers or key in details
+            if batch.status in RETIRED_STATUSES:
+                where = " and ".join(w for w, found in (("Transaction Entry", in_entry), ("history", key in history)) if found)
+                problems = [
+                    f"MAS holds this {batch.get_status_display().lower()} batch in {where}: its lines are in another "
+                    "batch or back in review, so MAS may get them twice. Delete it in MAS before posting."
+                ] if where else []
+                _apply(batch, batch.status, {**fields, "discrepancies": problems}, outcome)
+                outcome.with_discrepancies += bool(problems)
+                continue
             if key in history:
                 target, held, where = BatchStatus.POSTED, history[key], "MAS history"
             elif key in headers or key in details:
@@ -131,6 +148,8 @@ def reconcile(numbers: list[int] | None = None, *, connection_string: str | None
                 target, held, where = batch.status, None, ""
             if held is not None:
                 problems = compare(batch, held, where)
+                if target == BatchStatus.POSTED and in_entry:
+                    problems.append("Also in Transaction Entry again: posting it there would post it twice.")
                 if key in headers and headers[key].lines != held.lines and target == BatchStatus.IMPORTED:
                     problems.append(f"Transaction Entry has {headers[key].lines} headers for {held.lines} transactions.")
                 fields.update(mas_lines=held.lines, mas_hours=held.hours.quantize(HOURS),

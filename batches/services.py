@@ -50,7 +50,7 @@ from django.utils.text import capfirst
 
 from audit.log import record
 from batches import writer
-from batches.models import BatchLine, BatchStatus, ExportBatch
+from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
 from reviews.models import Transaction, TransactionStatus, TransactionType
 from woscan_portal.bulk import insert_rows
 
@@ -58,7 +58,6 @@ log = logging.getLogger(__name__)
 
 CHUNK = 900  # ids per IN (...) list and rows per bulk write
 SCHEDULE_LABEL = "schedule (automatic processing)"
-RETIRED_STATUSES = (BatchStatus.REEXPORTED, BatchStatus.VOIDED)  # their files go to retired/
 _FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
 # Read for each line to export: what the totals and the batch line need.
 _SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "quantity", "qty_completed")
@@ -277,20 +276,33 @@ def _record_export(batch: ExportBatch, selection: Selection, *, by, actor_label:
     )
 
 
-def finish_batch(batch_id: int) -> bool:
+def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
     """Write a committed batch's files (CSV, then control) and mark it exported.
 
     Idempotent: a batch already past ``writing`` is left alone. A folder that cannot be
-    written (full disk, share gone) leaves the batch in ``writing`` for the next run.
+    written (full disk, share gone) leaves the batch in ``writing`` for the next run, and so
+    does a batch whose predecessor's files are still in the folder (a re-export whose old files
+    could not be retired): the importer must never find both ready. ``files_taken``: the
+    importer has already taken the files (it acknowledged the batch), so they are not written
+    again — only what they held is worked out, for the record.
     """
-    batch = ExportBatch.objects.get(pk=batch_id)
+    batch = ExportBatch.objects.select_related("replaces").get(pk=batch_id)
     if batch.status != BatchStatus.WRITING:
         return False
     try:
-        facts = writer.write_csv(batch)
+        if files_taken:
+            facts = writer.csv_facts(batch)
+        else:
+            if batch.replaces and writer.ctl_path(batch.replaces).exists():
+                log.error("%s is not written yet: the files of %s, which it replaces, are still in the export "
+                          "folder (they could not be moved to %s/); the next run tries again.",
+                          batch, batch.replaces, writer.RETIRED_DIR)
+                return False
+            facts = writer.write_csv(batch)
         if facts.lines != batch.lines:
             raise RuntimeError(f"{batch} has {batch.lines} lines but {facts.lines} were written")
-        writer.write_ctl(batch, facts)
+        if not files_taken:
+            writer.write_ctl(batch, facts)
     except OSError as exc:
         log.error("%s: its files could not be written (%s); the next run will write them.", batch, exc)
         return False
@@ -366,13 +378,14 @@ def recover_batches() -> list[int]:
     """
     directory, in_folder = _read_folder()
     written = []
+    # Retired batches' files go first: a re-export's new batch is written only once they are gone.
+    for pk, number in ExportBatch.objects.filter(status__in=RETIRED_STATUSES).values_list("pk", "number"):
+        if number in in_folder:
+            retire_files(pk)
     for pk, number in ExportBatch.objects.filter(status=BatchStatus.WRITING).order_by("number").values_list("pk", "number"):
         log.warning("Batch %06d was left half-written; writing its files again.", number)
         if finish_batch(pk):
             written.append(number)
-    for pk, number in ExportBatch.objects.filter(status__in=RETIRED_STATUSES).values_list("pk", "number"):
-        if number in in_folder:
-            retire_files(pk)
     exported = ExportBatch.objects.filter(status=BatchStatus.EXPORTED).exclude(number__in=written).order_by("number")
     for batch in exported:
         if rewrite_files(batch, directory):
@@ -389,11 +402,12 @@ def acknowledge_import(number: int, *, actor_label: str) -> tuple[ExportBatch, b
     a late acknowledgement must not undo what the reconciliation found.
 
     Returns the batch and whether this call changed it. A batch still marked ``writing`` (a crash
-    after its control file was renamed) is finished first: its files were complete.
+    after its control file was renamed) is finished first: its files were complete. If the
+    importer has taken them already (no control file left), they are not written back.
     """
-    writing = ExportBatch.objects.filter(number=number, status=BatchStatus.WRITING).values_list("pk", flat=True).first()
+    writing = ExportBatch.objects.filter(number=number, status=BatchStatus.WRITING).first()
     if writing:
-        finish_batch(writing)
+        finish_batch(writing.pk, files_taken=not writer.ctl_path(writing).exists())
     with transaction.atomic():
         batch = _get(number)
         if batch.status in (BatchStatus.IMPORTED, BatchStatus.POSTED):

@@ -171,21 +171,39 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_csv(batch, directory: Path | None = None) -> FileFacts:
-    """Write ``WOS<N>.csv`` and return what it holds."""
-    digest = hashlib.sha256()
-    totals = {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)}
+class _Measured:
+    """The CSV's chunks, hashed and counted as they pass."""
 
-    def hashed():
-        for chunk, lines, hours, quantity in _csv_chunks(batch):
-            digest.update(chunk)
-            totals["lines"] += lines
-            totals["hours"] += hours
-            totals["quantity"] += quantity
+    def __init__(self, batch):
+        self.batch = batch
+        self.digest = hashlib.sha256()
+        self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
+
+    def __iter__(self):
+        for chunk, lines, hours, quantity in _csv_chunks(self.batch):
+            self.digest.update(chunk)
+            self.lines += lines
+            self.hours += hours
+            self.quantity += quantity
             yield chunk
 
-    _replace_atomically(csv_path(batch, directory), hashed())
-    return FileFacts(digest.hexdigest(), totals["lines"], totals["hours"], totals["quantity"])
+    def facts(self) -> FileFacts:
+        return FileFacts(self.digest.hexdigest(), self.lines, self.hours, self.quantity)
+
+
+def write_csv(batch, directory: Path | None = None) -> FileFacts:
+    """Write ``WOS<N>.csv`` and return what it holds."""
+    measured = _Measured(batch)
+    _replace_atomically(csv_path(batch, directory), measured)
+    return measured.facts()
+
+
+def csv_facts(batch) -> FileFacts:
+    """What ``write_csv`` writes, without writing it (for files the importer has already taken)."""
+    measured = _Measured(batch)
+    for _chunk in measured:
+        pass
+    return measured.facts()
 
 
 def control(batch, facts: FileFacts) -> dict:
