@@ -9,10 +9,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from intake.models import Device
 from mas.models import WorkCenter
-from reviews.models import Finding, Severity, Transaction, TransactionSource, TransactionStatus, TransactionType
+from reviews.models import (
+    PADDED_KEYS, Finding, Severity, Transaction, TransactionSource, TransactionStatus, TransactionType,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
-KEY_WIDTHS = {"work_order": 7, "step": 4, "employee": 7, "crew": 0}
 
 
 class TransactionFilterSet(filters.FilterSet):
@@ -63,7 +64,7 @@ class TransactionFilterSet(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(**{name: value.zfill(KEY_WIDTHS[name]) if value.isdigit() else value.upper()})
+        return queryset.filter(**{name: value.zfill(PADDED_KEYS.get(name, 0)) if value.isdigit() else value.upper()})
 
     def in_work_center(self, queryset, name, value):
         """The line's stored work center (set from its mirror step on arrival, on edit and

@@ -5,12 +5,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
-from reviews.models import TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
+from reviews.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
 from reviews.services import EDITABLE_FIELDS
 
 T = TransactionType
 UPPER_KEYS = ("work_order", "step", "employee", "crew", "item_code", "warehouse")
-PADDED_KEYS = {"work_order": 7, "step": 4}
 # To the second: a form shown to the minute would rewrite (and audit) times nobody changed.
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
 
@@ -54,7 +53,7 @@ class TransactionEditForm(forms.ModelForm):
         for name in UPPER_KEYS:
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].strip().upper()
-        for name, width in PADDED_KEYS.items():  # MAS keys are fixed-width: "20" is step 0020
+        for name, width in PADDED_KEYS.items():
             if cleaned.get(name, "").isdigit():
                 cleaned[name] = cleaned[name].zfill(width)
         if self.instance.type in TIMED_TYPES:

@@ -48,6 +48,8 @@ TYPE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     _T.OUTSIDE_PROCESSING: _MISC,
 }
 TIMED_TYPES = (_T.LABOR, _T.CREW_LABOR)
+# MAS keys are fixed-width and zero-filled: "20" typed by a person is step 0020, "42" employee 0000042.
+PADDED_KEYS = {"work_order": 7, "step": 4, "employee": 7}
 
 
 class TransactionStatus(models.TextChoices):

@@ -322,13 +322,14 @@ def test_an_edit_saves_and_rechecks_the_line(client, supervisor):
     form = client.get(url).context["form"]
     data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
 
-    response = client.post(url, {**data, "step": "20", "reason": "Wrong step"})
+    response = client.post(url, {**data, "step": "20", "employee": "42", "reason": "Wrong step"})
 
     txn.refresh_from_db()
     assert response.status_code == 302
-    assert txn.step == "0020"
+    assert (txn.step, txn.employee) == ("0020", "0000042")  # typed short, stored as MAS keys them
     row = history(txn).get()
     assert row.action == "edit" and row.reason == "Wrong step" and row.changes["step"][0] == "0010"
+    assert client.get(reverse("reviews:transaction_list"), {"employee": "42"}).context["table"].page.object_list
 
 
 def test_a_stale_edit_is_refused_with_who_changed_it(client, supervisor, other_supervisor):
