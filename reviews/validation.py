@@ -35,6 +35,7 @@ from django.utils.text import capfirst
 
 from mas import models as mirror
 from reviews.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
+from woscan_portal.clock import elapsed_hours
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
@@ -250,6 +251,7 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
         _check_quantity(txn, order, step, ctx, add)
     _check_repeat(txn, ctx, add)
     _check_unused(txn, add)
+    _check_nothing_to_post(txn, add)
     # Against the time the portal received the line (a re-check an hour later must still see it),
     # or now for a line not yet stored.
     if txn.collected_at and txn.collected_at > (txn.received_at or timezone.now()) + CLOCK_SLACK:
@@ -259,6 +261,8 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
     return found
 
 
+# Sent hours further than this from their start and stop (six minutes) are said.
+HOURS_AGREE = Decimal("0.1")
 # How far ahead of the portal's clock a device's may be before a line says so.
 CLOCK_SLACK = timedelta(minutes=15)
 
@@ -310,6 +314,12 @@ def _check_time(txn, ctx, add) -> None:
         add(ERROR, "non_positive_hours", "hours",
             f"{_hours(txn.hours)} hours: hours must be more than 0 unless the line is a reversal "
             "(a negative quantity completed).")
+    if txn.hours is not None and txn.start and txn.stop and txn.start < txn.stop and not reversal:
+        worked = elapsed_hours(txn.start, txn.stop)
+        if abs(txn.hours - worked) > HOURS_AGREE:
+            add(WARNING, "hours_disagree_with_times", "hours",
+                f"{_hours(txn.hours)} hours were sent, but {_local(txn.start)} to "
+                f"{timezone.localtime(txn.stop):%H:%M} is {_hours(worked)} hours: the sent hours go to MAS.")
     if txn.hours is not None and txn.hours > ctx.shift_max_hours:
         add(WARNING, "over_shift_maximum", "hours",
             f"{_hours(txn.hours)} hours is more than the shift maximum of {_hours(ctx.shift_max_hours)} hours.")
@@ -348,6 +358,16 @@ def _check_quantity(txn, order, step, ctx, add) -> None:
                 add(WARNING, "quantity_over_remaining", "quantity",
                     f"Issuing {_hours(txn.quantity)} of item {txn.item_code} is more than work order "
                     f"{txn.work_order} still needs ({_hours(remaining)}).")
+
+
+def _check_nothing_to_post(txn, add) -> None:
+    """A material issue of 0, or a completion of nothing completed and nothing scrapped: MAS
+    would get a line that moves nothing (most often a quantity not keyed in)."""
+    if txn.type == TransactionType.MATERIAL_ISSUE and txn.quantity == 0:
+        add(WARNING, "nothing_to_post", "quantity", "A quantity of 0 issues nothing: was the quantity keyed in?")
+    elif txn.type == TransactionType.COMPLETION and not txn.qty_completed and not txn.qty_scrapped:
+        add(WARNING, "nothing_to_post", "qty_completed",
+            "Nothing completed and nothing scrapped: was the quantity keyed in?")
 
 
 def _person(line) -> tuple:

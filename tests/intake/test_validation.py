@@ -197,6 +197,30 @@ def test_a_quantity_past_what_the_order_still_needs_is_a_warning(mirror, fields,
     assert "still needs" in found["quantity_over_remaining"][2]
 
 
+def test_sent_hours_that_disagree_with_the_start_and_stop_are_a_warning(mirror):
+    found = codes(line(hours=D("8"), start=at(7), stop=at(11, 30)))
+
+    assert found["hours_disagree_with_times"][:2] == ("warning", "hours")
+    assert "8 hours were sent, but 2026-11-25 07:00 to 11:30 is 4.5 hours" in found["hours_disagree_with_times"][2]
+    assert "hours_disagree_with_times" not in codes(line(hours=D("4.55"), start=at(7), stop=at(11, 30)))
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"type": "material_issue", "step": "", "employee": "", "hours": None, "item_code": "PART-0001",
+          "warehouse": "000", "quantity": D("0")}, "quantity"),
+        ({"type": "completion", "step": "", "employee": "", "hours": None, "qty_completed": D("0"),
+          "qty_scrapped": None}, "qty_completed"),
+    ],
+)
+def test_a_line_that_moves_nothing_is_a_warning(mirror, fields, field):
+    found = codes(line(**fields))
+
+    assert found["nothing_to_post"][:2] == ("warning", field)
+    assert "nothing_to_post" not in codes(line(**{**fields, field: D("1")}))
+
+
 def test_a_near_identical_line_from_the_same_person_within_minutes_is_a_warning(mirror):
     earlier = TransactionFactory(collected_at=at(15) - timedelta(minutes=3), hours=D("2"))
 
