@@ -9,6 +9,7 @@ from django.contrib.auth.forms import SetPasswordForm, UserCreationForm, Usernam
 
 from accounts.roles import Role
 from accounts.services import lockout_problems, role_names
+from woscan_portal.forms import SeenStateMixin
 
 User = get_user_model()
 
@@ -45,7 +46,7 @@ class UserAddForm(UserCreationForm):
         self.helper = _helper(self, "Add user")
 
 
-class UserEditForm(forms.ModelForm):
+class UserEditForm(SeenStateMixin, forms.ModelForm):
     """A user's details and roles. ``by`` is who edits: nobody may lock themselves out."""
 
     roles = _roles_field()
@@ -62,7 +63,12 @@ class UserEditForm(forms.ModelForm):
         self.held_roles = role_names(self.instance)
         self.initial.setdefault("roles", self.held_roles)
         self.order_fields(["username", "first_name", "last_name", "email", "roles", "is_active"])
+        self.seen_label = f"User {self.instance.username}"
+        self.add_seen_field()
         self.helper = _helper(self, "Save")
+
+    def seen_state(self) -> tuple:
+        return (*super().seen_state(), tuple(sorted(self.held_roles)))
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -72,6 +78,7 @@ class UserEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.check_seen()
         if "roles" in cleaned and "is_active" in cleaned:
             # The instance as it is stored: the form has not written its values into it yet.
             stored = User.objects.get(pk=self.instance.pk)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from mas.gateway import MASGateway
+from mas.rowforms import converter
 from mas.tablemaps import DATE_UPDATED, DEFAULT_TABLE_MAPS, TABLE_MAPS, mappable_fields, mirror_model
 from syncconfig.models import AutoSyncTable, PullLock, SyncMode
 
@@ -84,4 +85,44 @@ def mapping_errors(
         errors["mode"] = f"MAS table {mas_table} has no {DATE_UPDATED} column: it can only be pulled in full."
     if name not in TABLE_MAPS:
         errors["mas_table"] = f"The portal has no mirror called {name!r}."
+    used: dict[str, str] = {}
+    for field, column in key_columns.items():
+        if column.lower() in used:
+            errors[f"key__{field}"] = f"{column} already fills the key field {used[column.lower()]}: each key field needs its own column."
+        used.setdefault(column.lower(), field)
+    if not errors:
+        errors.update(_sample_errors(name, mas_table, key_columns, columns, mas))
+    return errors
+
+
+SAMPLE_ROWS = 200
+
+
+def _sample_errors(name: str, mas_table: str, key_columns: dict, columns: dict, mas: MASGateway) -> dict[str, str]:
+    """Read the first rows as the pull would, and say which field's values do not fit it: text in a
+    number field, or a key longer than the mirror's key holds (different rows would merge)."""
+    fields = {f.name: f for f in mappable_fields(name)}
+    mapped = [("key", f, c) for f, c in key_columns.items()] + [("col", f, c) for f, c in columns.items()]
+    convert = [converter(fields[f]) for _kind, f, _c in mapped]
+    errors: dict[str, str] = {}
+    chunks = mas.select_chunks(mas_table, [c for _kind, _f, c in mapped])
+    try:
+        rows = next(chunks, [])[:SAMPLE_ROWS]
+    finally:
+        chunks.close()
+    for row in rows:
+        for (kind, field, column), to_mirror, value in zip(mapped, convert, row):
+            if f"{kind}__{field}" in errors:
+                continue
+            try:
+                to_mirror(value)
+            except ValueError as exc:
+                errors[f"{kind}__{field}"] = f"{column} holds {value!r}, which does not fit this field ({exc})."
+                continue
+            width = getattr(fields[field], "max_length", None)
+            if kind == "key" and isinstance(value, str) and width and len(value.strip()) > width:
+                errors[f"{kind}__{field}"] = (
+                    f"{column} holds {value.strip()!r}, longer than the {width} characters this key keeps: "
+                    "different MAS rows would become one."
+                )
     return errors

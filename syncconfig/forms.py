@@ -7,12 +7,14 @@ from datetime import timedelta
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.utils.text import capfirst
 
 from mas.gateway import MASError, MASGateway
 from mas.tablemaps import mappable_fields
 from syncconfig.autosync import mapping_errors
 from syncconfig.models import AutoSyncTable, IntervalType, ServerConfig
+from woscan_portal.forms import SeenStateMixin
 
 SUGGESTED_MINIMUM_MINUTES = 15
 _HMS = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
@@ -43,7 +45,9 @@ class HmsDurationField(forms.CharField):
         return duration
 
 
-class ServerConfigForm(forms.ModelForm):
+class ServerConfigForm(SeenStateMixin, forms.ModelForm):
+    seen_label = "Server Configs"
+
     interval_option = forms.IntegerField(
         label="Interval Option (minutes)",
         min_value=1,
@@ -72,6 +76,24 @@ class ServerConfigForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_id = "server-configs"
         self.helper.add_input(Submit("save", "Save and reschedule"))
+        self.add_seen_field()
+
+    def clean(self):
+        data = super().clean()
+        self.check_seen()
+        return data
+
+    def clean_time_between_syncs(self):
+        pause = self.cleaned_data["time_between_syncs"]
+        tables = AutoSyncTable.objects.filter(enabled=True).count()
+        budget = settings.Q_CLUSTER.get("timeout", 1800) // 2  # half the task's time: the rest is for reading
+        if tables > 1 and (tables - 1) * pause > budget:
+            raise forms.ValidationError(
+                f"With {tables} tables, {pause} s between them is {(tables - 1) * pause} s of pauses in every pull; "
+                f"a pull must finish within {settings.Q_CLUSTER.get('timeout', 1800) // 60} minutes. "
+                f"At most {budget // (tables - 1)} s."
+            )
+        return pause
 
     @property
     def warnings(self) -> list[str]:
@@ -84,7 +106,7 @@ class ServerConfigForm(forms.ModelForm):
         return []
 
 
-class AutoSyncTableForm(forms.ModelForm):
+class AutoSyncTableForm(SeenStateMixin, forms.ModelForm):
     """The table's MAS name, mode, and one box per mirror field naming the MAS column that fills it."""
 
     class Meta:
@@ -116,11 +138,19 @@ class AutoSyncTableForm(forms.ModelForm):
             Fieldset("Table", "enabled", "mas_table", "mode"),
             Fieldset("Key columns (MAS column for each key field)", *self.key_names),
             Fieldset("Columns (MAS column for each mirror field)", *self.column_names),
+            "seen",
         )
         self.helper.add_input(Submit("save", "Save"))
+        self.seen_label = f"The {table.label} mapping"
+        self.add_seen_field()
+
+    def seen_state(self) -> tuple:
+        table = self.instance
+        return (table.enabled, table.mas_table, table.mode, table.key_columns, table.columns)
 
     def clean(self):
         data = super().clean()
+        self.check_seen()
         if self.errors:
             return data
         keys = {n.removeprefix("key__"): data[n].strip() for n in self.key_names}
@@ -151,7 +181,8 @@ class AutoSyncTableForm(forms.ModelForm):
 
 class PullNowForm(forms.Form):
     table = forms.ModelChoiceField(
-        AutoSyncTable.objects.all(), required=False, empty_label="Every enabled table", to_field_name="name"
+        AutoSyncTable.objects.filter(enabled=True), required=False, empty_label="Every enabled table",
+        to_field_name="name", help_text="A table switched off is not pulled: switch it on first.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -26,7 +26,8 @@ def save_server_config(form: ModelForm, *, by) -> ServerConfig:
         # The next pull moves only when the interval does: saving the pull sleep time or the pause
         # between tables must not push the pull back by a whole interval each time.
         reschedule_pull(config, keep_next_run=True)
-        record([config], "serverconfig.changed", by=by, changes=_diff(form, before))
+        if changes := _diff(form, before):  # a save that changed nothing leaves no audit row
+            record([config], "serverconfig.changed", by=by, changes=changes)
     return config
 
 
@@ -48,7 +49,8 @@ def save_autosync_table(form: ModelForm, *, by) -> AutoSyncTable:
                         changes[f"{name}.{field}"] = [old, new]
             elif before[name] != after[name]:
                 changes[name] = [before[name], after[name]]
-        record([table], "autosynctable.changed", by=by, changes=changes)
+        if changes:
+            record([table], "autosynctable.changed", by=by, changes=changes)
     return table
 
 
