@@ -10,7 +10,10 @@ $PY manage.py build_demo_mas
 $PY manage.py migrate --noinput
 $PY manage.py create_demo_users
 
-$PY manage.py qcluster &
+# The cluster in a session of its own: a SIGTERM to this script's process group (a terminal
+# closing, a service manager) would reach all its processes at once, and django-q2's cluster
+# then never exits (django-q2 issue #346); the trap below stops it through its main process.
+setsid $PY manage.py qcluster &
 cluster=$!
 # On the first start, fill the mirror from the demo company in the background (Time Between
 # Syncs pauses between tables, as in production); the administrator's page shows it running.
