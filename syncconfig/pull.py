@@ -91,9 +91,21 @@ def _stale(holder: dict, now) -> bool:
 
 
 def _enqueue(run_id: int) -> None:
+    """Hand the claimed run to the cluster. A broker that does not answer fails the run at once,
+    with a message naming it, and frees the lock (else Pull now would say "already running"
+    until the claim went stale)."""
     from django_q.tasks import async_task
 
-    async_task("syncconfig.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
+    try:
+        async_task("syncconfig.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the run must not stay queued
+        log.exception("Pull %s could not be queued", run_id)
+        broker = "Redis at REDIS_URL" if "redis" in settings.Q_CLUSTER else "the database queue"
+        PullRun.objects.filter(pk=run_id, status=PullStatus.QUEUED).update(
+            status=PullStatus.FAILED, finished_at=timezone.now(),
+            error=f"The pull could not be handed to the background cluster: {broker} did not answer ({exc}).",
+        )
+        PullLock.objects.filter(pk=1, run=run_id).update(run=None, claimed_at=None)
 
 
 def current_run() -> PullRun | None:

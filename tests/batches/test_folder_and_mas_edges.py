@@ -129,3 +129,22 @@ def test_a_voided_batch_that_mas_imported_anyway_is_flagged(
     assert deleted_in_mas.status != BatchStatus.VOIDED or deleted_in_mas.discrepancies, (
         "MAS holds a voided batch whose lines are back in the review queue; the portal says nothing"
     )
+
+
+def test_the_command_fails_when_the_folder_can_be_read_but_not_written(approved, export_dir, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(export_dir))
+
+    monkeypatch.setattr(writer, "_replace_atomically", read_only)
+    with pytest.raises(CommandError, match=r"WOSCAN_EXPORT_DIR = .*is it writable\?"):
+        call_command("export_batches", "--all")
+    assert ExportBatch.objects.get().status == BatchStatus.WRITING  # the lines are kept in the batch
+    with pytest.raises(CommandError, match="could not be written"):
+        call_command("export_batches", "--recover")
+
+    monkeypatch.undo()
+    call_command("export_batches", "--recover")  # writable again: no error
+
+    assert ExportBatch.objects.get().status == BatchStatus.EXPORTED

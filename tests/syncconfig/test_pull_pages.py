@@ -98,3 +98,28 @@ def test_a_one_table_pull_that_works_does_not_hide_whole_pulls_that_fail(admin_c
 
     assert health.last_pull.only_table == "items" and health.last_pull.status == PullStatus.SUCCEEDED
     assert health.failures_since_success == 2 and health.last_success.only_table == ""
+
+
+def test_pull_now_with_the_broker_down_fails_the_run_with_a_message_and_frees_the_lock(
+    admin_client, company, django_capture_on_commit_callbacks, monkeypatch
+):
+    import django_q.tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(django_q.tasks, "async_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(PULL_NOW, {"table": ""})
+
+    run = PullRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    assert run.status == PullStatus.FAILED
+    assert "could not be handed to the background cluster" in run.error and "Connection refused" in run.error
+    assert "did not answer" in admin_client.get(run.get_absolute_url()).content.decode()
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(PULL_NOW, {"table": ""})  # the broker is back: not "already running"
+
+    assert PullRun.objects.latest("pk").status == PullStatus.SUCCEEDED

@@ -1,9 +1,11 @@
 """Put the export folder right and export approved lines, from the command line."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from batches import services
+from batches.models import BatchStatus, ExportBatch
 
 
 class Command(BaseCommand):
@@ -23,6 +25,14 @@ class Command(BaseCommand):
             self._run(all=all, recover=recover)
         except services.ExportFolderError as exc:
             raise CommandError(str(exc)) from exc
+        # A batch left half-written (the folder could be read but not written) is not a success.
+        stuck = list(ExportBatch.objects.filter(status=BatchStatus.WRITING).order_by("number"))
+        if stuck:
+            raise CommandError(
+                f"The files of {', '.join(str(b) for b in stuck)} could not be written to the export folder "
+                f"(WOSCAN_EXPORT_DIR = {settings.WOSCAN_EXPORT_DIR}; is it writable?): the lines are kept in the "
+                "batch, and the next run or 'export_batches --recover' writes the files once the folder is writable."
+            )
 
     def _run(self, *, all: bool, recover: bool) -> None:
         if recover:
