@@ -41,8 +41,9 @@ def test_envlist_splits_on_commas(monkeypatch):
     assert envlist("HOSTS", []) == ["portal.example.com", "10.0.0.5"]
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+def _manage(*args: str, without: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", *without}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -106,3 +107,18 @@ def test_the_embedded_database_is_readable_by_the_portals_user_alone(tmp_path):
     database = tmp_path / "portal.sqlite3"
     assert database.stat().st_size > 0  # a real database now, in the file made for it
     assert database.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("left_out", "message"),
+    [
+        ("SECRET_KEY", "woscan.W001) SECRET_KEY is not set"),
+        ("ALLOWED_HOSTS", "woscan.W002) ALLOWED_HOSTS is not set"),
+        ("WOSCAN_HTTPS", "woscan.W003) WOSCAN_HTTPS is off"),
+    ],
+)
+def test_check_deploy_names_the_production_setting_left_out(left_out, message):
+    env = {name: value for name, value in PRODUCTION.items() if name != left_out}
+    result = _manage("check", "--deploy", without=(left_out,), **env)
+
+    assert message in result.stdout + result.stderr

@@ -1,0 +1,33 @@
+"""Deployment checks (``manage.py check --deploy``) that say which setting of ours fixes what."""
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def production_settings(app_configs, **kwargs) -> list[Warning]:
+    found = []
+    if not os.environ.get("SECRET_KEY"):
+        found.append(Warning(
+            "SECRET_KEY is not set: the key generated into var/secret_key is used, and each server gets its own "
+            "(sign-ins and forms then fail behind a proxy with two web servers).",
+            hint='Set SECRET_KEY (python -c "import secrets; print(secrets.token_urlsafe(64))").',
+            id="woscan.W001",
+        ))
+    if "ALLOWED_HOSTS" not in os.environ:
+        found.append(Warning(
+            "ALLOWED_HOSTS is not set: only localhost is served; a request for the portal's own name gets a 400.",
+            hint="Set ALLOWED_HOSTS to the name people browse to, e.g. portal.example.com.",
+            id="woscan.W002",
+        ))
+    if not settings.WOSCAN_HTTPS:
+        found.append(Warning(
+            "WOSCAN_HTTPS is off: cookies are sent over plain HTTP and there is no HTTPS redirect or HSTS "
+            "(the security.W004/W008/W012/W016 warnings say the same).",
+            hint="Behind a TLS proxy that sets X-Forwarded-Proto, set WOSCAN_HTTPS=1.",
+            id="woscan.W003",
+        ))
+    return found
