@@ -55,7 +55,7 @@ class MASGateway:
             )
             self._conn.timeout = self.timeout  # query timeout, where the driver supports it
         except pyodbc.Error as exc:
-            raise MASError(f"MAS connection failed: {_describe(exc)}") from exc
+            raise MASError(f"MAS connection failed: {_describe(exc)} (the connection is set by WOSCAN_MAS_ODBC).") from exc
         return self
 
     def __exit__(self, *exc_info) -> None:

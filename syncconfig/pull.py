@@ -155,9 +155,12 @@ def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
                     try:
                         mas = _connect()
                     except MASError as exc:
+                        # MAS cannot be reached: every table left says so at once (no pauses, no
+                        # retry per table: a wrong WOSCAN_MAS_ODBC took a minute to report).
                         errors.append(str(exc))
-                        _record_failed_table(run, table, str(exc))
-                        continue
+                        for left in tables[index:]:
+                            _record_failed_table(run, left, str(exc))
+                        break
                 result = pull_table(mas, table, run)
                 if result.status == PullStatus.FAILED:
                     errors.append(f"{table.label}: {result.error}")

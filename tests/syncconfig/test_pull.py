@@ -245,10 +245,13 @@ def test_a_disabled_table_is_left_out_of_a_whole_pull(company):
 
 def test_an_unreachable_mas_is_reported_once_and_every_table_says_so(company, settings):
     settings.WOSCAN_MAS_ODBC = "Driver={No Such MAS Driver};Database=nowhere"
+    ServerConfig.objects.filter(pk=1).update(time_between_syncs=5)
+    paused = []
 
-    run = pull_now()
+    run = execute_pull(request_pull(trigger=PullTrigger.COMMAND, enqueue=False).pk, sleep=paused.append)
 
-    assert run.error.count("MAS connection failed") == 1
+    assert paused == []  # no pause between tables MAS cannot be asked for: it is said at once
+    assert run.error.count("MAS connection failed") == 1 and "WOSCAN_MAS_ODBC" in run.error
     assert run.tables.filter(status=PullStatus.FAILED, error__startswith="MAS connection failed").count() == 11
 
 
