@@ -85,8 +85,14 @@ TEMPLATES = [
 def _database(url: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django can use: {exc}") from None
+    except ValueError:
+        config = None
+    if config is None or config["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        shown = url.split("://")[0] + "://…" if "://" in url else url  # never the password
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL the portal can use ({shown!r}): give "
+            "postgres://user:password@host:5432/name or sqlite:///path/to/portal.sqlite3."
+        ) from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         # WAL lets the web server read while the cluster writes; IMMEDIATE avoids

@@ -74,6 +74,7 @@ def test_the_production_settings_pass_check_deploy():
     [
         ("DEBUG", "perhaps", "DEBUG='perhaps' is not a yes/no value"),
         ("DATABASE_URL", "oracle-ish://nowhere", "DATABASE_URL is not a database URL"),
+        ("DATABASE_URL", "mysql://u:secret@db/woscan", "('mysql://…'): give postgres://user:password@host:5432/name"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must start with redis://"),
         ("SECRET_KEY", "short", "SECRET_KEY must be at least 50 characters"),
         ("WOSCAN_Q_WORKERS", "lots", "WOSCAN_Q_WORKERS='lots' is not a whole number"),
