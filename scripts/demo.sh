@@ -19,9 +19,12 @@ cluster=$!
 # Syncs pauses between tables, as in production); the administrator's page shows it running.
 $PY manage.py pull_mas --if-never-pulled >var/first-pull.log 2>&1 &
 first_pull=$!
-trap 'kill -TERM $cluster $first_pull 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-trap 'exit 130' INT TERM
-
 printf '\n\033[1mWOScan Portal: http://127.0.0.1:%s/  (Ctrl-C stops the web server and the cluster)\033[0m\n\n' "$PORT"
+# gunicorn in the background and waited for, so that this script takes the signal itself: a
+# closed terminal (SIGHUP) would otherwise only make gunicorn reload and keep the port.
 .venv/bin/gunicorn woscan_portal.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --graceful-timeout 5 --access-logfile - --error-logfile - --log-level warning
+  --graceful-timeout 5 --access-logfile - --error-logfile - --log-level warning &
+web=$!
+trap 'kill -TERM $web $cluster $first_pull 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM HUP
+wait $web
