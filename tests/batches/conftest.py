@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +14,8 @@ from django.utils import timezone
 
 from batches import services, writer
 from batches.models import LIVE_STATUSES, BatchLine, BatchStatus, ExportBatch, ImporterClient
+from batches.reconcile import reconcile
+from mas.demo.importer import delete_batch, import_from_folder
 from reviews.models import Transaction, TransactionStatus
 from tests.factories import TransactionFactory
 from woscan_portal.tokens import make_token
@@ -87,6 +91,53 @@ def importer(db):
     token = make_token()
     client = ImporterClient.objects.create(name="WOScan Sync ABC", token_prefix=token.prefix, token_hash=token.digest)
     return client, {"HTTP_AUTHORIZATION": f"Token {token.token}"}
+
+
+@pytest.fixture
+def exported(run_export, approved):
+    return run_export().batch
+
+
+@pytest.fixture
+def deleted_in_mas(exported, export_dir, company):
+    """Batch 1, imported into MAS, then deleted from Transaction Entry; the pull saw it."""
+    assert import_from_folder(company, export_dir, 1).status == "imported"
+    reconcile()
+    delete_batch(company, 1)
+    reconcile()
+    exported.refresh_from_db()
+    assert exported.status == BatchStatus.DELETED_IN_MAS
+    return exported
+
+
+@pytest.fixture
+def share_refuses_moves(export_dir):
+    """The share lets nothing be moved into retired/ (a file stands where the folder would be)."""
+    blocker = export_dir / writer.RETIRED_DIR
+    blocker.write_text("not a folder")
+    return blocker
+
+
+class Crash(Exception):
+    """Stands for the process dying at that point."""
+
+
+@pytest.fixture
+def dies_after_the_control_file(monkeypatch):
+    """The export's process dies right after renaming the control file, before the batch is
+    marked written; undone by ``monkeypatch.undo()`` (the next run lives)."""
+    original = writer.write_ctl
+
+    def write_then_die(*args, **kwargs):
+        original(*args, **kwargs)
+        raise Crash("killed after the rename")
+
+    monkeypatch.setattr(writer, "write_ctl", write_then_die)
+
+
+def mas_rows(company, sql, *params):
+    with closing(sqlite3.connect(company)) as con:
+        return con.execute(sql, params).fetchall()
 
 
 def read_csv(path) -> list[dict]:

@@ -6,22 +6,18 @@ import logging
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from batches import services, tasks, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from mas.demo.importer import import_from_folder
 from reviews.models import Transaction
-from tests.batches.conftest import assert_exactly_once, read_csv
+from tests.batches.conftest import Crash, assert_exactly_once, read_csv
 from tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Crash(Exception):
-    """Stands for the process dying at that point."""
 
 
 def crash(*args, **kwargs):
@@ -181,14 +177,9 @@ def test_a_crash_between_the_file_and_the_control_file_is_not_taken_by_the_impor
     assert_exactly_once(export_dir)
 
 
-def test_a_crash_after_both_files_before_marking_them_written_is_finished(run_export, approved, export_dir, monkeypatch):
-    original = writer.write_ctl
-
-    def write_then_die(*args, **kwargs):
-        original(*args, **kwargs)
-        raise Crash("killed after the rename")
-
-    monkeypatch.setattr(writer, "write_ctl", write_then_die)
+def test_a_crash_after_both_files_before_marking_them_written_is_finished(
+    run_export, approved, export_dir, monkeypatch, dies_after_the_control_file
+):
     with pytest.raises(Crash):
         run_export()
     sha_before = writer.sha256_of(export_dir / "WOS000001.csv")
@@ -202,15 +193,8 @@ def test_a_crash_after_both_files_before_marking_them_written_is_finished(run_ex
 
 
 def test_an_importer_that_took_the_files_before_they_were_marked_written_is_acknowledged(
-    run_export, approved, export_dir, monkeypatch
+    run_export, approved, export_dir, monkeypatch, dies_after_the_control_file
 ):
-    original = writer.write_ctl
-
-    def write_then_die(*args, **kwargs):
-        original(*args, **kwargs)
-        raise Crash("killed after the rename")
-
-    monkeypatch.setattr(writer, "write_ctl", write_then_die)
     with pytest.raises(Crash):
         run_export()
     monkeypatch.undo()

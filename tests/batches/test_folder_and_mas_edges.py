@@ -9,42 +9,11 @@ import pytest
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch
 from batches.reconcile import reconcile
-from mas.demo.importer import delete_batch, import_from_folder, ready_batches
+from mas.demo.importer import import_from_folder, ready_batches
 from mas.demo.journal import post_batch
+from tests.batches.conftest import Crash, mas_rows
 
 pytestmark = pytest.mark.django_db
-
-
-class Crash(Exception):
-    """Stands for the process dying at that point."""
-
-
-def mas_rows(company, sql, *params):
-    with closing(sqlite3.connect(company)) as con:
-        return con.execute(sql, params).fetchall()
-
-
-@pytest.fixture
-def exported(run_export, approved):
-    return run_export().batch
-
-
-@pytest.fixture
-def deleted_in_mas(exported, export_dir, company):
-    assert import_from_folder(company, export_dir, 1).status == "imported"
-    reconcile()
-    delete_batch(company, 1)
-    reconcile()
-    exported.refresh_from_db()
-    assert exported.status == BatchStatus.DELETED_IN_MAS
-    return exported
-
-
-@pytest.fixture
-def share_refuses_moves(export_dir):
-    blocker = export_dir / writer.RETIRED_DIR
-    blocker.write_text("not a folder")
-    return blocker
 
 
 # --- re-export: the old batch's files are not out of the way, the new one is written anyway ----------
@@ -76,15 +45,8 @@ def test_recovery_after_a_crash_during_re_export_does_not_offer_both_batches(
 
 # --- an acknowledgement puts back the files the importer took away -----------------------------------
 def test_an_ack_for_a_batch_left_writing_does_not_put_its_taken_files_back(
-    run_export, approved, export_dir, company, monkeypatch
+    run_export, approved, export_dir, company, monkeypatch, dies_after_the_control_file
 ):
-    original = writer.write_ctl
-
-    def write_then_die(*args, **kwargs):
-        original(*args, **kwargs)
-        raise Crash("killed after the rename")
-
-    monkeypatch.setattr(writer, "write_ctl", write_then_die)
     with pytest.raises(Crash):
         run_export()
     monkeypatch.undo()

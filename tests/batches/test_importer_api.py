@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/importer/v1"
 
 
-@pytest.fixture
-def exported(run_export, approved):
-    return run_export().batch
-
-
 def test_it_lists_the_batches_ready_to_import(client, importer, exported, run_export):
     ExportBatch.objects.create(number=50, status=BatchStatus.WRITING)
     _, auth = importer

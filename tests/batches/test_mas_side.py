@@ -18,39 +18,9 @@ from mas.demo.importer import delete_batch, import_from_folder, ready_batches
 from mas.demo.journal import NothingToPost, post_batch
 from reviews.models import Transaction
 from syncconfig.signals import pull_finished
-from tests.batches.conftest import assert_exactly_once
+from tests.batches.conftest import assert_exactly_once, mas_rows
 
 pytestmark = pytest.mark.django_db
-
-
-def mas_rows(company, sql, *params):
-    with closing(sqlite3.connect(company)) as con:
-        return con.execute(sql, params).fetchall()
-
-
-@pytest.fixture
-def exported(run_export, approved):
-    return run_export().batch
-
-
-@pytest.fixture
-def deleted_in_mas(exported, export_dir, company):
-    """Batch 1, imported into MAS, then deleted from Transaction Entry; the pull saw it."""
-    assert import_from_folder(company, export_dir, 1).status == "imported"
-    reconcile()
-    delete_batch(company, 1)
-    reconcile()
-    exported.refresh_from_db()
-    assert exported.status == BatchStatus.DELETED_IN_MAS
-    return exported
-
-
-@pytest.fixture
-def share_refuses_moves(export_dir):
-    """The share lets nothing be moved into retired/ (a file stands where the folder would be)."""
-    blocker = export_dir / writer.RETIRED_DIR
-    blocker.write_text("not a folder")
-    return blocker
 
 
 def test_the_importer_stand_in_writes_transaction_entry_and_the_pull_shows_imported(exported, export_dir, company):

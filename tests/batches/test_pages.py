@@ -11,11 +11,6 @@ from tests.factories import TransactionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def exported(run_export, approved):
-    return run_export().batch
-
-
 def test_send_to_mas_shows_the_lines_and_totals_by_type_before_anything_is_sent(client, supervisor, approved):
     client.force_login(supervisor)
 
