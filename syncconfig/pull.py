@@ -273,10 +273,13 @@ class _MirrorTable:
         self.active = q(meta.get_field("active").column)
         stamp = meta.get_field("last_changed_at").get_db_prep_save(now, connection)
         first_seen = meta.get_field("first_seen_at").get_db_prep_save(now, connection)
-        true = 1 if connection.vendor == "sqlite" else True  # as SQLite stores it, unadapted
-        # Fields the mapping leaves unpulled get their default in new rows (the database has none).
+        # Fields the mapping leaves unpulled get their default in new rows (the database has none);
+        # ``active`` is true, in the same stored form as every value (1 on SQLite, unadapted).
         unmapped = spec.unmapped_fields
-        defaults = tuple(form.convert(f.get_default()) for f, form in zip(unmapped, column_forms(unmapped, connection)))
+        own = [*unmapped, meta.get_field("active")]
+        *defaults, true = (form.convert(value) for form, value in zip(
+            column_forms(own, connection), [*(f.get_default() for f in unmapped), True]
+        ))
         self.insert_tail = (*defaults, true, first_seen, stamp)
         self.update_tail = (true, stamp)
         self.db_table = meta.db_table
