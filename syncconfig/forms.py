@@ -86,11 +86,12 @@ class ServerConfigForm(SeenStateMixin, forms.ModelForm):
     def clean_time_between_syncs(self):
         pause = self.cleaned_data["time_between_syncs"]
         tables = AutoSyncTable.objects.filter(enabled=True).count()
-        budget = settings.Q_CLUSTER.get("timeout", 1800) // 2  # half the task's time: the rest is for reading
+        timeout = settings.Q_CLUSTER.get("timeout", 1800)
+        budget = timeout // 2  # half the task's time: the rest is for reading
         if tables > 1 and (tables - 1) * pause > budget:
             raise forms.ValidationError(
                 f"With {tables} tables, {pause} s between them is {(tables - 1) * pause} s of pauses in every pull; "
-                f"a pull must finish within {settings.Q_CLUSTER.get('timeout', 1800) // 60} minutes. "
+                f"a pull must finish within {timeout // 60} minutes. "
                 f"At most {budget // (tables - 1)} s."
             )
         return pause
