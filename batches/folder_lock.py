@@ -6,22 +6,22 @@ writing the same batch. Two exports can meet there: the files written after an e
 and the recovery run at the start of the next export or by the schedule.
 
 PostgreSQL: a session advisory lock (several machines share the database). SQLite: a ``flock``
-on a file beside the database (SQLite means one machine). Both are freed by the operating
+on a file in the temp folder named after the database (SQLite means one machine), as the
+device pushes queue for SQLite's write lock (``intake.services``). Both are freed by the operating
 system or the database when the process dies, so a killed export never leaves the lock held.
 Re-entrant within a thread (recovery finishes batches while holding it).
 """
 from __future__ import annotations
 
-import logging
+import hashlib
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.db import connection
-
-log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 30  # a 50,000-line batch is written in under a second
 _ADVISORY_KEY = 0x574F_5343_0000_0001  # "WOSC", 1: the export folder
@@ -72,9 +72,9 @@ def _acquire(wait: float):
         import fcntl
     except ImportError:  # Windows with SQLite: one process writes the folder there in practice
         return lambda: None
-    name = Path(str(connection.settings_dict["NAME"]))
-    path = name.with_name(f".{name.name}.export-folder.lock")
-    handle = open(path, "a+b")  # noqa: SIM115 - held until release
+    database = os.path.abspath(str(connection.settings_dict["NAME"]))
+    digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+    handle = open(os.path.join(tempfile.gettempdir(), f"woscan-export-folder-{digest}.lock"), "a+b")  # noqa: SIM115 - held until release
     while True:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

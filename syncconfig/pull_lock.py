@@ -273,6 +273,6 @@ class Heartbeat:
                         self.lost.set()
                         return
                 except DatabaseError as exc:  # busy (SQLite: waited past its timeout); the next beat tries again
-                    log.warning("Pull %s: a heartbeat could not be written (%s)", self.run_id, exc)
+                    log.info("Pull %s: a heartbeat could not be written (%s)", self.run_id, exc)
         finally:
             connection.close()
