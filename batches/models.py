@@ -53,6 +53,11 @@ class ExportBatch(models.Model):
     total_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     sha256 = models.CharField(max_length=64, blank=True, help_text="Of the CSV file, as in the control file.")
     written_at = models.DateTimeField(null=True, blank=True)
+    publishing = models.CharField(
+        max_length=255, blank=True,
+        help_text="The control file's temporary name while it is renamed into place (set before the rename): "
+        "after a crash, that file still there means the batch was never published; gone means it was.",
+    )
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
         help_text="The batch deleted in MAS that this one re-exports.",

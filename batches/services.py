@@ -12,15 +12,17 @@ Exactly once, whatever crashes:
    and its lines are stored with the values the file will hold. A crash before the commit
    leaves nothing: the lines are still approved and no file was written.
 2. After the commit the files are written (``batches.writer``: CSV, then the control file,
-   each to a temporary name and renamed) and the batch is marked ``exported``. A crash
-   before or between the files leaves a ``writing`` batch that holds its lines; the importer
-   does not take it (no control file, or none the portal lists).
+   each to a temporary name and renamed) and the batch is marked ``exported``. Before the
+   control file's rename the batch records the staged file's name (``publishing``), so that a
+   crash at any moment leaves a ``writing`` batch of which recovery can tell *never published*
+   (write it, or rename the staged control file) from *published* (the importer may have taken
+   it: never written again) — ``finish_batch``.
 3. ``recover_batches()`` — run at the start of every export, by the schedule and by
-   ``manage.py export_batches --recover`` — writes the files of every ``writing`` batch again
-   (the content comes from the database, so the bytes are the same) and marks it exported. It
-   also writes again the files of an ``exported`` batch that went missing or were changed on the
-   share (same bytes, same SHA-256), and retires the files of re-exported and voided batches
-   that are still in the folder.
+   ``manage.py export_batches --recover`` — finishes every ``writing`` batch that way (the
+   content comes from the database, so the bytes are the same) and marks it exported. It
+   also writes again the files of an ``exported`` batch that were changed on the share or that
+   the importer refused (same bytes, same SHA-256), retires the files of re-exported and voided
+   batches that are still in the folder, and removes the temporary files a crash left.
 
 A re-exported or voided batch must never be taken again: after the commit its files are moved
 into ``retired/`` (``writer.retire``), the control file first. A share out of reach does not
@@ -35,6 +37,7 @@ A transaction is in at most one live batch, ever: a partial unique constraint on
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from collections import defaultdict
@@ -49,7 +52,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from audit.log import record
-from batches import writer
+from batches import folder_lock, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
 from reviews.models import Transaction, TransactionStatus, TransactionType
 from woscan_portal.bulk import insert_rows
@@ -277,7 +280,9 @@ def _record_export(batch: ExportBatch, selection: Selection, *, by, actor_label:
 
 
 def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
-    """Write a committed batch's files (CSV, then control) and mark it exported.
+    """Write a committed batch's files (CSV, then control) and mark it exported. Run outside a
+    transaction (after the export's commit, or by recovery): what it records before renaming the
+    control file must be committed before the rename.
 
     Idempotent: a batch already past ``writing`` is left alone. A folder that cannot be
     written (full disk, share gone) leaves the batch in ``writing`` for the next run, and so
@@ -285,32 +290,106 @@ def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
     could not be retired): the importer must never find both ready. ``files_taken``: the
     importer has already taken the files (it acknowledged the batch), so they are not written
     again — only what they held is worked out, for the record.
+
+    A batch reaches the folder once, whatever the moment of a crash (one process at a time,
+    ``batches.folder_lock``):
+
+    1. the CSV is written (temporary name, fsync, rename) — not yet a batch for the importer;
+    2. the control file is staged under its temporary name and fsynced;
+    3. the batch records that name and the CSV's SHA-256 (``publishing``, committed);
+    4. the staged file is renamed to ``WOS<N>.ctl`` — from here WOScan Sync may take the batch;
+    5. the batch is marked exported.
+
+    A run that finds a batch still ``writing`` tells the cases apart: no ``publishing`` — never
+    published (3 not reached): its leftover temporary files are removed and it is written from
+    the start; ``publishing`` names a file still there — never published (4 not reached): the
+    staged control file is renamed now; that file gone — it was renamed: the batch was
+    published, and perhaps taken by WOScan Sync already, so nothing is written again.
     """
+    with folder_lock.export_folder_lock() as held:
+        if not held:
+            log.warning("Batch %s: another process is writing the export folder; the next run finishes it.", batch_id)
+            return False
+        return _finish_batch(batch_id, files_taken=files_taken)
+
+
+def _finish_batch(batch_id: int, *, files_taken: bool) -> bool:
     batch = ExportBatch.objects.select_related("replaces").get(pk=batch_id)
     if batch.status != BatchStatus.WRITING:
         return False
     try:
+        directory = writer.export_dir()
+        staged = directory / batch.publishing if batch.publishing else None
+        if not files_taken and staged is None and _complete_control_file(batch, directory):
+            files_taken = True  # a control file of this batch stands in the folder: it was published
+        elif not files_taken and staged is not None and not staged.exists():
+            log.warning("%s was published before a crash (its control file was renamed into place); "
+                        "it is not written again.", batch)
+            files_taken = True
         if files_taken:
             facts = writer.csv_facts(batch)
+            if batch.sha256 and facts.sha256 != batch.sha256:
+                raise RuntimeError(f"{batch} holds other lines than its published files (SHA-256 {facts.sha256})")
         else:
-            if batch.replaces and writer.ctl_path(batch.replaces).exists():
+            if batch.replaces and writer.ctl_path(batch.replaces, directory).exists():
                 log.error("%s is not written yet: the files of %s, which it replaces, are still in the export "
                           "folder (they could not be moved to %s/); the next run tries again.",
                           batch, batch.replaces, writer.RETIRED_DIR)
                 return False
-            facts = writer.write_csv(batch)
-        if facts.lines != batch.lines:
-            raise RuntimeError(f"{batch} has {batch.lines} lines but {facts.lines} were written")
-        if not files_taken:
-            writer.write_ctl(batch, facts)
+            if staged is None:
+                stray = writer.remove_temporaries(writer.temporaries(directory).get(batch.number, []))
+                if stray:
+                    log.warning("%s: removed %s, left by a crash.", batch, ", ".join(stray))
+            facts = _write_csv_once(batch, directory, staged)
+            if staged is None:
+                staged = writer.stage_ctl(batch, facts, directory)
+                if not _mark_publishing(batch, staged.name, facts.sha256):
+                    staged.unlink(missing_ok=True)
+                    return False
+            writer.publish(staged, batch, directory)
     except OSError as exc:
         log.error("%s: its files could not be written (%s); the next run will write them.", batch, exc)
         return False
     updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.WRITING, version=batch.version).update(
-        status=BatchStatus.EXPORTED, version=F("version") + 1, sha256=facts.sha256, written_at=timezone.now()
+        status=BatchStatus.EXPORTED, version=F("version") + 1, sha256=facts.sha256, written_at=timezone.now(),
+        publishing="",
     )
     if updated:
         record([batch], "written", actor_label="export", changes={"status": [BatchStatus.WRITING, BatchStatus.EXPORTED], "sha256": [None, facts.sha256]})
+    return bool(updated)
+
+
+def _write_csv_once(batch: ExportBatch, directory: Path, staged: Path | None) -> writer.FileFacts:
+    """The CSV, written (first time) or checked (the control file is staged: the CSV was complete
+    then, and is written again only if it changed on the share since)."""
+    if staged is not None:
+        data = writer.csv_path(batch, directory)
+        if data.is_file() and writer.sha256_of(data) == batch.sha256:
+            return writer.csv_facts(batch)
+    facts = writer.write_csv(batch, directory)
+    if facts.lines != batch.lines:
+        raise RuntimeError(f"{batch} has {batch.lines} lines but {facts.lines} were written")
+    return facts
+
+
+def _complete_control_file(batch: ExportBatch, directory: Path) -> bool:
+    """A control file naming this batch is in the folder (a crash of an export from before the
+    ``publishing`` record, after its rename)."""
+    try:
+        content = json.loads(writer.ctl_path(batch, directory).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and content.get("batch") == batch.number and content.get("lines") == batch.lines
+
+
+def _mark_publishing(batch: ExportBatch, staged_name: str, sha256: str) -> bool:
+    """Record, committed, that the control file ``staged_name`` is about to be renamed into place."""
+    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.WRITING, version=batch.version).update(
+        publishing=staged_name, sha256=sha256, version=F("version") + 1
+    )
+    if updated:
+        batch.version += 1
+        batch.publishing, batch.sha256 = staged_name, sha256
     return bool(updated)
 
 
@@ -326,6 +405,11 @@ def rewrite_files(batch: ExportBatch, directory: Path | None = None) -> bool:
     holds; if they are not, the control file is not written (the batch stays not ready) and the
     error is logged. One check per batch (``writer.file_problem``).
     """
+    with folder_lock.export_folder_lock() as held:
+        return held and _rewrite_files(batch, directory)
+
+
+def _rewrite_files(batch: ExportBatch, directory: Path | None) -> bool:
     try:
         problem = writer.file_problem(batch, directory)
         if problem is None:
@@ -371,11 +455,20 @@ def retire_files(batch_id: int) -> bool:
 def recover_batches() -> list[int]:
     """Put the export folder right; returns the numbers of the batches whose files it wrote.
 
-    Finishes every batch left in ``writing`` by a crash, writes again the files of an
-    ``exported`` batch that lost them or whose files were changed, and retires the files of
-    re-exported and voided batches still in the folder. ``ExportFolderError`` when the folder
-    cannot be read.
+    Finishes every batch left in ``writing`` by a crash (publishing it, or marking it exported
+    when it was published already — ``finish_batch``), writes again the files of an ``exported``
+    batch whose files were changed, retires the files of re-exported and voided batches still in
+    the folder, and removes the temporary files a crash left. ``ExportFolderError`` when the
+    folder cannot be read.
     """
+    with folder_lock.export_folder_lock() as held:
+        if not held:
+            log.warning("Another process is writing the export folder; the next run puts it right.")
+            return []
+        return _recover_batches()
+
+
+def _recover_batches() -> list[int]:
     directory, in_folder = _read_folder()
     written = []
     # Retired batches' files go first: a re-export's new batch is written only once they are gone.
@@ -383,14 +476,29 @@ def recover_batches() -> list[int]:
         if number in in_folder:
             retire_files(pk)
     for pk, number in ExportBatch.objects.filter(status=BatchStatus.WRITING).order_by("number").values_list("pk", "number"):
-        log.warning("Batch %06d was left half-written; writing its files again.", number)
-        if finish_batch(pk):
+        log.warning("Batch %06d was left half-written; finishing it.", number)
+        if finish_batch(pk) and writer.ctl_path(ExportBatch(number=number), directory).exists():
             written.append(number)
     exported = ExportBatch.objects.filter(status=BatchStatus.EXPORTED).exclude(number__in=written).order_by("number")
     for batch in exported:
         if rewrite_files(batch, directory):
             written.append(batch.number)
+    _remove_stray_temporaries(directory)
     return written
+
+
+def _remove_stray_temporaries(directory: Path) -> None:
+    """Temporary files of the portal's that no write is using: of a batch past ``writing`` (or
+    unknown), left by a crash during a write. A batch still ``writing`` keeps its own: its next
+    finish decides from them."""
+    try:
+        found = writer.temporaries(directory)
+        writing = set(ExportBatch.objects.filter(number__in=found, status=BatchStatus.WRITING).values_list("number", flat=True))
+        for number, paths in found.items():
+            if number not in writing and (removed := writer.remove_temporaries(paths)):
+                log.warning("Removed %s from the export folder, left by a crash.", ", ".join(removed))
+    except OSError as exc:
+        log.error("Temporary files in the export folder could not be removed (%s); the next run tries again.", exc)
 
 
 # --- the importer's answers ----------------------------------------------------------------

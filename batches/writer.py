@@ -8,6 +8,12 @@ a batch is ready for the importer only when its ``.ctl`` exists and matches its 
 The content comes only from the database (the batch's frozen lines), so writing a batch
 again after a crash produces the same bytes and the same SHA-256.
 
+The control file is written in two steps, so that the export can record what it is about to
+do between them (``batches.services.finish_batch``): ``stage_ctl`` writes it under its
+temporary name, ``publish`` renames it into place — from that moment WOScan Sync may take the
+batch. Temporary files are named ``.WOS<N:06>.csv.<random>.tmp`` / ``.WOS<N:06>.ctl.<random>.tmp``;
+``temporaries`` finds the ones a crash left behind.
+
 The files of a batch that is no longer live (re-exported or voided) are moved into the
 ``retired/`` subfolder, control file first, so the importer never takes them again.
 """
@@ -18,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -142,8 +149,11 @@ def _csv_chunks(batch) -> Iterator[tuple[bytes, int, Decimal, Decimal]]:
     yield buffer.getvalue().encode("utf-8"), lines, hours, quantity
 
 
-def _replace_atomically(path: Path, chunks: Iterable[bytes]) -> None:
-    """Write ``chunks`` to a temporary file beside ``path``, fsync it, rename it over ``path``."""
+_TEMPORARY = re.compile(r"^\.WOS(\d{6,})\.(csv|ctl)\..+\.tmp$")
+
+
+def _stage(path: Path, chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` to a temporary file beside ``path`` and fsync it; returns its path."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -151,11 +161,42 @@ def _replace_atomically(path: Path, chunks: Iterable[bytes]) -> None:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def _replace_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to a temporary file beside ``path``, fsync it, rename it over ``path``."""
+    tmp = _stage(path, chunks)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
+
+
+def temporaries(directory: Path | None = None) -> dict[int, list[Path]]:
+    """The portal's temporary files in the export folder, by batch number."""
+    found: dict[int, list[Path]] = {}
+    for entry in (directory or export_dir()).iterdir():
+        if m := _TEMPORARY.match(entry.name):
+            found.setdefault(int(m[1]), []).append(entry)
+    return found
+
+
+def remove_temporaries(paths: Iterable[Path]) -> list[str]:
+    """Remove temporary files a crash left behind; returns the names removed."""
+    removed = []
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path.name)
+    return removed
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -218,11 +259,27 @@ def control(batch, facts: FileFacts) -> dict:
     }
 
 
+def _ctl_bytes(batch, facts: FileFacts) -> bytes:
+    return json.dumps(control(batch, facts), indent=2).encode("utf-8") + b"\n"
+
+
 def write_ctl(batch, facts: FileFacts, directory: Path | None = None) -> dict:
     """Write ``WOS<N>.ctl`` last: from now on the importer may take the batch."""
-    content = control(batch, facts)
-    _replace_atomically(ctl_path(batch, directory), [json.dumps(content, indent=2).encode("utf-8") + b"\n"])
-    return content
+    _replace_atomically(ctl_path(batch, directory), [_ctl_bytes(batch, facts)])
+    return control(batch, facts)
+
+
+def stage_ctl(batch, facts: FileFacts, directory: Path | None = None) -> Path:
+    """Write the control file under its temporary name (flushed to disk); ``publish`` renames it."""
+    return _stage(ctl_path(batch, directory), [_ctl_bytes(batch, facts)])
+
+
+def publish(staged: Path, batch, directory: Path | None = None) -> None:
+    """Rename a staged control file into place: from now on the importer may take the batch.
+    ``FileNotFoundError`` when the staged file is gone (another process took the batch over)."""
+    path = ctl_path(batch, directory)
+    os.replace(staged, path)
+    _fsync_dir(path.parent)
 
 
 def retire(batch, directory: Path | None = None) -> list[str]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from syncconfig.models import ClusterHeartbeat, PullRun, PullStatus
+from syncconfig.pull_lock import reap
 
 # The heartbeat runs every minute; two missed beats mean no cluster is running.
 CLUSTER_SILENT_AFTER = timedelta(minutes=3)
@@ -27,11 +28,12 @@ class SyncHealth:
 
 
 def sync_health(pull_schedule_name: str | None = None) -> SyncHealth:
+    reap()  # a pull whose process is gone shows as abandoned now, not when the next pull starts
     last_pull = PullRun.objects.first()
     # A pull of every table: a one-table Pull now that worked says nothing of the tables that fail.
     whole = PullRun.objects.filter(only_table="")
     last_success = whole.filter(status=PullStatus.SUCCEEDED).first()
-    failures = whole.filter(status=PullStatus.FAILED)
+    failures = whole.filter(status__in=(PullStatus.FAILED, PullStatus.ABANDONED))
     if last_success:
         failures = failures.filter(started_at__gt=last_success.started_at)
     next_pull_at = None

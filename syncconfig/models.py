@@ -46,6 +46,13 @@ class PullStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    # Its process stopped (killed, machine gone) without finishing: its heartbeat stopped and the
+    # lock was taken over or freed. The table it was pulling was rolled back with its transaction.
+    ABANDONED = "abandoned", "Abandoned"
+
+
+# A run in one of these will not change any more.
+FINISHED_PULL_STATUSES = (PullStatus.SUCCEEDED, PullStatus.FAILED, PullStatus.ABANDONED)
 
 
 class PullTrigger(models.TextChoices):
@@ -80,7 +87,7 @@ class PullRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (PullStatus.SUCCEEDED, PullStatus.FAILED)
+        return self.status in FINISHED_PULL_STATUSES
 
     @property
     def duration(self):
@@ -182,12 +189,15 @@ class PullTableRun(models.Model):
 class PullLock(models.Model):
     """The one claimed row that keeps two pulls (two clusters) from running at once.
 
-    Claimed with a compare-and-set on ``run``; a claim older than the task timeout is stale
-    (its worker is gone) and may be taken over.
+    Claimed with a compare-and-set (``syncconfig.pull_lock``); the process running the pull
+    renews ``beat_at``, and a claim whose holder stopped beating is taken over.
     """
 
     run = models.OneToOneField(PullRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     claimed_at = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(max_length=200, blank=True, help_text="The process holding the claim: host, pid, random id.")
+    beat_at = models.DateTimeField(null=True, blank=True, help_text="The holder's last heartbeat (the database's clock).")
+    beats = models.PositiveIntegerField(default=0, help_text="Counts the claims and beats: what a compare-and-set compares.")
 
     def __str__(self) -> str:
         return f"pull lock ({'held by ' + str(self.run_id) if self.run_id else 'free'})"

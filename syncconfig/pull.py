@@ -1,10 +1,10 @@
-"""The MAS → mirror pull: claiming a run, pulling table by table, recording what changed.
+"""The MAS → mirror pull: pulling table by table, recording what changed.
 
-``request_pull`` claims the one pull lock for a new run (a compare-and-set on the
-``PullLock`` row, so two clusters never pull at once) and enqueues the task;
-``execute_pull`` runs a claimed run. Each table is pulled in its own database transaction:
-read from MAS (streamed), compare with the mirror by key, write only what changed in bulk,
-and mark rows MAS no longer has inactive. A table that fails is rolled back and leaves its
+``request_pull`` (``syncconfig.pull_lock``) claims the one pull lock for a new run, so two
+clusters never pull at once, and enqueues the task; ``execute_pull`` runs a claimed run,
+renewing the claim's heartbeat while it runs. Each table is pulled in its own database
+transaction: read from MAS (streamed), compare with the mirror by key, write only what changed
+in bulk, and mark rows MAS no longer has inactive. A table that fails is rolled back and leaves its
 mirror as it was; the run is marked failed with MAS's message and the other tables go on.
 """
 from __future__ import annotations
@@ -15,15 +15,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from mas.gateway import MASError, MASGateway
 from mas.rowforms import column_forms, row_function
 from mas.tablemaps import DATE_UPDATED
-from syncconfig.autosync import TableSpec, ensure_default_tables
-from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
+from syncconfig import pull_lock
+from syncconfig.autosync import TableSpec
+from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
+from syncconfig.pull_lock import LostClaim, PullAlreadyRunning, current_run, request_pull  # noqa: F401 - callers import them here
 from syncconfig.signals import pull_finished
 from woscan_portal.bulk import insert_rows
 
@@ -35,142 +36,21 @@ WRITE_BATCH = 1000  # rows per bulk insert / update statement group
 # just before midnight on a clock (or in a zone) behind the portal's is not missed. Rows read
 # again and unchanged are compared and not written.
 SINCE_MARGIN = timedelta(days=1)
-# A claim older than the task timeout belongs to a worker django-q2 has already stopped.
-STALE_CLAIM_AFTER = timedelta(seconds=settings.Q_CLUSTER.get("timeout", 1800)) + timedelta(minutes=5)
-QUEUED_STALE_AFTER = timedelta(minutes=10)
-
-
-class PullAlreadyRunning(Exception):
-    def __init__(self, run: PullRun | None):
-        self.run = run
-        when = f", started at {timezone.localtime(run.started_at):%Y-%m-%d %H:%M:%S}" if run else ""
-        number = f" (pull {run.pk})" if run else ""
-        super().__init__(f"A pull is already running{number}{when}; it was not started twice.")
-
-
-# --- claiming --------------------------------------------------------------------------------
-def request_pull(*, trigger: str, by=None, table: AutoSyncTable | None = None, enqueue: bool = True) -> PullRun:
-    """Claim the pull lock for a new run; with ``enqueue`` the task is queued when this commits.
-
-    Raises ``PullAlreadyRunning`` (nothing created) when another run holds a fresh claim.
-    """
-    ensure_default_tables()
-    now = timezone.now()
-    with transaction.atomic():
-        run = PullRun.objects.create(
-            status=PullStatus.QUEUED, trigger=trigger, requested_by=by, only_table=table.name if table else ""
-        )
-        holder = PullLock.objects.filter(pk=1).values("run", "claimed_at", "run__status").get()
-        # Compare-and-set on the lock row as read: of two requests, one wins.
-        claimed = (holder["run"] is None or _stale(holder, now)) and PullLock.objects.filter(
-            pk=1, run=holder["run"], claimed_at=holder["claimed_at"]
-        ).update(run=run, claimed_at=now)
-        abandoned = holder["run"]  # the run whose claim this one took, if any
-        if not claimed:
-            raise PullAlreadyRunning(current_run())  # leaving the block rolls the new run back
-        if abandoned:
-            PullRun.objects.filter(pk=abandoned, status=PullStatus.RUNNING).update(
-                status=PullStatus.FAILED, finished_at=now, error="Abandoned: its worker stopped without finishing."
-            )
-            PullRun.objects.filter(pk=abandoned, status=PullStatus.QUEUED).update(
-                status=PullStatus.FAILED, finished_at=now,
-                error="Abandoned: no cluster started it (is the django-q2 cluster running?).",
-            )
-        if enqueue:
-            transaction.on_commit(lambda: _enqueue(run.pk))
-    return run
-
-
-def _stale(holder: dict, now) -> bool:
-    """A claim whose worker stopped (running, not refreshed for the task timeout), or whose run no
-    cluster ever started (queued for ``QUEUED_STALE_AFTER``: the cluster is down, and
-    ``pull_mas`` must still be able to pull)."""
-    if holder["claimed_at"] < now - STALE_CLAIM_AFTER:
-        return True
-    return holder["run__status"] == PullStatus.QUEUED and holder["claimed_at"] < now - QUEUED_STALE_AFTER
-
-
-def _enqueue(run_id: int) -> None:
-    """Hand the claimed run to the cluster. A broker that does not answer fails the run at once,
-    with a message naming it, and frees the lock (else Pull now would say "already running"
-    until the claim went stale)."""
-    from django_q.tasks import async_task
-
-    try:
-        async_task("syncconfig.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the run must not stay queued
-        log.exception("Pull %s could not be queued", run_id)
-        broker = "Redis at REDIS_URL" if "redis" in settings.Q_CLUSTER else "the database queue"
-        PullRun.objects.filter(pk=run_id, status=PullStatus.QUEUED).update(
-            status=PullStatus.FAILED, finished_at=timezone.now(),
-            error=f"The pull could not be handed to the background cluster: {broker} did not answer ({exc}).",
-        )
-        PullLock.objects.filter(pk=1, run=run_id).update(run=None, claimed_at=None)
-
-
-def current_run() -> PullRun | None:
-    """The run holding the pull lock, if any."""
-    holder = PullLock.objects.filter(pk=1).values_list("run", flat=True).first()
-    return PullRun.objects.filter(pk=holder).first() if holder else None
-
-
-def _release(run: PullRun) -> None:
-    PullLock.objects.filter(pk=1, run=run).update(run=None, claimed_at=None)
-
-
-def _refresh_claim(run: PullRun) -> bool:
-    return PullLock.objects.filter(pk=1, run=run).update(claimed_at=timezone.now()) == 1
 
 
 # --- running ---------------------------------------------------------------------------------
 def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
     """Run a claimed run to the end. Idempotent: a run that is not queued is returned as it is."""
     run = PullRun.objects.get(pk=run_id)
-    if PullRun.objects.filter(pk=run.pk, status=PullStatus.QUEUED).update(status=PullStatus.RUNNING) != 1:
+    started = pull_lock.start(run)
+    if not started:
+        run.refresh_from_db()
         return run
-    run.status = PullStatus.RUNNING
     changed: set[str] = set()
     errors: list[str] = []
     try:
-        if not _refresh_claim(run):
-            errors.append("Another pull took over the lock; this one did not run.")
-            return run
-        config = ServerConfig.load()
-        tables = list(AutoSyncTable.objects.filter(enabled=True))
-        if run.only_table:
-            tables = list(AutoSyncTable.objects.filter(name=run.only_table))
-        mas: MASGateway | None = None
-        try:
-            for index, table in enumerate(tables):
-                if index and config.time_between_syncs:
-                    sleep(config.time_between_syncs)
-                if not _refresh_claim(run):
-                    errors.append("Another pull took over the lock (this one looked stalled); it stopped here.")
-                    break
-                try:
-                    table.refresh_from_db()  # an administrator may have changed its mapping meanwhile
-                except AutoSyncTable.DoesNotExist:
-                    continue
-                if mas is None:
-                    try:
-                        mas = _connect()
-                    except MASError as exc:
-                        # MAS cannot be reached: every table left says so at once (no pauses, no
-                        # retry per table: a wrong WOSCAN_MAS_ODBC took a minute to report).
-                        errors.append(str(exc))
-                        for left in tables[index:]:
-                            _record_failed_table(run, left, str(exc))
-                        break
-                result = pull_table(mas, table, run)
-                if result.status == PullStatus.FAILED:
-                    errors.append(f"{table.label}: {result.error}")
-                    mas.__exit__(None, None, None)  # reconnect for the next table
-                    mas = None
-                elif result.changed:
-                    changed.add(table.model_label)
-        finally:
-            if mas is not None:
-                mas.__exit__(None, None, None)
+        with pull_lock.Heartbeat(run) as heartbeat:
+            _pull_tables(run, sleep, heartbeat, changed, errors)
     except Exception as exc:  # noqa: BLE001 - the run must end and the lock be freed whatever happened
         log.exception("Pull %s stopped", run.pk)
         errors.append(f"The pull stopped: {exc}")
@@ -183,10 +63,49 @@ def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
             status=run.status, finished_at=run.finished_at, error=run.error
         ):
             run.refresh_from_db()
-        _release(run)
+        pull_lock.release(run.pk)
     log.info("Pull %s %s; changed: %s", run.pk, run.status, ", ".join(sorted(changed)) or "nothing")
     pull_finished.send(sender=PullRun, run=run, changed=changed)
     return run
+
+
+def _pull_tables(run: PullRun, sleep, heartbeat: pull_lock.Heartbeat, changed: set[str], errors: list[str]) -> None:
+    config = ServerConfig.load()
+    tables = list(AutoSyncTable.objects.filter(enabled=True))
+    if run.only_table:
+        tables = list(AutoSyncTable.objects.filter(name=run.only_table))
+    mas: MASGateway | None = None
+    try:
+        for index, table in enumerate(tables):
+            if index and config.time_between_syncs:
+                sleep(config.time_between_syncs)
+            if heartbeat.lost.is_set() or not pull_lock.beat(run.pk):
+                errors.append("Another pull took over the lock (this one looked stalled); it stopped here.")
+                break
+            try:
+                table.refresh_from_db()  # an administrator may have changed its mapping meanwhile
+            except AutoSyncTable.DoesNotExist:
+                continue
+            if mas is None:
+                try:
+                    mas = _connect()
+                except MASError as exc:
+                    # MAS cannot be reached: every table left says so at once (no pauses, no
+                    # retry per table: a wrong WOSCAN_MAS_ODBC took a minute to report).
+                    errors.append(str(exc))
+                    for left in tables[index:]:
+                        _record_failed_table(run, left, str(exc))
+                    break
+            result = pull_table(mas, table, run)
+            if result.status == PullStatus.FAILED:
+                errors.append(f"{table.label}: {result.error}")
+                mas.__exit__(None, None, None)  # reconnect for the next table
+                mas = None
+            elif result.changed:
+                changed.add(table.model_label)
+    finally:
+        if mas is not None:
+            mas.__exit__(None, None, None)
 
 
 def _connect() -> MASGateway:
@@ -211,7 +130,8 @@ def pull_table(mas: MASGateway, table: AutoSyncTable, run: PullRun) -> PullTable
         spec = TableSpec.of(table)
         with transaction.atomic():
             counts = sync_table(mas, spec, since=table.since if spec.incremental else None)
-    except (MASError, DatabaseError, ValueError, KeyError) as exc:
+            pull_lock.beat_before_commit(run.pk)  # the table commits only while the claim is this pull's
+    except (MASError, DatabaseError, ValueError, KeyError, LostClaim) as exc:
         stat.status, stat.error = PullStatus.FAILED, _message(exc)
     except Exception as exc:  # the table row must not stay "running"; the run records the rest
         stat.status, stat.error = PullStatus.FAILED, _message(exc)

@@ -15,7 +15,7 @@ from syncconfig.filtersets import AutoSyncTableFilterSet, PullRunFilterSet
 from syncconfig.forms import AutoSyncTableForm, PullNowForm, ServerConfigForm
 from syncconfig.health import sync_health
 from syncconfig.models import AutoSyncTable, PullRun, ServerConfig
-from syncconfig.pull import PullAlreadyRunning, current_run
+from syncconfig.pull_lock import PullAlreadyRunning, current_run
 from syncconfig.schedules import PULL
 from syncconfig.services import save_autosync_table, save_server_config, start_pull
 from syncconfig.tables import AutoSyncTableTable, PullRunTable, PullTableRunTable

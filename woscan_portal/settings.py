@@ -169,6 +169,8 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "poll": 1,
 }
+# A pull whose process sent no heartbeat for this many seconds is abandoned and its lock taken over.
+WOSCAN_PULL_STALE_AFTER = envint("WOSCAN_PULL_STALE_AFTER", 120, minimum=2, maximum=3600)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

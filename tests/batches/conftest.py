@@ -126,13 +126,13 @@ class Crash(Exception):
 def dies_after_the_control_file(monkeypatch):
     """The export's process dies right after renaming the control file, before the batch is
     marked written; undone by ``monkeypatch.undo()`` (the next run lives)."""
-    original = writer.write_ctl
+    original = writer.publish
 
-    def write_then_die(*args, **kwargs):
+    def rename_then_die(*args, **kwargs):
         original(*args, **kwargs)
         raise Crash("killed after the rename")
 
-    monkeypatch.setattr(writer, "write_ctl", write_then_die)
+    monkeypatch.setattr(writer, "publish", rename_then_die)
 
 
 def mas_rows(company, sql, *params):

@@ -157,7 +157,7 @@ def test_a_crash_before_the_file_is_finished_by_the_next_run(run_export, approve
 def test_a_crash_between_the_file_and_the_control_file_is_not_taken_by_the_importer(
     run_export, approved, export_dir, monkeypatch, company
 ):
-    monkeypatch.setattr(writer, "write_ctl", crash)
+    monkeypatch.setattr(writer, "stage_ctl", crash)
 
     with pytest.raises(Crash):
         run_export()

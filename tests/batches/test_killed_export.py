@@ -30,13 +30,13 @@ if point == "before_commit":
 elif point == "before_the_file":
     writer.write_csv = die
 elif point == "between_file_and_control":
-    writer.write_ctl = die
+    writer.stage_ctl = die
 elif point == "after_both_files":
-    original = writer.write_ctl
-    def write_then_die(*args, **kwargs):
+    original = writer.publish
+    def rename_then_die(*args, **kwargs):
         original(*args, **kwargs)
         os._exit(9)
-    writer.write_ctl = write_then_die
+    writer.publish = rename_then_die
 services.export_transactions(actor_label="doomed export")
 """
 

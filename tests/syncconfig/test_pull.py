@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mas import gateway
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
-from syncconfig import pull
+from syncconfig import pull, pull_lock
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
 from syncconfig.pull import PullAlreadyRunning, execute_pull, pull_now, request_pull
 from syncconfig.signals import pull_finished
@@ -198,12 +198,13 @@ def test_a_second_pull_while_one_runs_is_reported_not_started(company):
 
 def test_a_stale_claim_is_taken_over_and_its_run_marked_abandoned(company):
     stuck = request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False)
-    PullLock.objects.update(claimed_at=timezone.now() - pull.STALE_CLAIM_AFTER - timedelta(minutes=1))
+    PullRun.objects.filter(pk=stuck.pk).update(status=PullStatus.RUNNING)
+    PullLock.objects.update(beat_at=timezone.now() - pull_lock.stale_after() - timedelta(seconds=1))
 
     run = request_pull(trigger=PullTrigger.MANUAL, enqueue=False)
 
     stuck.refresh_from_db()
-    assert stuck.status == PullStatus.FAILED and "Abandoned" in stuck.error
+    assert stuck.status == PullStatus.ABANDONED and "Abandoned" in stuck.error
     assert PullLock.objects.get().run == run
 
 
@@ -315,7 +316,7 @@ def test_a_pull_that_lost_its_claim_stops_and_stays_marked_abandoned(company, on
 
     def another_cluster_takes_over(seconds):
         if not newer:  # the old run's claim looks stale to another cluster (slow table, clock skew)
-            PullLock.objects.update(claimed_at=timezone.now() - pull.STALE_CLAIM_AFTER - timedelta(minutes=1))
+            PullLock.objects.update(beat_at=timezone.now() - pull_lock.stale_after() - timedelta(seconds=1))
             newer.append(request_pull(trigger=PullTrigger.SCHEDULE, enqueue=False))
 
     execute_pull(old.pk, sleep=another_cluster_takes_over)
@@ -323,7 +324,7 @@ def test_a_pull_that_lost_its_claim_stops_and_stays_marked_abandoned(company, on
     old.refresh_from_db()
     assert PullLock.objects.get().run == newer[0]
     assert old.tables.count() == 1, f"the old run pulled {old.tables.count()} tables after losing its claim"
-    assert old.status == PullStatus.FAILED
+    assert old.status == PullStatus.ABANDONED
 
 
 def test_an_incremental_pull_reads_a_row_mas_stamped_with_its_own_earlier_date(company, no_pause, settings):
@@ -376,14 +377,14 @@ def test_a_pull_no_cluster_ever_started_does_not_block_the_command_for_long(comp
     queued = request_pull(trigger=PullTrigger.MANUAL, enqueue=False)  # Pull now, but no cluster is running
     with pytest.raises(PullAlreadyRunning):
         pull_now(trigger=PullTrigger.COMMAND)  # at once: it may still start
-    PullLock.objects.update(claimed_at=timezone.now() - pull.QUEUED_STALE_AFTER - timedelta(seconds=1))
+    PullLock.objects.update(claimed_at=timezone.now() - pull_lock.QUEUED_STALE_AFTER - timedelta(seconds=1))
 
     run = pull_now(trigger=PullTrigger.COMMAND)
 
     queued.refresh_from_db()
     assert run.status == PullStatus.SUCCEEDED
-    assert queued.status == PullStatus.FAILED and "no cluster started it" in queued.error
-    assert execute_pull(queued.pk).status == PullStatus.FAILED  # a cluster starting it late does nothing
+    assert queued.status == PullStatus.ABANDONED and "no cluster started it" in queued.error
+    assert execute_pull(queued.pk).status == PullStatus.ABANDONED  # a cluster starting it late does nothing
     assert PullLock.objects.get().run is None
 
 

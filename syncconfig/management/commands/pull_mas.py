@@ -36,6 +36,6 @@ class Command(BaseCommand):
         for t in run.tables.all():
             line = f"{t.name:<18} {t.read:>8} {t.inserted:>8} {t.updated:>8} {t.deactivated:>8} {t.unchanged:>8}"
             self.stdout.write(line + (f"  FAILED: {t.error}" if t.error else ""))
-        if run.status == PullStatus.FAILED:
-            raise CommandError(f"Pull {run.pk} failed:\n{run.error}")
+        if run.status in (PullStatus.FAILED, PullStatus.ABANDONED):
+            raise CommandError(f"Pull {run.pk} {run.get_status_display().lower()}:\n{run.error}")
         self.stdout.write(self.style.SUCCESS(f"Pull {run.pk} succeeded."))
