@@ -59,7 +59,7 @@ class UserTable(BaseTable):
         return badges or mark_safe('<span class="text-muted">no role</span>')
 
     def value_roles(self, record):
-        return "; ".join(_roles(record) + (["superuser"] if record.is_superuser else []))
+        return "; ".join(_roles(record) + (["superuser"] if record.is_superuser else [])) or "no role"
 
     def render_is_active(self, value):
         if value:
