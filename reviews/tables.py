@@ -102,9 +102,10 @@ class TransactionTable(SelectableTable):
         if not findings:
             return "—"
         return format_html_join(
-            " ", '<span class="badge text-bg-{} text-wrap text-start" data-severity="{}" data-code="{}">'
+            " ", '<span class="badge text-bg-{} text-wrap text-start" data-severity="{}" data-code="{}"'
+                 ' title="Finding code {} (the Finding code filter)">'
                  '<span class="visually-hidden">{}: </span>{}</span>',
-            (("danger" if f.severity == Severity.ERROR else "warning", f.severity, f.code,
+            (("danger" if f.severity == Severity.ERROR else "warning", f.severity, f.code, f.code,
               f.get_severity_display(), f.message) for f in findings),
         )
 

@@ -17,7 +17,8 @@ def test_it_exports_the_devices_as_the_page_shows_them(client, administrator):
     pushed, _ = register_device("Handheld 01 (Press line)")
     lost, _ = register_device("Old scanner")
     Device.objects.filter(pk=pushed.pk).update(
-        last_push_at=datetime(2026, 7, 1, 19, 30, tzinfo=tz.utc), last_seen_at=datetime(2026, 7, 1, 19, 31, tzinfo=tz.utc)
+        last_push_at=datetime(2026, 7, 1, 19, 30, tzinfo=tz.utc),
+        last_seen_at=datetime(2026, 7, 1, 19, 31, tzinfo=tz.utc),
     )
     revoke_device(lost, by=administrator, reason="lost on the floor")
     Device.objects.filter(pk=lost.pk).update(revoked_at=datetime(2026, 7, 2, 4, 0, tzinfo=tz.utc))
