@@ -43,3 +43,17 @@ def test_it_exports_the_autosync_tables_as_the_page_shows_them(client, administr
     assert "Work order steps" in [row["Table"] for row in page]
     assert {row["Enabled"] for row in tables["csv"]} <= {"Yes", "No"}
     assert {row["Mode"] for row in page} <= {"Full", "Incremental"}
+
+
+def test_a_runs_page_names_its_tables_by_their_label(client, administrator):
+    ensure_default_tables()
+    run = PullRun.objects.create(status="succeeded", trigger="manual", only_table="work_order_steps")
+    run.tables.create(name="work_order_steps", mas_table="WO3_WorkOrderOperationDetail", mode="full",
+                      status="succeeded", started_at=run.started_at)
+    client.force_login(administrator)
+
+    page = client.get(run.get_absolute_url()).content.decode()
+
+    assert "<dd class=\"col-sm-10\">Work order steps</dd>" in page  # the run's tables
+    assert "<td >Work order steps</td>" in page or "<td>Work order steps</td>" in page  # its table row
+    assert ">work_order_steps<" not in page
