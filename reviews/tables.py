@@ -37,12 +37,14 @@ class TransactionTable(SelectableTable):
     quantity = NumberColumn("Quantity", visible=False)
     qty_completed = NumberColumn("Qty completed", visible=False)
     amount = NumberColumn("Amount", visible=False)
+    employee_name = tables.Column("Employee name", accessor="employee", visible=False, orderable=False)
 
     class Meta(SelectableTable.Meta):
         model = Transaction
         fields = ()
         sequence = ("pk", "id", "status", "type", "collected_at", "work_order", "step", "who", "amount_text",
-                    "item_code", "origin", "findings", "hours", "quantity", "qty_completed", "amount")
+                    "item_code", "origin", "findings", "hours", "quantity", "qty_completed", "amount",
+                    "employee_name")
         row_attrs = {"data-status": lambda record: record.status}
         template_name = "reviews/transaction_table.html"
 
@@ -83,10 +85,26 @@ class TransactionTable(SelectableTable):
         return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_BADGE.get(record.status, "light"), value)
 
     def render_who(self, record):
-        return record.employee or (f"crew {record.crew}" if record.crew else "—")
+        """The employee's number with their name from the mirror beside it (one query a page)."""
+        if not record.employee:
+            return f"crew {record.crew}" if record.crew else "—"
+        name = self.employee_names().get(record.employee)
+        if not name:
+            return record.employee
+        return format_html('{} <span class="small text-muted">{}</span>', record.employee, name)
 
     def value_who(self, record):
-        return self.render_who(record)
+        return record.employee or (f"crew {record.crew}" if record.crew else "")
+
+    def value_employee_name(self, value):
+        return self.employee_names().get(value, "")
+
+    def employee_names(self) -> dict[str, str]:
+        """Names of the employees on this page (or, exporting, in the whole list), read once."""
+        if getattr(self, "_employee_names", None) is None:
+            rows = self.paginated_rows if hasattr(self, "page") else self.rows
+            self._employee_names = names_of_employees({row.record.employee for row in rows} - {""})
+        return self._employee_names
 
     def render_amount_text(self, record):
         return _amount(record)
@@ -112,6 +130,19 @@ class TransactionTable(SelectableTable):
     def value_findings(self, record):
         """The findings as on the page, errors first: "Error: Work order 0001030 is closed in MAS.; …"."""
         return "; ".join(str(f) for f in _sorted_findings(record))
+
+
+def names_of_employees(numbers: set[str]) -> dict[str, str]:
+    """{number: "First Last"} from the mirror, 500 numbers a query (SQLite's parameter limit)."""
+    from mas.models import Employee
+
+    numbers, names = sorted(numbers), {}
+    for start in range(0, len(numbers), 500):
+        for number, first, last in Employee.objects.filter(number__in=numbers[start:start + 500]).values_list(
+            "number", "first_name", "last_name"
+        ):
+            names[number] = f"{first} {last}".strip()
+    return names
 
 
 def _sorted_findings(record) -> list:
