@@ -4,12 +4,12 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.roles import Role
 from accounts.services import may_manage
+from woscan_portal.columns import DateTimeColumn
 from woscan_portal.tables import BaseTable
 
 ROLE_ORDER = {role.value: n for n, role in enumerate(Role)}
@@ -25,7 +25,7 @@ class UserTable(BaseTable):
     name = tables.Column(accessor="pk", verbose_name="Name", order_by=("last_name", "first_name"), empty_values=())
     roles = tables.Column(accessor="pk", verbose_name="Roles", orderable=False, empty_values=())
     is_active = tables.Column(verbose_name="Active")
-    last_login = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Last sign-in", default="never")
+    last_login = DateTimeColumn(verbose_name="Last sign-in", default="never")
     actions = tables.Column(accessor="pk", verbose_name="", orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
@@ -46,9 +46,6 @@ class UserTable(BaseTable):
     def value_username(self, value):
         return value
 
-    def value_last_login(self, value):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
-
     def render_name(self, record):
         return record.get_full_name() or "—"
 
@@ -62,7 +59,7 @@ class UserTable(BaseTable):
         return badges or mark_safe('<span class="text-muted">no role</span>')
 
     def value_roles(self, record):
-        return ", ".join(_roles(record) + (["superuser"] if record.is_superuser else []))
+        return "; ".join(_roles(record) + (["superuser"] if record.is_superuser else [])) or "no role"
 
     def render_is_active(self, value):
         if value:
@@ -70,7 +67,7 @@ class UserTable(BaseTable):
         return mark_safe('<span class="badge text-bg-secondary">Inactive</span>')
 
     def value_is_active(self, value):
-        return "yes" if value else "no"
+        return "Active" if value else "Inactive"
 
     def render_actions(self, record):
         if not self._may_change(record):

@@ -5,11 +5,12 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from audit.models import AuditEntry
+from woscan_portal.columns import DateTimeColumn
 from woscan_portal.tables import BaseTable
 
 
 class AuditEntryTable(BaseTable):
-    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name="When")
+    at = DateTimeColumn(verbose_name="When")
     who = tables.Column(accessor="actor_label", verbose_name="Who")
     action = tables.Column()
     object_repr = tables.Column(verbose_name="What")
@@ -36,7 +37,8 @@ class AuditEntryTable(BaseTable):
         )
 
     def value_changes(self, value):
-        return "; ".join(f"{field}: {_show(change[0])} -> {_show(change[1])}" for field, change in value.items())
+        """One change a line on the page; in the export "field: before → after; …"."""
+        return "; ".join(f"{field}: {_show(change[0])} → {_show(change[1])}" for field, change in value.items())
 
 
 def _show(value):

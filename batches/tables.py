@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from batches.models import BatchLine, ExportBatch
+from woscan_portal.columns import DateTimeColumn, NumberColumn
 from woscan_portal.tables import BaseTable
 
 
@@ -13,24 +14,25 @@ class ExportBatchTable(BaseTable):
         attrs={"td": {"data-testid": "batch-number"}},
     )
     status = tables.Column(attrs={"td": {"data-testid": "batch-status"}})
-    lines = tables.Column(attrs={"td": {"class": "text-end"}})
-    total_hours = tables.Column("Hours", attrs={"td": {"class": "text-end"}})
-    total_quantity = tables.Column("Quantity", attrs={"td": {"class": "text-end"}})
-    mas_lines = tables.Column("Lines in MAS", attrs={"td": {"class": "text-end"}})
+    lines = NumberColumn("Lines")
+    total_hours = NumberColumn("Hours")
+    total_quantity = NumberColumn("Quantity")
+    mas_lines = NumberColumn("Lines in MAS")
     discrepancies = tables.Column("Discrepancies", orderable=False, empty_values=())
-    created_at = tables.DateTimeColumn(verbose_name="Exported")
+    created_at = DateTimeColumn(verbose_name="Exported")
     created_by = tables.Column(
         "By", accessor="created_by", order_by=("created_by__username", "actor_label"), empty_values=()
     )
-    imported_at = tables.DateTimeColumn(verbose_name="Imported")
-    posted_at = tables.DateTimeColumn(verbose_name="Posted")
+    imported_at = DateTimeColumn(verbose_name="Imported")
+    posted_at = DateTimeColumn(verbose_name="Posted")
     import_error = tables.Column("Refused by the importer", visible=False)
+    differences = tables.Column("What differs", accessor="discrepancies", visible=False, orderable=False)
 
     class Meta(BaseTable.Meta):
         model = ExportBatch
         fields = (
             "number", "status", "lines", "total_hours", "total_quantity", "mas_lines", "discrepancies",
-            "created_at", "created_by", "imported_at", "posted_at", "import_error",
+            "created_at", "created_by", "imported_at", "posted_at", "import_error", "differences",
         )
         empty_text = "No batch matches these filters."
 
@@ -50,7 +52,10 @@ class ExportBatchTable(BaseTable):
         return f"{len(value)} difference{'s' if len(value) != 1 else ''}" if value else "—"
 
     def value_discrepancies(self, value):
-        return " ".join(value or [])
+        return len(value or ())
+
+    def value_differences(self, value):
+        return "; ".join(value)
 
 
 class BatchLineTable(BaseTable):
@@ -66,9 +71,9 @@ class BatchLineTable(BaseTable):
     crew = tables.Column("Crew", accessor="transaction__crew")
     item_code = tables.Column("Item", accessor="transaction__item_code")
     warehouse = tables.Column("Whse", accessor="transaction__warehouse")
-    hours = tables.Column("Hours", attrs={"td": {"class": "text-end"}})
-    quantity = tables.Column("Quantity", attrs={"td": {"class": "text-end"}})
-    collected_at = tables.DateTimeColumn(verbose_name="Collected", accessor="transaction__collected_at")
+    hours = NumberColumn("Hours")
+    quantity = NumberColumn("Quantity")
+    collected_at = DateTimeColumn(verbose_name="Collected", accessor="transaction__collected_at")
 
     class Meta(BaseTable.Meta):
         model = BatchLine

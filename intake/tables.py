@@ -4,11 +4,12 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from intake.models import Device
+from woscan_portal.columns import DateTimeColumn
+from woscan_portal.display import plant_datetime
 from woscan_portal.tables import BaseTable
 
 
@@ -16,9 +17,9 @@ class DeviceTable(BaseTable):
     name = tables.Column()
     token_prefix = tables.Column(verbose_name="Token starts with", orderable=False)
     state = tables.Column(accessor="revoked_at", verbose_name="State", orderable=False, empty_values=())
-    last_seen_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Last seen", default="never")
-    last_push_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Last push", default="never")
-    created_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Registered")
+    last_seen_at = DateTimeColumn(verbose_name="Last seen", default="never")
+    last_push_at = DateTimeColumn(verbose_name="Last push", default="never")
+    created_at = DateTimeColumn(verbose_name="Registered")
     actions = tables.Column(accessor="pk", verbose_name="", orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
@@ -28,16 +29,18 @@ class DeviceTable(BaseTable):
         empty_text = "No devices registered yet."
 
     def render_token_prefix(self, value):
-        return format_html("<code>{}…</code>", value)
+        return format_html("<code>{}</code>", value)
+
+    def value_token_prefix(self, value):
+        return value
 
     def render_state(self, record):
         if record.revoked_at:
-            day = timezone.localtime(record.revoked_at).strftime("%Y-%m-%d")
-            return format_html('<span class="badge text-bg-secondary">Revoked {}</span>', day)
+            return format_html('<span class="badge text-bg-secondary">{}</span>', self.value_state(record))
         return mark_safe('<span class="badge text-bg-success">Active</span>')
 
     def value_state(self, record):
-        return f"revoked {timezone.localtime(record.revoked_at):%Y-%m-%d %H:%M}" if record.revoked_at else "active"
+        return f"Revoked {plant_datetime(record.revoked_at)}" if record.revoked_at else "Active"
 
     def render_actions(self, record):
         request = self.request

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from woscan_portal.display import code_label
+
 
 class MirrorModel(models.Model):
     # ``active`` is not indexed: nearly every row is active, no query is served by it, and each
@@ -64,6 +66,16 @@ class OperationCode(MirrorModel):
         return f"{self.work_center}/{self.code} {self.description}".strip()
 
 
+class ItemType(models.TextChoices):
+    """CI_Item.ItemType (Sage 100: 1 regular, 3 charge, 4 comment, 5 miscellaneous). Not the
+    field's choices: a code MAS adds is kept and shown as it is."""
+
+    REGULAR = "1", "Regular"
+    CHARGE = "3", "Charge"
+    COMMENT = "4", "Comment"
+    MISC = "5", "Miscellaneous"
+
+
 class Item(MirrorModel):
     code = models.CharField(max_length=30, unique=True)
     description = models.CharField(max_length=60, blank=True)
@@ -77,6 +89,10 @@ class Item(MirrorModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}".strip()
+
+    @property
+    def item_type_label(self) -> str:
+        return code_label(ItemType, self.item_type)
 
 
 class ItemWarehouse(MirrorModel):
@@ -118,6 +134,10 @@ class WorkOrder(MirrorModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def status_label(self) -> str:
+        return code_label(WorkOrderStatus, self.status)
 
     @property
     def is_closed(self) -> bool:

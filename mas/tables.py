@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import django_tables2 as tables
 
-from mas.models import Employee, Item, ItemWarehouse, MaterialLine, WorkOrder, WorkOrderStep
+from mas.models import Employee, Item, ItemType, ItemWarehouse, MaterialLine, WorkOrder, WorkOrderStatus, WorkOrderStep
+from woscan_portal.columns import CodeColumn, DateColumn, YesNoColumn
 from woscan_portal.tables import BaseTable
 
 
 class WorkOrderTable(BaseTable):
     number = tables.Column("Work order", linkify=("mas:workorder_detail", {"pk": tables.A("pk")}))
-    on_hold = tables.BooleanColumn("On hold")
-    active = tables.BooleanColumn("In MAS")
+    status = CodeColumn(WorkOrderStatus, "Status")
+    on_hold = YesNoColumn("On hold")
+    active = YesNoColumn("In MAS")
 
     class Meta(BaseTable.Meta):
         model = WorkOrder
@@ -21,8 +23,8 @@ class WorkOrderTable(BaseTable):
 
 
 class WorkOrderStepTable(BaseTable):
-    step_complete = tables.BooleanColumn("Complete")
-    active = tables.BooleanColumn("In MAS")
+    step_complete = YesNoColumn("Complete")
+    active = YesNoColumn("In MAS")
 
     class Meta(BaseTable.Meta):
         model = WorkOrderStep
@@ -34,7 +36,7 @@ class WorkOrderStepTable(BaseTable):
 
 
 class MaterialLineTable(BaseTable):
-    active = tables.BooleanColumn("In MAS")
+    active = YesNoColumn("In MAS")
 
     class Meta(BaseTable.Meta):
         model = MaterialLine
@@ -46,8 +48,10 @@ class MaterialLineTable(BaseTable):
 
 class ItemTable(BaseTable):
     code = tables.Column("Item", linkify=("mas:item_detail", {"pk": tables.A("pk")}))
-    mas_inactive = tables.BooleanColumn("Inactive in MAS")
-    active = tables.BooleanColumn("In MAS")
+    item_type = CodeColumn(ItemType, "Item type")
+    mas_inactive = YesNoColumn("Inactive in MAS")
+    mas_date_updated = DateColumn(verbose_name="Updated in MAS")
+    active = YesNoColumn("In MAS")
 
     class Meta(BaseTable.Meta):
         model = Item
@@ -55,7 +59,8 @@ class ItemTable(BaseTable):
 
 
 class ItemWarehouseTable(BaseTable):
-    active = tables.BooleanColumn("In MAS")
+    mas_date_updated = DateColumn(verbose_name="Updated in MAS")
+    active = YesNoColumn("In MAS")
 
     class Meta(BaseTable.Meta):
         model = ItemWarehouse
@@ -65,8 +70,8 @@ class ItemWarehouseTable(BaseTable):
 
 class EmployeeTable(BaseTable):
     number = tables.Column("Employee", linkify=("mas:employee_detail", {"pk": tables.A("pk")}))
-    mas_inactive = tables.BooleanColumn("Inactive in MAS")
-    active = tables.BooleanColumn("In MAS")
+    mas_inactive = YesNoColumn("Inactive in MAS")
+    active = YesNoColumn("In MAS")
 
     class Meta(BaseTable.Meta):
         model = Employee

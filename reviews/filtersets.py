@@ -37,7 +37,7 @@ class TransactionFilterSet(filters.FilterSet):
                                          widget=DATE)
     collected_before = filters.DateFilter(field_name="collected_at", lookup_expr="date__lte", label="Collected to",
                                           widget=DATE)
-    finding = filters.CharFilter(method="has_finding", label="Finding code")
+    finding = filters.CharFilter(method="has_finding", label="Finding code", help_text="e.g. closed_work_order")
     severity = filters.ChoiceFilter(
         choices=[("error", "Has an error"), ("warning", "Has a warning"), ("none", "No findings")],
         method="has_severity", label="Findings",

@@ -4,12 +4,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from reviews.models import Severity, Transaction
+from woscan_portal.columns import DateTimeColumn, NumberColumn
+from woscan_portal.display import number_text, plant_datetime
 from woscan_portal.tables import SelectableTable
 
 STATUS_BADGE = {
@@ -22,21 +22,29 @@ class TransactionTable(SelectableTable):
     id = tables.Column(verbose_name="Line")
     status = tables.Column(verbose_name="State")
     type = tables.Column()
-    collected_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Collected")
+    collected_at = DateTimeColumn(verbose_name="Collected")
     work_order = tables.Column(verbose_name="Work order")
     step = tables.Column()
     who = tables.Column(verbose_name="Employee / crew", accessor="employee", order_by=("employee", "crew"),
                         empty_values=())
-    amount_text = tables.Column(verbose_name="Hours / qty", accessor="hours", orderable=False, empty_values=())
+    amount_text = tables.Column(verbose_name="Hours / qty", accessor="hours", orderable=False, empty_values=(),
+                                exclude_from_export=True)
     item_code = tables.Column(verbose_name="Item")
     origin = tables.Column(verbose_name="Device / user", accessor="device", orderable=False, empty_values=())
     findings = tables.Column(verbose_name="Findings", accessor="pk", orderable=False, empty_values=())
+    # The export's numbers, one column each (the page shows them together as "Hours / qty").
+    hours = NumberColumn("Hours", visible=False)
+    quantity = NumberColumn("Quantity", visible=False)
+    qty_completed = NumberColumn("Qty completed", visible=False)
+    amount = NumberColumn("Amount", visible=False)
+    employee_name = tables.Column("Employee name", accessor="employee", visible=False, orderable=False)
 
     class Meta(SelectableTable.Meta):
         model = Transaction
         fields = ()
         sequence = ("pk", "id", "status", "type", "collected_at", "work_order", "step", "who", "amount_text",
-                    "item_code", "origin", "findings")
+                    "item_code", "origin", "findings", "hours", "quantity", "qty_completed", "amount",
+                    "employee_name")
         row_attrs = {"data-status": lambda record: record.status}
         template_name = "reviews/transaction_table.html"
 
@@ -70,19 +78,35 @@ class TransactionTable(SelectableTable):
             url += "?" + urlencode({"f": carried})
         return format_html('<a href="{}" data-testid="line-link">{}</a>', url, value)
 
+    def value_id(self, record):
+        return record.pk
+
     def render_status(self, record, value):
         return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_BADGE.get(record.status, "light"), value)
 
     def render_who(self, record):
-        return record.employee or (f"crew {record.crew}" if record.crew else "—")
+        """The employee's number with their name from the mirror beside it (one query a page)."""
+        if not record.employee:
+            return f"crew {record.crew}" if record.crew else "—"
+        name = self.employee_names().get(record.employee)
+        if not name:
+            return record.employee
+        return format_html('{} <span class="small text-muted">{}</span>', record.employee, name)
 
     def value_who(self, record):
-        return record.employee or record.crew
+        return record.employee or (f"crew {record.crew}" if record.crew else "")
+
+    def value_employee_name(self, value):
+        return self.employee_names().get(value, "")
+
+    def employee_names(self) -> dict[str, str]:
+        """Names of the employees on this page (or, exporting, in the whole list), read once."""
+        if getattr(self, "_employee_names", None) is None:
+            rows = self.paginated_rows if hasattr(self, "page") else self.rows
+            self._employee_names = names_of_employees({row.record.employee for row in rows} - {""})
+        return self._employee_names
 
     def render_amount_text(self, record):
-        return _amount(record)
-
-    def value_amount_text(self, record):
         return _amount(record)
 
     def render_origin(self, record):
@@ -92,18 +116,38 @@ class TransactionTable(SelectableTable):
         return _origin(record)
 
     def render_findings(self, record):
-        # prefetched: no query per row; errors first
-        findings = sorted(record.findings.all(), key=lambda f: (f.severity != Severity.ERROR, f.code))
+        findings = _sorted_findings(record)
         if not findings:
             return "—"
         return format_html_join(
-            " ", '<span class="badge text-bg-{}" title="{}" data-severity="{}">{}</span>',
-            (("danger" if f.severity == Severity.ERROR else "warning", f.message, f.severity, f.code)
-             for f in findings),
+            " ", '<span class="badge text-bg-{} text-wrap text-start" data-severity="{}" data-code="{}"'
+                 ' title="Finding code {} (the Finding code filter)">'
+                 '<span class="visually-hidden">{}: </span>{}</span>',
+            (("danger" if f.severity == Severity.ERROR else "warning", f.severity, f.code, f.code,
+              f.get_severity_display(), f.message) for f in findings),
         )
 
     def value_findings(self, record):
-        return "; ".join(f"{f.severity}: {f.message}" for f in record.findings.all())
+        """The findings as on the page, errors first: "Error: Work order 0001030 is closed in MAS.; …"."""
+        return "; ".join(str(f) for f in _sorted_findings(record))
+
+
+def names_of_employees(numbers: set[str]) -> dict[str, str]:
+    """{number: "First Last"} from the mirror, 500 numbers a query (SQLite's parameter limit)."""
+    from mas.models import Employee
+
+    numbers, names = sorted(numbers), {}
+    for start in range(0, len(numbers), 500):
+        for number, first, last in Employee.objects.filter(number__in=numbers[start:start + 500]).values_list(
+            "number", "first_name", "last_name"
+        ):
+            names[number] = f"{first} {last}".strip()
+    return names
+
+
+def _sorted_findings(record) -> list:
+    """Prefetched (no query per row); errors first."""
+    return sorted(record.findings.all(), key=lambda f: (f.severity != Severity.ERROR, f.code))
 
 
 def _dash(value):
@@ -116,7 +160,7 @@ FAST_CELLS = {
     "id": lambda table, r: table.render_id(r, r.pk),
     "status": lambda table, r: table.render_status(r, r.get_status_display()),
     "type": lambda table, r: r.get_type_display(),
-    "collected_at": lambda table, r: date_format(timezone.localtime(r.collected_at), "Y-m-d H:i"),
+    "collected_at": lambda table, r: plant_datetime(r.collected_at),
     "work_order": lambda table, r: _dash(r.work_order),
     "step": lambda table, r: _dash(r.step),
     "who": lambda table, r: table.render_who(r),
@@ -131,7 +175,7 @@ def _amount(record) -> str:
     for label, value in (("h", record.hours), ("", record.quantity), ("done", record.qty_completed),
                          ("$", record.amount)):
         if value is not None:
-            return f"{value.normalize():f} {label}".strip() if label != "$" else f"${value}"
+            return f"{number_text(value)} {label}".strip() if label != "$" else f"${number_text(value)}"
     return ""
 
 

@@ -6,6 +6,7 @@ which rows a page reads), call one service, message and redirect.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction as db
@@ -27,6 +28,7 @@ from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
 from reviews.models import Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
+from woscan_portal.display import number_text, plant_datetime
 from woscan_portal.generic import ObjectListView
 from woscan_portal.mixins import PermissionRequiredMixin
 
@@ -390,6 +392,8 @@ def _field_rows(txn: Transaction) -> list[tuple[str, str, object]]:
         display = getattr(txn, f"get_{name}_display", None)
         value = display() if display else getattr(txn, name)
         if isinstance(value, datetime):
-            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            value = plant_datetime(value)
+        elif isinstance(value, Decimal):
+            value = number_text(value)
         rows.append((name, label, value))
     return rows

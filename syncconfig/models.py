@@ -80,6 +80,14 @@ class PullRun(models.Model):
     def __str__(self) -> str:
         return f"Pull {self.pk} ({self.get_status_display()})"
 
+    @property
+    def only_table_label(self) -> str:
+        """The label of the one table this run pulls ("Work order steps"); "" for every enabled table."""
+        if not self.only_table:
+            return ""
+        label = AutoSyncTable.objects.filter(name=self.only_table).values_list("label", flat=True).first()
+        return label or self.only_table
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

@@ -129,6 +129,10 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
+# One date and date-time format on every page, table, form and filter (see woscan_portal/formats).
+FORMAT_MODULE_PATH = ["woscan_portal.formats"]
+# django-filter: an unset choice filter reads "Any", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

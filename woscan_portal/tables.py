@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import django_tables2 as tables
 
+from woscan_portal import columns  # noqa: F401  (registers the Yes/No and number columns)
+from woscan_portal.export import plain_value
+
 
 class BaseTable(tables.Table):
     """Bootstrap look, and what every list shares."""
@@ -10,6 +13,14 @@ class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = "Nothing matches these filters."
+
+    def as_values(self, exclude_columns=None):
+        """The rows the CSV/XLSX exports hold: each column's ``value`` (a table's ``value_<name>``,
+        else the column's own), made plain by ``plain_value``, never the page's markup."""
+        values = super().as_values(exclude_columns=exclude_columns)
+        yield next(values)
+        for row in values:
+            yield [plain_value(value) for value in row]
 
 
 class SelectableTable(BaseTable):

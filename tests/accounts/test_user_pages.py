@@ -321,7 +321,7 @@ def test_the_list_shows_roles_and_filters_by_text_role_and_active(client, admini
     assert usernames(active="no") == ["old.sue"]
     page = client.get(reverse("accounts:user_list"), {"q": "al"})
     [row] = page.context["table"].rows
-    assert row.get_cell_value("roles") == "Accountant" and row.get_cell_value("is_active") == "yes"
+    assert row.get_cell_value("roles") == "Accountant" and row.get_cell_value("is_active") == "Active"
     assert reverse("accounts:user_edit", args=[row.record.pk]).encode() in page.content
 
 
@@ -332,7 +332,7 @@ def test_the_list_exports_csv(client, administrator):
 
     lines = response.content.decode().splitlines()
     assert lines[0] == "Username,Name,Roles,Active,Last sign-in"
-    assert lines[1].startswith("ada.admin,") and ",Administrator,yes," in lines[1]
+    assert lines[1].startswith("ada.admin,") and ",Administrator,Active," in lines[1]
 
 
 def test_the_menu_shows_users_to_administrators_only(client, administrator, supervisor):

@@ -58,16 +58,16 @@ def test_an_accountant_follows_a_batch_from_exported_to_imported_to_posted(
     page.get_by_role("link", name="All batches").click()
     expect(page.get_by_test_id("batch-status")).to_have_text(["Exported"])
     page.get_by_role("link", name="000001").click()
-    expect_batch(page, "Exported", "2", "2.500", "2.0000", None)
+    expect_batch(page, "Exported", "2", "2.5", "2", None)
     expect(page.get_by_test_id("totals-by-type")).to_contain_text("Completion")
 
     assert import_from_folder(company, export_dir, 1).status == "imported"
     reconcile()
-    expect_batch(page, "Imported into MAS", "2", "2.500", "2.0000", ("2", "2.500", "2.0000"))
+    expect_batch(page, "Imported into MAS", "2", "2.5", "2", ("2", "2.5", "2"))
 
     post_batch(company, 1)
     reconcile()
-    expect_batch(page, "Posted in MAS", "2", "2.500", "2.0000", ("2", "2.500", "2.0000"))
+    expect_batch(page, "Posted in MAS", "2", "2.5", "2", ("2", "2.5", "2"))
     expect(page.get_by_test_id("history")).to_contain_text("posted")
 
 
@@ -109,20 +109,20 @@ def test_a_handheld_line_goes_all_the_way_to_posted(
     page.get_by_role("button", name="Approve 1").click()
     expect(page.get_by_role("alert").first).to_contain_text("Approved 1 line")
     page.goto("/batches/send/")
-    expect(page.get_by_test_id("total-hours")).to_have_text("1.750")
+    expect(page.get_by_test_id("total-hours")).to_have_text("1.75")
     page.get_by_role("button", name="Send 1 line to MAS").click()
     expect(page.get_by_role("alert").first).to_contain_text("Batch 000001 sent to MAS: 1 lines")
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(accountant)
     page.goto("/batches/1/")
-    expect_batch(page, "Exported", "1", "1.750", "1.0000", None)
+    expect_batch(page, "Exported", "1", "1.75", "1", None)
 
     assert import_from_folder(company, export_dir, 1).status == "imported"
     assert pull.pull_now().status == "succeeded"
-    expect_batch(page, "Imported into MAS", "1", "1.750", "1.0000", ("1", "1.750", "1.0000"))
+    expect_batch(page, "Imported into MAS", "1", "1.75", "1", ("1", "1.75", "1"))
 
     post_batch(company, 1)
     assert pull.pull_now().status == "succeeded"
-    expect_batch(page, "Posted in MAS", "1", "1.750", "1.0000", ("1", "1.750", "1.0000"))
+    expect_batch(page, "Posted in MAS", "1", "1.75", "1", ("1", "1.75", "1"))
     assert ExportBatch.objects.get().status == "posted"

@@ -126,7 +126,7 @@ def test_the_export_reads_in_chunks_keeping_order_and_findings(client, superviso
 
     assert len(body) == 6 and "Findings" in body[0]
     assert [line.split(",")[4] for line in body[1:]] == [t.work_order for t in lines]
-    assert all("error: Closed order" in line for line in body[1:])
+    assert all("Error: Closed order" in line for line in body[1:])
 
 
 def test_an_accountant_sees_the_queue_without_bulk_actions(client, accountant):
