@@ -29,4 +29,4 @@ class EmployeeFilterSet(TextSearchFilterSet):
 
     class Meta:
         model = Employee
-        fields = ["q", "default_work_center", "mas_inactive", "active"]
+        fields = ["q", "department", "default_work_center", "mas_inactive", "active"]
