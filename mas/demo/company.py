@@ -286,7 +286,7 @@ def _employees(rng: random.Random, d: random.Random) -> list[Row]:
         phone = f"({area}) 555-{d.randint(100, 9999):04d}"
         rows.append({
             "EmployeeKey": dept + employee_no, "DepartmentNo": dept, "EmployeeNo": employee_no,
-            "LastName": last.upper(), "FirstName": first.upper(), "MiddleName": d.choice("ABCDEJKLMRST") if d.random() < 0.6 else "",
+            "LastName": last, "FirstName": first, "MiddleName": d.choice("ABCDEJKLMRST") if d.random() < 0.6 else "",
             "AddressLine1": f"{d.randint(100, 9899)} {d.choice(plant.STREETS)}", "City": town, "State": "IA",
             "ZipCode": zip_code, "CountryCode": "USA", "TelephoneNo1": phone, "TelephoneType1": "C",
             "PrimaryTelephone1": "Y", "PrimaryTelephone2": "N",
