@@ -33,23 +33,25 @@ sys.path.insert(0, str(ROOT))
 
 
 def build_mas(path: Path, rows: int) -> None:
-    """A MAS database with a CI_Item of ``rows`` rows (the demo company's columns and padding)."""
-    from mas.demo.company import TABLES
+    """A MAS database with a CI_Item of ``rows`` rows (the demo company's real 110-column layout;
+    the columns the portal does not read left as a plant leaves them)."""
+    from mas.demo.company import _ddl, insert_statement
 
     rng = random.Random(100_000)
-    cols = TABLES["CI_Item"]
     with closing(sqlite3.connect(path)) as con, con:
-        con.execute(f"CREATE TABLE CI_Item ({', '.join(f'{n} {t} NOT NULL' for n, t in cols)}, PRIMARY KEY (ItemCode))")
+        con.execute(_ddl("CI_Item"))
+        sql = insert_statement("CI_Item", {"ItemCode": "X"})[0]
         con.executemany(
-            "INSERT INTO CI_Item VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql,
             (
-                (
-                    f"PART-{n:07d}", f"PART NUMBER {n} {rng.choice(['BRACKET', 'PANEL', 'FRAME', 'GUSSET'])}",
-                    "1", rng.choice("FR"), "EACH", "Y" if rng.random() < 0.05 else "N",
-                    round(rng.uniform(0.1, 900), 4),
-                    (date(2026, 11, 16) - timedelta(days=rng.randint(30, 900))).isoformat(),
-                    f"{rng.uniform(6, 18):08.5f}",
-                )
+                insert_statement("CI_Item", {
+                    "ItemCode": f"PART-{n:07d}",
+                    "ItemCodeDesc": f"PART NUMBER {n} {rng.choice(['BRACKET', 'PANEL', 'FRAME', 'GUSSET'])}",
+                    "ItemType": "1", "ProductType": rng.choice("FR"), "StandardUnitOfMeasure": "EACH",
+                    "InactiveItem": "Y" if rng.random() < 0.05 else "N", "StandardUnitCost": round(rng.uniform(0.1, 900), 4),
+                    "DateUpdated": (date(2026, 11, 16) - timedelta(days=rng.randint(30, 900))).isoformat(),
+                    "TimeUpdated": f"{rng.uniform(6, 18):08.5f}",
+                })[1:]
                 for n in range(rows)
             ),
         )

@@ -38,4 +38,4 @@ class EmployeeFilterSet(MirrorFilterSet):
 
     class Meta:
         model = Employee
-        fields = ["q", "default_work_center", "mas_inactive", "active"]
+        fields = ["q", "department", "default_work_center", "mas_inactive", "active"]

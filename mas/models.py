@@ -23,6 +23,14 @@ class MirrorModel(models.Model):
         abstract = True
 
 
+class StatusFlagField(models.BooleanField):
+    """A yes/no the pull reads from a MAS status code or a Y/N flag: true unless the value is one of
+    ``false_values`` — so ``EmployeeStatus`` A (active) is false and I (inactive) or T (terminated)
+    true, and a Y/N column reads as usual."""
+
+    false_values = ("A", "a", "N", "n", "", "0", 0, None)
+
+
 class Warehouse(MirrorModel):
     code = models.CharField(max_length=3, unique=True)
     description = models.CharField(max_length=60, blank=True)
@@ -188,10 +196,17 @@ class MaterialLine(MirrorModel):
 
 
 class Employee(MirrorModel):
+    """A production employee (by default from ``PR_Employee``: EmployeeNo, DepartmentNo,
+    EmployeeStatus, EmployeePayRate1)."""
+
     number = models.CharField(max_length=10, unique=True)
+    department = models.CharField(max_length=10, blank=True, help_text="MAS payroll department (DepartmentNo).")
     first_name = models.CharField(max_length=30, blank=True)
     last_name = models.CharField(max_length=30, blank=True)
-    mas_inactive = models.BooleanField(default=False, help_text="Marked inactive in MAS.")
+    mas_inactive = StatusFlagField(
+        "inactive in MAS", default=False,
+        help_text="From EmployeeStatus (A active; I inactive, T terminated) or a Y/N inactive flag.",
+    )
     hourly_rate = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
     default_work_center = models.CharField(max_length=5, blank=True)
 

@@ -34,6 +34,10 @@ PYTHON, SQLITE = "python", "sqlite"
 
 def converter(model_field: models.Field, form: str = PYTHON) -> Callable[[Any], Any]:
     """A function turning one MAS value (trimmed or not) into the value the mirror field stores."""
+    if falses := _false_values(model_field):
+        if form == SQLITE:
+            return lambda v: 0 if (v.rstrip() if isinstance(v, str) else v) in falses else 1
+        return lambda v: (v.rstrip() if isinstance(v, str) else v) not in falses
     if isinstance(model_field, models.BooleanField):
         if form == SQLITE:
             return lambda v: 1 if (v.rstrip() if isinstance(v, str) else v) in _TRUE else 0
@@ -61,6 +65,12 @@ def converter(model_field: models.Field, form: str = PYTHON) -> Callable[[Any], 
         return text[:max_length] if max_length else text
 
     return to_text
+
+
+def _false_values(model_field: models.Field) -> tuple | None:
+    """The values that read as false for a field that reads a status code (``StatusFlagField``):
+    every other value is true. None for a plain yes/no, where only ``_TRUE`` values are true."""
+    return getattr(model_field, "false_values", None) if isinstance(model_field, models.BooleanField) else None
 
 
 def _decimal_converter(model_field: models.DecimalField, form: str) -> Callable[[Any], Any]:
@@ -126,7 +136,10 @@ def column_form(field: models.Field, form: str, *, converted_on_read: bool = Fal
     convert = converter(field, form)
     on_read = convert if converted_on_read else None
     read = "{}"
-    if isinstance(field, models.BooleanField):
+    if falses := _false_values(field):
+        test = f"({{v}}.rstrip() if {{v}}.__class__ is str else {{v}}) not in {falses!r}"
+        fast = f"(1 if {test} else 0)" if form == SQLITE else f"({test})"
+    elif isinstance(field, models.BooleanField):
         test = "({v}.rstrip() if {v}.__class__ is str else {v}) in TRUE"
         fast = f"(1 if {test} else 0)" if form == SQLITE else f"({test})"
     elif isinstance(field, models.DecimalField) and form == SQLITE:

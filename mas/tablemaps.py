@@ -3,6 +3,13 @@
 These are the defaults: the Auto-sync Tables rows (syncconfig.AutoSyncTable) start from them
 and an administrator may change the MAS table and column names per site. Mappings are
 ``{mirror field: MAS column}``: each mirror field is filled from at most one column.
+
+The defaults name the columns of a real Sage 100 company (``../shared/MAS-LAYOUTS.md``) for
+items, item warehouses, work orders, material lines and employees (``PR_Employee``); steps use
+the columns public client code reads from ``WO3_WorkOrderOperationDetail``; the other tables'
+names are unconfirmed. ``WO2_WorkOrderMaterialDetail`` has no column that identifies a line,
+so the material line's ``line_key`` is an *optional key*: left empty, the pull numbers each
+order's lines itself (``syncconfig.material_keys``); a site whose driver has a line key names it.
 """
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ class TableMap:
     keys: dict[str, str]  # key field -> MAS column, in key order
     columns: dict[str, str] = field(default_factory=dict)  # other field -> MAS column
     incremental: bool = False  # pull only rows changed since the last pull (by DateUpdated)
+    optional_keys: tuple[str, ...] = ()  # key fields that may be left without a MAS column
 
 
 DEFAULT_TABLE_MAPS: tuple[TableMap, ...] = (
@@ -58,11 +66,13 @@ DEFAULT_TABLE_MAPS: tuple[TableMap, ...] = (
         incremental=True,
     ),
     TableMap(
-        "employees", "Production employees", "mas.Employee", "WO_ProductionEmployee",
+        "employees", "Production employees", "mas.Employee", "PR_Employee",
+        # EmployeeNo is what a badge and the export carry; EmployeeKey (DepartmentNo + EmployeeNo)
+        # is the table's key, for a site whose numbers repeat across departments.
         {"number": "EmployeeNo"},
         {
-            "first_name": "FirstName", "last_name": "LastName", "mas_inactive": "Inactive",
-            "hourly_rate": "HourlyRate", "default_work_center": "DefaultWorkCenter",
+            "department": "DepartmentNo", "first_name": "FirstName", "last_name": "LastName",
+            "mas_inactive": "EmployeeStatus", "hourly_rate": "EmployeePayRate1",
         },
     ),
     TableMap("crews", "Labor crews", "mas.Crew", "WO_LaborCrew", {"number": "CrewNo"}, {"description": "CrewDesc"}),
@@ -91,11 +101,12 @@ DEFAULT_TABLE_MAPS: tuple[TableMap, ...] = (
     ),
     TableMap(
         "material_lines", "Work order materials", "mas.MaterialLine", "WO2_WorkOrderMaterialDetail",
-        {"work_order": "WorkOrder", "line_key": "LineKey"},
+        {"work_order": "WorkOrder", "line_key": ""},  # WO2 has no line key: the pull numbers the lines
         {
             "step": "StepNumber", "item_code": "ComponentItemNumber", "warehouse": "Whse",
             "qty_required": "ExtdQtyRequired", "qty_issued": "QtyIssued", "unit_of_measure": "UM",
         },
+        optional_keys=("line_key",),
     ),
 )
 TABLE_MAPS: dict[str, TableMap] = {m.name: m for m in DEFAULT_TABLE_MAPS}

@@ -75,4 +75,6 @@ class EmployeeTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Employee
-        fields = ("number", "first_name", "last_name", "default_work_center", "hourly_rate", "mas_inactive", "active")
+        fields = (
+            "number", "first_name", "last_name", "department", "default_work_center", "hourly_rate", "mas_inactive", "active",
+        )

@@ -44,11 +44,18 @@ class TableSpec:
     model_fields: tuple[models.Field, ...]  # the mirror's fields, in the same order
     unmapped_fields: tuple[models.Field, ...]  # fields the mapping leaves unpulled: new rows take their default
     incremental: bool
+    # Optional key fields left without a MAS column: the pull gives them values itself
+    # (``syncconfig.material_keys``: the line key of a material line), after the mapped keys.
+    derived_keys: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, table: AutoSyncTable) -> TableSpec:
         fields = {f.name: f for f in mappable_fields(table.name)}
-        key_fields = tuple(table.key_columns)
+        optional = TABLE_MAPS[table.name].optional_keys if table.name in TABLE_MAPS else ()
+        derived_keys = tuple(f for f, column in table.key_columns.items() if not column and f in optional)
+        if missing := [f for f, column in table.key_columns.items() if not column and f not in optional]:
+            raise ValueError(f"The key field {missing[0]} has no MAS column: fix the table's mapping.")
+        key_fields = tuple(f for f in table.key_columns if f not in derived_keys)
         value_fields = tuple(f for f in table.columns if f not in table.key_columns)
         return cls(
             model=mirror_model(table.name),
@@ -57,8 +64,11 @@ class TableSpec:
             value_fields=value_fields,
             mas_columns=tuple(table.key_columns[f] for f in key_fields) + tuple(table.columns[f] for f in value_fields),
             model_fields=tuple(fields[f] for f in key_fields + value_fields),  # KeyError: not a mirror field
-            unmapped_fields=tuple(f for name, f in fields.items() if name not in key_fields + value_fields),
+            unmapped_fields=tuple(
+                f for name, f in fields.items() if name not in key_fields + value_fields + derived_keys
+            ),
             incremental=table.mode == SyncMode.INCREMENTAL,
+            derived_keys=derived_keys,
         )
 
     @property
@@ -87,6 +97,10 @@ def mapping_errors(
         errors["mas_table"] = f"The portal has no mirror called {name!r}."
     used: dict[str, str] = {}
     for field, column in key_columns.items():
+        if not column:
+            if field not in (TABLE_MAPS[name].optional_keys if name in TABLE_MAPS else ()):
+                errors[f"key__{field}"] = "A key field needs its MAS column."
+            continue
         if column.lower() in used:
             errors[f"key__{field}"] = f"{column} already fills the key field {used[column.lower()]}: each key field needs its own column."
         used.setdefault(column.lower(), field)
@@ -102,7 +116,7 @@ def _sample_errors(name: str, mas_table: str, key_columns: dict, columns: dict, 
     """Read the first rows as the pull would, and say which field's values do not fit it: text in a
     number field, or a key longer than the mirror's key holds (different rows would merge)."""
     fields = {f.name: f for f in mappable_fields(name)}
-    mapped = [("key", f, c) for f, c in key_columns.items()] + [("col", f, c) for f, c in columns.items()]
+    mapped = [("key", f, c) for f, c in key_columns.items() if c] + [("col", f, c) for f, c in columns.items()]
     convert = [converter(fields[f]) for _kind, f, _c in mapped]
     errors: dict[str, str] = {}
     chunks = mas.select_chunks(mas_table, [c for _kind, _f, c in mapped])

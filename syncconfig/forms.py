@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.text import capfirst
 
 from mas.gateway import MASError, MASGateway
-from mas.tablemaps import mappable_fields
+from mas.tablemaps import TABLE_MAPS, mappable_fields
 from syncconfig.autosync import mapping_errors
 from syncconfig.models import AutoSyncTable, IntervalType, ServerConfig
 from woscan_portal.forms import SeenStateMixin
@@ -118,12 +118,17 @@ class AutoSyncTableForm(SeenStateMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         table: AutoSyncTable = self.instance
         self.key_names, self.column_names = [], []
+        optional = TABLE_MAPS[table.name].optional_keys if table.name in TABLE_MAPS else ()
         for model_field in mappable_fields(table.name):
             if model_field.name in table.key_columns:
                 name = f"key__{model_field.name}"
                 self.fields[name] = forms.CharField(
                     label=f"{capfirst(model_field.verbose_name)} (key)", max_length=80,
-                    initial=table.key_columns[model_field.name],
+                    initial=table.key_columns[model_field.name], required=model_field.name not in optional,
+                    help_text=(
+                        "Empty: MAS has no such column and the portal numbers each order's lines itself, "
+                        "keeping a line's number while it stays on the order."
+                    ) if model_field.name in optional else "",
                 )
                 self.key_names.append(name)
             else:

@@ -23,6 +23,7 @@ from mas.rowforms import column_forms, row_function
 from mas.tablemaps import DATE_UPDATED
 from syncconfig import pull_lock
 from syncconfig.autosync import TableSpec
+from syncconfig.material_keys import KeyedRows
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
 from syncconfig.pull_lock import LostClaim, PullAlreadyRunning, current_run, request_pull  # noqa: F401 - callers import them here
 from syncconfig.signals import pull_finished
@@ -284,15 +285,20 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
     DateUpdated on or after ``since`` are read; the keys of the rest are scanned to find rows
     that vanished or came back — skipped when MAS and the mirror have as many rows and the
     table was already pulled today (the first pull of each day always scans).
-    Writes go out in batches of ``WRITE_BATCH``.
+    Writes go out in batches of ``WRITE_BATCH``. A table whose key the portal gives
+    (``spec.derived_keys``: material lines without a line key column) is always read in full
+    and keyed by ``syncconfig.material_keys`` before the comparison.
     """
+    keyed = KeyedRows(spec) if spec.derived_keys else None
+    if keyed:
+        spec = keyed.spec
     nk = len(spec.key_fields)
     counts = Counts()
     mirror = _MirrorTable(spec, timezone.now())
     inserts: list[tuple] = []
     updates: list[tuple[int, tuple]] = []
     seen: set[tuple] = set()
-    incremental = spec.incremental and since is not None
+    incremental = spec.incremental and since is not None and not keyed
 
     def flush() -> None:
         mirror.insert(inserts)
@@ -327,7 +333,7 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
         if len(inserts) >= WRITE_BATCH or len(updates) >= WRITE_BATCH:
             flush()
 
-    chunks = mas.select_chunks(
+    chunks = keyed.chunks(mas, mirror) if keyed else mas.select_chunks(
         spec.mas_table, spec.mas_columns, convert_row=mirror.convert_row,
         **({"where": f"{DATE_UPDATED} >= ?", "params": [since - SINCE_MARGIN]} if incremental else {}),
     )

@@ -2,9 +2,16 @@
 
 This is the MAS side of the demo (a stand-in for Sage MAS 90/200), so it writes with the
 stdlib ``sqlite3``. The portal reads the file only through pyodbc and the SQLite3 ODBC driver,
-the way it reads a real MAS through the ProvideX driver. Table and column names are MAS's;
-fixed-width ``CHAR(n)`` values are padded with trailing spaces as MAS pads them. The data is
-deterministic from the seed and dated around ``AS_OF``.
+the way it reads a real MAS through the ProvideX driver. Tables and columns are those of a real
+Sage 100 company where they are known (``mas.demo.layouts``); fixed-width ``CHAR(n)`` values are
+padded with trailing spaces as the ProvideX driver pads them, a date left empty is NULL, and a
+column a plant leaves empty holds a blank or a zero. The data is deterministic from the seed and
+dated around ``AS_OF``.
+
+``WO2_WorkOrderMaterialDetail`` has no key column, as in MAS: the lines of one work order form a
+linked list. Each line's index is its SQLite ``rowid`` (its record number, never a column);
+``WO1_WorkOrderMaster.LinkToFirstDetailRecord`` holds the first line's index, and each line the
+``PreviousIndexNumber`` (0 for the first) and ``LinkToNextLine`` (0 for the last).
 """
 from __future__ import annotations
 
@@ -12,154 +19,30 @@ import os
 import random
 import re
 import sqlite3
+from collections import defaultdict
 from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+from mas.demo import plant
+from mas.demo.layouts import PRIMARY_KEYS, TABLES
+
+__all__ = [
+    "AS_OF", "COMPANY_CODE", "PRIMARY_KEYS", "SCHEMA_VERSION", "TABLES", "build_company", "change_company",
+    "insert_material_line", "insert_statement", "is_current", "material_list", "odbc_connection_string",
+    "remove_material_line",
+]
+
+SCHEMA_VERSION = 2  # 2: the real Sage 100 layouts; PR_Employee; WO2 as a linked list
 COMPANY_CODE = "ABC"
 AS_OF = date(2026, 11, 16)
 INFO_TABLE = "WOScanDemoInfo"
+MATERIAL = "WO2_WorkOrderMaterialDetail"
 
-_QTY = "NUMERIC(16,4)"
-_MONEY = "NUMERIC(14,4)"
-_HOURS = "NUMERIC(12,4)"
-
-TABLES: dict[str, list[tuple[str, str]]] = {
-    "WO1_WorkOrderMaster": [
-        ("WorkOrder", "CHAR(7)"),
-        ("Status", "CHAR(1)"),  # O open, C closed
-        ("OnHold", "CHAR(1)"),
-        ("ItemBillNumber", "VARCHAR(30)"),
-        ("ItemBillDescription", "VARCHAR(30)"),
-        ("QtyOrdered", _QTY),
-        ("QtyComplete", _QTY),
-        ("QtyScrapped", _QTY),
-        ("ParentWhse", "CHAR(3)"),
-        ("WODate", "DATE"),
-        ("WODueDate", "DATE"),
-        ("LastStepComplete", "CHAR(4)"),
-    ],
-    "WO3_WorkOrderOperationDetail": [
-        ("WorkOrder", "CHAR(7)"),
-        ("StepNumber", "CHAR(4)"),
-        ("WorkCenter", "CHAR(5)"),
-        ("OperationCode", "CHAR(5)"),
-        ("StepDescription", "VARCHAR(30)"),
-        ("StepComplete", "CHAR(1)"),
-        ("StdRunTime", _HOURS),
-        ("ActualRunTime", _HOURS),
-        ("QtyCompleted", _QTY),
-    ],
-    "WO2_WorkOrderMaterialDetail": [
-        ("WorkOrder", "CHAR(7)"),
-        ("LineKey", "CHAR(6)"),
-        ("StepNumber", "CHAR(4)"),
-        ("ComponentItemNumber", "VARCHAR(30)"),
-        ("Whse", "CHAR(3)"),
-        ("ExtdQtyRequired", _QTY),
-        ("QtyIssued", _QTY),
-        ("UM", "VARCHAR(4)"),
-    ],
-    "CI_Item": [
-        ("ItemCode", "VARCHAR(30)"),
-        ("ItemCodeDesc", "VARCHAR(30)"),
-        ("ItemType", "CHAR(1)"),  # 1 regular, 3 charge, 5 misc
-        ("ProductType", "CHAR(1)"),  # F finished, R raw; blank for charge/misc items
-        ("StandardUnitOfMeasure", "VARCHAR(4)"),
-        ("InactiveItem", "CHAR(1)"),
-        ("StandardUnitCost", _MONEY),
-        ("DateUpdated", "DATE"),
-        ("TimeUpdated", "CHAR(8)"),  # decimal hours, 'HH.hhhhh'
-    ],
-    "IM_ItemWarehouse": [
-        ("ItemCode", "VARCHAR(30)"),
-        ("WarehouseCode", "CHAR(3)"),
-        ("QuantityOnHand", _QTY),
-        ("DateUpdated", "DATE"),
-        ("TimeUpdated", "CHAR(8)"),
-    ],
-    "IM_Warehouse": [
-        ("WarehouseCode", "CHAR(3)"),
-        ("WarehouseDesc", "VARCHAR(30)"),
-    ],
-    "WO_WorkCenter": [
-        ("WorkCenter", "CHAR(5)"),
-        ("WorkCenterDesc", "VARCHAR(30)"),
-    ],
-    "WO_OperationCode": [
-        ("WorkCenter", "CHAR(5)"),
-        ("OperationCode", "CHAR(5)"),
-        ("OperationDesc", "VARCHAR(30)"),
-        ("StandardRunType", "CHAR(1)"),  # L, O or H
-        ("StdRate", _MONEY),
-    ],
-    "WO_ProductionEmployee": [
-        ("EmployeeNo", "CHAR(7)"),
-        ("FirstName", "VARCHAR(15)"),
-        ("LastName", "VARCHAR(20)"),
-        ("Inactive", "CHAR(1)"),
-        ("HourlyRate", _MONEY),
-        ("DefaultWorkCenter", "CHAR(5)"),
-    ],
-    "WO_LaborCrew": [
-        ("CrewNo", "CHAR(4)"),
-        ("CrewDesc", "VARCHAR(30)"),
-    ],
-    "WO_LaborCrewMember": [
-        ("CrewNo", "CHAR(4)"),
-        ("EmployeeNo", "CHAR(7)"),
-    ],
-    # Written by WOScan Sync / the importer simulator; empty in a new company.
-    "WO_TransactionEntryHeader": [
-        ("BatchNo", "CHAR(6)"),
-        ("TransactionNo", "CHAR(6)"),
-        ("TransType", "VARCHAR(20)"),
-        ("WorkOrder", "CHAR(7)"),
-        ("EntryDate", "DATE"),
-        ("TotalHours", _HOURS),
-        ("TotalQuantity", _QTY),
-    ],
-    "WO_TransactionEntryDetail": [
-        ("BatchNo", "CHAR(6)"),
-        ("TransactionNo", "CHAR(6)"),
-        ("LineNo", "INTEGER"),
-        ("TransType", "VARCHAR(20)"),
-        ("WorkOrder", "CHAR(7)"),
-        ("StepNo", "CHAR(4)"),
-        ("EmployeeNo", "CHAR(7)"),
-        ("ItemCode", "VARCHAR(30)"),
-        ("Hours", _HOURS),
-        ("Quantity", _QTY),
-    ],
-    "WO_TransactionHistory": [
-        ("BatchNo", "CHAR(6)"),
-        ("TransactionNo", "CHAR(6)"),
-        ("TransType", "VARCHAR(20)"),
-        ("WorkOrder", "CHAR(7)"),
-        ("PostingDate", "DATE"),
-        ("Hours", _HOURS),
-        ("Quantity", _QTY),
-    ],
-}
-
-PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
-    "WO1_WorkOrderMaster": ("WorkOrder",),
-    "WO3_WorkOrderOperationDetail": ("WorkOrder", "StepNumber"),
-    "WO2_WorkOrderMaterialDetail": ("WorkOrder", "LineKey"),
-    "CI_Item": ("ItemCode",),
-    "IM_ItemWarehouse": ("ItemCode", "WarehouseCode"),
-    "IM_Warehouse": ("WarehouseCode",),
-    "WO_WorkCenter": ("WorkCenter",),
-    "WO_OperationCode": ("WorkCenter", "OperationCode"),
-    "WO_ProductionEmployee": ("EmployeeNo",),
-    "WO_LaborCrew": ("CrewNo",),
-    "WO_LaborCrewMember": ("CrewNo", "EmployeeNo"),
-    "WO_TransactionEntryHeader": ("BatchNo", "TransactionNo"),
-    "WO_TransactionEntryDetail": ("BatchNo", "TransactionNo", "LineNo"),
-    "WO_TransactionHistory": ("BatchNo", "TransactionNo"),
-}
+ITEM_COUNT = 300
+WORK_ORDER_COUNT = 60
+EMPLOYEE_COUNT = 40
 
 Row = dict[str, Any]
 
@@ -168,7 +51,9 @@ Row = dict[str, Any]
 def build_company(path: Path, *, seed: int = 2026) -> dict[str, int]:
     """Write a new company file at ``path`` (atomically) and return the row count per table."""
     path = Path(path)
-    data = _generate(random.Random(seed))
+    # The rows' main facts come from one generator, the details a plant also keeps from a second:
+    # the main facts stay those of the first demo company, whatever details are added.
+    data = _generate(random.Random(seed), random.Random(f"{seed}-details"))
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     try:
@@ -177,7 +62,7 @@ def build_company(path: Path, *, seed: int = 2026) -> dict[str, int]:
                 con.execute(_ddl(table))
                 rows = [_fit(table, row) for row in data.get(table, [])]
                 marks = ", ".join("?" for _ in TABLES[table])
-                con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+                con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)  # WO2: rowid = index, in order
             con.execute(f"CREATE TABLE {INFO_TABLE} (schema_version INTEGER, seed INTEGER, built_at TEXT)")
             built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
             con.execute(f"INSERT INTO {INFO_TABLE} VALUES (?, ?, ?)", (SCHEMA_VERSION, seed, built_at))
@@ -214,20 +99,43 @@ def odbc_connection_string(path: Path) -> str:
     return f"Driver={{SQLite3}};Database={uri};NoCreat=1;"
 
 
+def insert_statement(table: str, values: Row) -> tuple[str, ...]:
+    """``(sql, *params)`` inserting one row: the columns ``values`` names, the others left as a plant
+    leaves them (blank, zero, no date), ``CHAR(n)`` padded. For ``change_company``-style callers."""
+    row = _fit(table, values)
+    return (f"INSERT INTO {table} VALUES ({', '.join('?' for _ in row)})", *row)
+
+
 # --- writing ---------------------------------------------------------------------------------
 _WIDTH = re.compile(r"(VAR)?CHAR\((\d+)\)")
 
 
 def _ddl(table: str) -> str:
-    cols = ", ".join(f"{name} {sql_type} NOT NULL" for name, sql_type in TABLES[table])
-    return f"CREATE TABLE {table} ({cols}, PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])}))"
+    cols = ", ".join(f"{name} {sql_type}{'' if sql_type == 'DATE' else ' NOT NULL'}" for name, sql_type in TABLES[table])
+    keys = PRIMARY_KEYS.get(table)  # none for WO2: a plain rowid table, as its lines have no key
+    key = f", PRIMARY KEY ({', '.join(keys)})" if keys else ""
+    return f"CREATE TABLE {table} ({cols}{key})"
+
+
+def _blank(sql_type: str) -> Any:
+    if sql_type == "DATE":
+        return None
+    if sql_type.startswith(("DECIMAL", "INTEGER")):
+        return 0
+    return ""
 
 
 def _fit(table: str, row: Row) -> tuple[Any, ...]:
-    """The row's values in column order, CHAR(n) padded to n; refuses a value that is too long."""
+    """The row's values in column order (blank where it names none), CHAR(n) padded to n;
+    refuses a value that is too long or a column the table does not have."""
+    columns = TABLES[table]
+    if unknown := set(row) - {name for name, _ in columns}:
+        raise ValueError(f"{table} has no column {', '.join(sorted(unknown))}")
     values = []
-    for name, sql_type in TABLES[table]:
-        value = row[name]
+    for name, sql_type in columns:
+        value = row.get(name, _blank(sql_type))
+        if isinstance(value, date):
+            value = value.isoformat()
         if m := _WIDTH.fullmatch(sql_type):
             width = int(m[2])
             if len(value) > width:
@@ -238,303 +146,186 @@ def _fit(table: str, row: Row) -> tuple[Any, ...]:
     return tuple(values)
 
 
-# --- the plant -------------------------------------------------------------------------------
-WAREHOUSES = [("000", "MAIN WAREHOUSE"), ("EST", "EAST PLANT"), ("WST", "WEST YARD STORAGE")]
-
-WORK_CENTERS = [
-    ("SAW", "SAW & CUT-OFF"),
-    ("LASER", "LASER / TURRET PUNCH"),
-    ("BRAKE", "PRESS BRAKE FORMING"),
-    ("WELD", "WELDING & FABRICATION"),
-    ("PAINT", "FINISHING / POWDER COAT"),
-    ("ASM", "ASSEMBLY & PACK"),
-]
-
-# (work center, operation code, description, standard run type, rate, std hours per unit)
-OPERATIONS = [
-    ("SAW", "SETUP", "SAW SETUP", "H", 38.0, 0.0),
-    ("SAW", "CUT", "SAW CUT TO LENGTH", "L", 38.0, 0.08),
-    ("SAW", "DBUR", "DEBURR / BREAK EDGES", "L", 32.0, 0.05),
-    ("LASER", "SETUP", "LASER SETUP / NEST", "H", 95.0, 0.0),
-    ("LASER", "LCUT", "LASER CUT BLANKS", "L", 95.0, 0.06),
-    ("LASER", "PUNCH", "TURRET PUNCH", "L", 72.0, 0.05),
-    ("BRAKE", "SETUP", "BRAKE SETUP", "H", 58.0, 0.0),
-    ("BRAKE", "FORM", "BRAKE FORM", "L", 58.0, 0.10),
-    ("WELD", "FIXT", "FIXTURE & TACK", "L", 60.0, 0.15),
-    ("WELD", "MIG", "MIG WELD", "L", 64.0, 0.35),
-    ("WELD", "TIG", "TIG WELD", "L", 72.0, 0.45),
-    ("WELD", "GRIND", "GRIND & BLEND WELDS", "L", 48.0, 0.12),
-    ("PAINT", "PREP", "WASH / PRETREAT", "L", 42.0, 0.05),
-    ("PAINT", "MASK", "MASK FOR COATING", "L", 36.0, 0.08),
-    ("PAINT", "PCOAT", "POWDER COAT & CURE", "L", 55.0, 0.12),
-    ("PAINT", "PLATE", "ZINC PLATE - OUTSIDE", "O", 1.85, 0.0),
-    ("ASM", "ASSY", "MECHANICAL ASSEMBLY", "L", 45.0, 0.30),
-    ("ASM", "HDWR", "INSTALL HARDWARE", "L", 42.0, 0.10),
-    ("ASM", "INSP", "FINAL INSPECTION", "L", 50.0, 0.05),
-    ("ASM", "PACK", "PACK & LABEL", "L", 35.0, 0.06),
-]
-
-FIRST_NAMES = [
-    "James", "Maria", "Robert", "Linda", "Michael", "Patricia", "David", "Jennifer", "Jose",
-    "Elizabeth", "Daniel", "Susan", "Thomas", "Karen", "Carlos", "Nancy", "Mark", "Lisa",
-    "Steven", "Angela", "Paul", "Rosa", "Kevin", "Brenda", "Brian", "Tanya", "Luis", "Denise",
-    "Gary", "Ana", "Ryan", "Heather", "Juan", "Tammy", "Eric", "Kim", "Tyler", "Dustin",
-    "Miguel", "Vanessa",
-]
-LAST_NAMES = [
-    "Anderson", "Baker", "Castillo", "Dawson", "Evans", "Fischer", "Garcia", "Hansen", "Ibarra",
-    "Jensen", "Kowalski", "Larson", "Martinez", "Nguyen", "Olson", "Petersen", "Quintero",
-    "Ramirez", "Schmidt", "Thompson", "Underwood", "Vasquez", "Walker", "Yoder", "Zimmerman",
-    "Brooks", "Carlson", "Dominguez", "Erickson", "Flores", "Gustafson", "Hernandez", "Kline",
-    "Lindqvist", "Moreno", "Novak", "Ortiz", "Pham", "Reyes", "Sorensen",
-]
-
-CREWS = [
-    ("0001", "WELD CELL A", "WELD"),
-    ("0002", "WELD CELL B", "WELD"),
-    ("0003", "PAINT LINE", "PAINT"),
-    ("0004", "ASSEMBLY - DAY SHIFT", "ASM"),
-    ("0005", "FAB - SECOND SHIFT", ""),
-]
-
-CUSTOMERS = ["ACM", "BRD", "KLT", "NRT", "PMX"]
-CUSTOMER_PARTS = [
-    "FRAME WELDMENT", "MOUNTING PLATE", "SIDE PANEL LH", "SIDE PANEL RH", "ACCESS COVER",
-    "BASE WELDMENT", "GUSSET", "SUPPORT ARM", "CHUTE LINER", "DUCT TRANSITION",
-    "BUMPER BRACKET", "TANK SADDLE", "MOTOR PLATE", "HINGE BRACKET", "SKID WELDMENT",
-]
-ITEM_COUNT = 300
-WORK_ORDER_COUNT = 60
-EMPLOYEE_COUNT = 40
-
-
-def _catalog() -> list[tuple[str, str, str, str, str, float, float]]:
-    """(code, description, kind, item type, unit, cost low, cost high) of the standard items."""
-    items: list[tuple[str, str, str, str, str, float, float]] = []
-
-    def add(code: str, desc: str, kind: str, um: str, lo: float, hi: float, item_type: str = "1") -> None:
-        items.append((code, desc, kind, item_type, um, lo, hi))
-
-    # finished goods and their sub-assemblies
-    enclosures = [(12, 10, 6), (16, 12, 8), (20, 16, 8), (24, 20, 10), (30, 24, 12), (36, 30, 12)]
-    for rating in ("4", "12"):
-        for h, w, d in enclosures:
-            add(f"ENC-N{rating}-{h:02}{w:02}{d:02}", f"ENCLOSURE NEMA {rating} {h}X{w}X{d}", "fg", "EACH", 85, 420)
-    for h, w, d in enclosures:
-        add(f"ASY-DOOR-{h:02}{w:02}{d:02}", f"DOOR ASSY NEMA 4 {h}X{w}", "sub", "EACH", 30, 140)
-        add(f"BKP-{h:02}{w:02}", f"BACKPLATE GALV {h}X{w}", "sub", "EACH", 8, 45)
-    for shelves, w, l in [(2, 24, 36), (2, 30, 48), (3, 24, 36), (3, 30, 48), (3, 36, 60)]:
-        add(f"CRT-{shelves}S-{w}{l}", f"CART UTILITY {shelves}-SHELF {w}X{l}", "fg", "EACH", 140, 390)
-    for w, l in [(24, 36), (30, 48), (36, 60)]:
-        add(f"ASY-SHELF-{w}{l}", f"SHELF WELDMENT {w}X{l}", "sub", "EACH", 35, 95)
-    for w, l in [(30, 60), (30, 72), (36, 72), (36, 96)]:
-        add(f"BNC-{w}{l}", f"WORKBENCH STEEL TOP {w}X{l}", "fg", "EACH", 260, 640)
-        add(f"ASY-BFRM-{w}{l}", f"BENCH FRAME WELDMENT {w}X{l}", "sub", "EACH", 120, 300)
-    for size in (12, 18, 24, 36):
-        add(f"GRD-BELT-{size}", f"GUARD BELT DRIVE {size}IN", "fg", "EACH", 45, 160)
-    for code, desc in [
-        ("BRK-L-04", "BRACKET L 4IN 1/4 PLATE"), ("BRK-L-06", "BRACKET L 6IN 1/4 PLATE"),
-        ("BRK-L-08", "BRACKET L 8IN 3/8 PLATE"), ("BRK-WALL-12", "BRACKET WALL MOUNT 12IN"),
-        ("BRK-MTR-56C", "MOTOR MOUNT BASE 56C"), ("BRK-MTR-143T", "MOTOR MOUNT BASE 143T"),
-        ("BRK-MTR-184T", "MOTOR MOUNT BASE 184T"),
-    ]:
-        add(code, desc, "fg", "EACH", 6, 75)
-    for ft in (4, 6, 8):
-        add(f"RAL-HR-{ft:02}", f"HANDRAIL SECTION {ft}FT", "fg", "EACH", 90, 210)
-    for steps in (3, 4, 5, 6):
-        add(f"STR-STRG-{steps}", f"STAIR STRINGER {steps}-STEP", "fg", "EACH", 70, 180)
-    for inches in (96, 120, 144):
-        add(f"RCK-UPR-{inches:03}", f"PALLET RACK UPRIGHT 42X{inches}", "fg", "EACH", 80, 160)
-    for inches in (96, 108):
-        add(f"RCK-BM-{inches:03}", f"PALLET RACK BEAM {inches}IN", "fg", "EACH", 35, 70)
-    for code, desc in [("050", "1/2 YD"), ("100", "1 YD"), ("200", "2 YD")]:
-        add(f"HOP-SD-{code}", f"HOPPER SELF-DUMP {desc}", "fg", "EACH", 650, 1900)
-
-    # raw material
-    sheet = [
-        ("CRS", "CRS", ["16", "14", "12", "11", "10"], "GA"), ("HRPO", "HRPO", ["14", "12", "10"], "GA"),
-        ("GALV", "GALV", ["16", "14"], "GA"), ("SS304", "SS304 #4", ["16", "14"], "GA"),
-        ("AL5052", "AL 5052", [".063", ".090", ".125"], ""),
-    ]
-    for grade, grade_desc, gauges, suffix in sheet:
-        for gauge in gauges:
-            for w, l in [(48, 96), (48, 120), (60, 120)]:
-                code = f"SHT-{grade}-{gauge.lstrip('.')}-{w}{l}"
-                add(code, f"SHEET {grade_desc} {gauge}{suffix} {w}X{l}", "raw", "EACH", 60, 480)
-    for thick, code in [("3/16", "188"), ("1/4", "250"), ("3/8", "375"), ("1/2", "500")]:
-        add(f"PLT-A36-{code}-4896", f"PLATE A36 {thick} 48X96", "raw", "EACH", 260, 900)
-        add(f"PLT-A36-{code}-96240", f"PLATE A36 {thick} 96X240", "raw", "EACH", 1300, 4200)
-    shapes = [
-        ("ANG-1X1X125", "ANGLE 1X1X1/8 A36"), ("ANG-125X125X188", "ANGLE 1-1/4X1-1/4X3/16 A36"),
-        ("ANG-15X15X188", "ANGLE 1-1/2X1-1/2X3/16 A36"), ("ANG-2X2X250", "ANGLE 2X2X1/4 A36"),
-        ("ANG-25X25X250", "ANGLE 2-1/2X2-1/2X1/4 A36"), ("ANG-3X3X250", "ANGLE 3X3X1/4 A36"),
-        ("TUB-SQ-1X1X14", "TUBE SQ 1X1X14GA"), ("TUB-SQ-15X15X11", "TUBE SQ 1-1/2X1-1/2X11GA"),
-        ("TUB-SQ-2X2X11", "TUBE SQ 2X2X11GA"), ("TUB-SQ-2X2X188", "TUBE SQ 2X2X3/16"),
-        ("TUB-SQ-3X3X188", "TUBE SQ 3X3X3/16"), ("TUB-RC-2X3X11", "TUBE RECT 2X3X11GA"),
-        ("TUB-RC-2X4X188", "TUBE RECT 2X4X3/16"), ("PIP-S40-100", "PIPE SCH40 1IN BLACK"),
-        ("PIP-S40-125", "PIPE SCH40 1-1/4IN BLACK"), ("PIP-S40-150", "PIPE SCH40 1-1/2IN BLACK"),
-        ("PIP-S40-200", "PIPE SCH40 2IN BLACK"), ("FLT-125X100", "FLAT BAR 1/8X1 A36"),
-        ("FLT-188X150", "FLAT BAR 3/16X1-1/2 A36"), ("FLT-250X100", "FLAT BAR 1/4X1 A36"),
-        ("FLT-250X200", "FLAT BAR 1/4X2 A36"), ("FLT-250X300", "FLAT BAR 1/4X3 A36"),
-        ("FLT-375X200", "FLAT BAR 3/8X2 A36"), ("FLT-375X300", "FLAT BAR 3/8X3 A36"),
-        ("FLT-500X300", "FLAT BAR 1/2X3 A36"), ("RND-CF-500", "ROUND BAR 1/2 1018 CF"),
-        ("RND-CF-750", "ROUND BAR 3/4 1018 CF"), ("RND-CF-1000", "ROUND BAR 1 1018 CF"),
-        ("CHN-C3X41", "CHANNEL C3X4.1 A36"), ("CHN-C4X54", "CHANNEL C4X5.4 A36"),
-        ("CHN-C6X82", "CHANNEL C6X8.2 A36"),
-    ]
-    for code, desc in shapes:
-        add(code, desc, "raw", "FT", 1.1, 14)
-
-    # consumables
-    for code, desc in [
-        ("PWD-BLK-GLS", "POWDER BLACK GLOSS"), ("PWD-BLK-TEX", "POWDER BLACK TEXTURE"),
-        ("PWD-GRY-7035", "POWDER LIGHT GRAY RAL7035"), ("PWD-YEL-SAF", "POWDER SAFETY YELLOW"),
-        ("PWD-WHT-GLS", "POWDER WHITE GLOSS"), ("PWD-BLU-5005", "POWDER SIGNAL BLUE RAL5005"),
-        ("PWD-RED-3000", "POWDER FLAME RED RAL3000"), ("PWD-GRN-6005", "POWDER MOSS GREEN RAL6005"),
-        ("WIR-ER70-035", "WELD WIRE ER70S-6 .035"), ("WIR-ER70-045", "WELD WIRE ER70S-6 .045"),
-        ("ROD-ER308-332", "TIG ROD ER308L 3/32"),
-    ]:
-        add(code, desc, "cons", "LB", 3.5, 18)
-    for code, desc, um in [
-        ("GAS-ARCO2-300", "GAS 75/25 ARGON CO2 300CF", "EACH"), ("GAS-AR-300", "GAS ARGON 300CF", "EACH"),
-        ("ABR-GRD-45", "GRINDING DISC 4-1/2 X 1/4", "EACH"), ("ABR-FLP-45", "FLAP DISC 4-1/2 60 GRIT", "EACH"),
-        ("PNT-PRM-GRY", "PRIMER GRAY ZINC PHOSPHATE", "GAL"),
-    ]:
-        add(code, desc, "cons", um, 4, 65)
-
-    # purchased components and hardware
-    threads = [
-        ("1/4-20", "1420", "1/4"), ("5/16-18", "5168", "5/16"), ("3/8-16", "3816", "3/8"), ("1/2-13", "1213", "1/2"),
-    ]
-    lengths = [("3/4", "075"), ("1", "100"), ("1-1/4", "125"), ("1-1/2", "150"), ("2", "200")]
-    for thread, tcode, _ in threads:
-        for length, lcode in lengths:
-            add(f"HHCS-{tcode}-{lcode}", f"HHCS {thread} X {length} GR5 ZP", "hw", "EACH", 0.08, 0.9)
-    for length, lcode in lengths[:3]:
-        add(f"HHCS-SS-1420-{lcode}", f"HHCS 1/4-20 X {length} SS18-8", "hw", "EACH", 0.2, 0.9)
-    for thread, tcode, frac in threads:
-        add(f"HN-{tcode}", f"NUT HEX {thread} GR5 ZP", "hw", "EACH", 0.03, 0.3)
-        add(f"NL-{tcode}", f"NUT NYLOCK {thread} ZP", "hw", "EACH", 0.05, 0.4)
-        add(f"FW-{tcode}", f"WASHER FLAT {frac} SAE ZP", "hw", "EACH", 0.02, 0.2)
-        add(f"LW-{tcode}", f"WASHER LOCK {frac} ZP", "hw", "EACH", 0.02, 0.2)
-    for code, desc, um in [
-        ("PHMS-1024-050", "PHMS #10-24 X 1/2 ZP", "EACH"), ("PHMS-1024-075", "PHMS #10-24 X 3/4 ZP", "EACH"),
-        ("PHMS-1024-100", "PHMS #10-24 X 1 ZP", "EACH"), ("SMS-08-050", "SMS #8 X 1/2 TEK ZP", "EACH"),
-        ("SMS-10-075", "SMS #10 X 3/4 TEK ZP", "EACH"), ("RIV-POP-125", "RIVET POP 1/8 AL", "EACH"),
-        ("RIV-POP-188", "RIVET POP 3/16 AL", "EACH"), ("PEM-NUT-1024", "PEM NUT #10-24 CLS", "EACH"),
-        ("PEM-NUT-1420", "PEM NUT 1/4-20 CLS", "EACH"), ("PEM-STD-1024", "PEM STUD #10-24 X 1/2", "EACH"),
-        ("PEM-STD-1420", "PEM STUD 1/4-20 X 3/4", "EACH"), ("CST-3-SW", "CASTER 3IN SWIVEL", "EACH"),
-        ("CST-4-SW", "CASTER 4IN SWIVEL", "EACH"), ("CST-4-RG", "CASTER 4IN RIGID", "EACH"),
-        ("CST-5-SWB", "CASTER 5IN SWIVEL W/BRAKE", "EACH"), ("CST-5-RG", "CASTER 5IN RIGID", "EACH"),
-        ("CST-6-SWB", "CASTER 6IN SWIVEL W/BRAKE", "EACH"), ("HNG-PNO-36", "HINGE PIANO 36IN SS", "EACH"),
-        ("HNG-BUT-2X2", "HINGE BUTT 2X2 ZP", "EACH"), ("HNG-CNC-N4", "HINGE CONCEALED NEMA 4", "EACH"),
-        ("LCH-QTR-TRN", "LATCH QUARTER TURN KEYED", "EACH"), ("LCH-DRAW-SS", "LATCH DRAW SS", "EACH"),
-        ("LCH-CMP-N4", "LATCH COMPRESSION NEMA 4", "EACH"), ("HDL-PULL-6", "HANDLE PULL 6IN BLACK", "EACH"),
-        ("HDL-TUB-CART", "HANDLE TUBULAR CART 24IN", "EACH"), ("GSK-NEO-25X100", "GASKET NEOPRENE 1/4X1", "FT"),
-        ("GSK-NEO-125X75", "GASKET NEOPRENE 1/8X3/4", "FT"), ("LBL-UL-508A", "LABEL UL 508A", "EACH"),
-        ("LBL-SERIAL", "TAG SERIAL NUMBER AL", "EACH"), ("LBL-WARN-ELEC", "DECAL WARNING ELECTRICAL", "EACH"),
-        ("PKG-CTN-241812", "CARTON 24X18X12 RSC", "EACH"), ("PKG-CTN-362412", "CARTON 36X24X12 RSC", "EACH"),
-        ("PKG-PLT-4840", "PALLET 48X40 HT", "EACH"), ("PKG-STRETCH-18", "STRETCH WRAP 18IN 80GA", "ROLL"),
-        ("PKG-FOAM-CRN", "FOAM CORNER PROTECTOR", "EACH"), ("ELC-GLAND-075", "CABLE GLAND 3/4 NPT", "EACH"),
-        ("ELC-LUG-GND", "LUG GROUNDING #14-2/0", "EACH"), ("ELC-DIN-35", "DIN RAIL 35MM X 1M", "EACH"),
-        ("LVL-FOOT-38", "LEVELING FOOT 3/8-16", "EACH"), ("LVL-FOOT-12", "LEVELING FOOT 1/2-13", "EACH"),
-        ("BMP-RBR-075", "BUMPER RUBBER 3/4 ADH", "EACH"), ("SPR-GAS-40LB", "GAS SPRING 40LB 10IN", "EACH"),
-    ]:
-        add(code, desc, "hw", um, 0.1, 38)
-
-    # charge and miscellaneous items ('/' codes), never stocked
-    add("/SETUP", "SETUP CHARGE", "misc", "EACH", 0, 0, item_type="3")
-    add("/PLATING", "OUTSIDE PLATING CHARGE", "misc", "EACH", 0, 0, item_type="3")
-    add("/FREIGHT", "FREIGHT IN", "misc", "EACH", 0, 0, item_type="5")
-    add("/MISC", "MISCELLANEOUS MATERIAL", "misc", "EACH", 0, 0, item_type="5")
-    return items
-
-
+# --- the plant's rows ------------------------------------------------------------------------------
 def _stamp(rng: random.Random, days_back: int) -> tuple[str, str]:
     """(DateUpdated, TimeUpdated) some time in the ``days_back`` days before ``AS_OF``."""
     day = AS_OF - timedelta(days=rng.randint(0, days_back))
     return day.isoformat(), f"{rng.uniform(6.0, 18.0):08.5f}"
 
 
-def _generate(rng: random.Random) -> dict[str, list[Row]]:
-    """All rows of the company, table by table; only ``rng`` decides."""
-    items, kinds = _items(rng)
-    employees = _employees(rng)
+def _created(rng: random.Random, updated: str, days_before: int) -> tuple[str, str]:
+    day = date.fromisoformat(updated) - timedelta(days=rng.randint(0, days_before))
+    return day.isoformat(), f"{rng.uniform(7.0, 17.0):08.5f}"
+
+
+def _generate(rng: random.Random, d: random.Random) -> dict[str, list[Row]]:
+    """All rows of the company, table by table; only ``rng`` (main facts) and ``d`` (details) decide."""
+    items, kinds = _items(rng, d)
+    employees = _employees(rng, d)
     data: dict[str, list[Row]] = {
-        "IM_Warehouse": [{"WarehouseCode": c, "WarehouseDesc": d} for c, d in WAREHOUSES],
-        "WO_WorkCenter": [{"WorkCenter": c, "WorkCenterDesc": d} for c, d in WORK_CENTERS],
+        "IM_Warehouse": [{"WarehouseCode": c, "WarehouseDesc": d} for c, d in plant.WAREHOUSES],
+        "WO_WorkCenter": [{"WorkCenter": c, "WorkCenterDesc": d} for c, d in plant.WORK_CENTERS],
         "WO_OperationCode": [
             {"WorkCenter": wc, "OperationCode": op, "OperationDesc": desc, "StandardRunType": run, "StdRate": rate}
-            for wc, op, desc, run, rate, _ in OPERATIONS
+            for wc, op, desc, run, rate, _ in plant.OPERATIONS
         ],
         "CI_Item": items,
-        "WO_ProductionEmployee": employees,
+        "PR_Employee": employees,
     }
     data["WO_LaborCrew"], data["WO_LaborCrewMember"] = _crews(rng, employees)
-    data["WO1_WorkOrderMaster"], data["WO3_WorkOrderOperationDetail"], data["WO2_WorkOrderMaterialDetail"] = (
-        _work_orders(rng, items, kinds)
+    data["WO1_WorkOrderMaster"], data["WO3_WorkOrderOperationDetail"], data[MATERIAL] = (
+        _work_orders(rng, d, items, kinds)
     )
-    data["IM_ItemWarehouse"] = _item_warehouses(rng, items, kinds, data["WO2_WorkOrderMaterialDetail"])
+    data["IM_ItemWarehouse"] = _item_warehouses(rng, d, items, kinds, data[MATERIAL], data["WO1_WorkOrderMaster"])
+    _item_totals(items, data["IM_ItemWarehouse"])
     return data
 
 
-def _items(rng: random.Random) -> tuple[list[Row], dict[str, str]]:
+def _items(rng: random.Random, d: random.Random) -> tuple[list[Row], dict[str, str]]:
     rows: list[Row] = []
     kinds: dict[str, str] = {}
+    vendors = defaultdict(list)
+    for vendor, kind in plant.VENDORS:
+        vendors[kind].append(vendor)
 
     def add(code: str, desc: str, kind: str, item_type: str, um: str, cost: float) -> None:
         date_updated, time_updated = _stamp(rng, 400)
-        rows.append({
-            "ItemCode": code,
-            "ItemCodeDesc": desc,
-            "ItemType": item_type,
+        date_created, time_created = _created(d, date_updated, 2000)
+        made = kind in ("fg", "sub")
+        bought = kind in ("raw", "cons", "hw")
+        line, (sales, cogs, inventory, purchases, manufacturing) = plant.PRODUCT_LINES[kind]
+        cost = round(cost, 4)
+        average = round(cost * d.uniform(0.96, 1.06), 4) if kind != "misc" else 0.0
+        row = {
+            "ItemCode": code, "ItemType": item_type, "ItemCodeDesc": desc,
+            "UseInAR": "Y" if kind in ("fg", "misc") else "N", "UseInSO": "Y" if kind in ("fg", "misc") else "N",
+            "UseInPO": "Y" if bought or kind == "misc" else "N", "UseInBM": "Y" if kind != "misc" else "N",
+            "CalculateCommission": "N", "DropShip": "N", "EBMEnabled": "N", "PrintReceiptLabels": "N",
+            "AllocateLandedCost": "N", "SalesUnitOfMeasure": um, "PurchaseUnitOfMeasure": um,
+            "StandardUnitOfMeasure": um, "PostToGLByDivision": "N", "SalesAcctKey": sales,
+            "CostOfGoodsSoldAcctKey": cogs, "InventoryAcctKey": inventory, "PurchaseAcctKey": purchases,
+            "ManufacturingCostAcctKey": manufacturing, "TaxClass": "TX" if kind == "fg" else "NT",
+            "PurchasesTaxClass": "TX" if bought else "NT", "ProductLine": line,
             "ProductType": {"fg": "F", "sub": "F", "misc": ""}.get(kind, "R"),
-            "StandardUnitOfMeasure": um,
+            "Valuation": "" if kind == "misc" else ("1" if made else "2"),  # 1 standard, 2 average cost
+            "DefaultWarehouseCode": "" if kind == "misc" else "000", "PrimaryAPDivisionNo": "00" if bought else "",
+            "PrimaryVendorNo": d.choice(vendors[kind]) if bought else "",
+            "Category1": {"fg": "PRODUCT", "sub": "SUBASSY", "raw": "STEEL", "cons": "SHOP SUPPL", "hw": "HARDWARE"}.get(kind, ""),
+            "ExplodeKitItems": "N", "ShipWeight": f"{d.uniform(0.1, 180):.1f}" if made else "",
+            "RestockingMethod": "N" if kind != "misc" else "", "StandardUnitCost": cost,
+            "StandardUnitPrice": round(cost * d.uniform(1.45, 1.9), 2) if kind == "fg" else 0.0,
+            "PurchaseUMConvFctr": 1.0, "SalesUMConvFctr": 1.0,
+            "ProcurementType": "M" if made else ("B" if bought else ""),
+            "DateCreated": date_created, "TimeCreated": time_created, "UserCreatedKey": d.choice(plant.OFFICE_USERS),
+            "DateUpdated": date_updated, "TimeUpdated": time_updated, "UserUpdatedKey": d.choice(plant.OFFICE_USERS),
+            "AllowBackOrders": "Y", "AllowReturns": "Y", "AllowTradeDiscount": "Y",
+            "ConfirmCostIncrInRcptOfGoods": "Y" if bought else "N",
+            "LastSoldDate": (AS_OF - timedelta(days=d.randint(1, 240))) if kind == "fg" else None,
+            "LastReceiptDate": (AS_OF - timedelta(days=d.randint(1, 120))) if bought else None,
+            "InventoryCycle": d.choice("ABC") if kind != "misc" else "",
+            "RoutingNo": code[:20] if made else "", "PlannerCode": "DJK" if made else "",
+            "BuyerCode": "RMB" if bought else "", "LowLevelCode": {"fg": "0", "sub": "1"}.get(kind, "2"),
+            "PlannedByMRP": "Y" if kind != "misc" else "N", "SetupCharge": "N",
+            "LastTotalUnitCost": cost, "AverageUnitCost": average, "LastAllocatedUnitCost": average,
             "InactiveItem": "Y" if kind != "misc" and rng.random() < 0.06 else "N",
-            "StandardUnitCost": round(cost, 4),
-            "DateUpdated": date_updated,
-            "TimeUpdated": time_updated,
-        })
+            "UDF_COUNTRY_ORIGIN": "USA" if made else "", "UDF_HTSCODE": "7326.90.8688" if kind == "fg" else "",
+            "LastPhysicalCountDate": date(2025, 12, 31) if kind != "misc" else None,
+            "TrackLotSerialExpirationDates": "N", "RequireExpirationDate": "N",
+        }
+        rows.append(row)
         kinds[code] = kind
 
-    for code, desc, kind, item_type, um, lo, hi in _catalog():
+    for code, desc, kind, item_type, um, lo, hi in plant.catalog():
         add(code, desc, kind, item_type, um, rng.uniform(lo, hi))
     while len(rows) < ITEM_COUNT:  # customer part numbers fill the rest
-        customer = rng.choice(CUSTOMERS)
+        customer = rng.choice(plant.CUSTOMERS)
         code = f"{customer}-{rng.randint(10000, 99999)}-{rng.choice(['01', '02', '03', 'A', 'B'])}"
         if code not in kinds:
-            add(code, f"{rng.choice(CUSTOMER_PARTS)} - {customer}", "fg", "1", "EACH", rng.uniform(12, 900))
+            add(code, f"{rng.choice(plant.CUSTOMER_PARTS)} - {customer}", "fg", "1", "EACH", rng.uniform(12, 900))
     return rows, kinds
 
 
-def _employees(rng: random.Random) -> list[Row]:
+def _item_totals(items: list[Row], item_warehouses: list[Row]) -> None:
+    """CI_Item's totals over its warehouses, as MAS keeps them."""
+    on_hand: dict[str, float] = defaultdict(float)
+    value: dict[str, float] = defaultdict(float)
+    for row in item_warehouses:
+        on_hand[row["ItemCode"]] += row["QuantityOnHand"]
+        value[row["ItemCode"]] += row["TotalWarehouseValue"]
+    for item in items:
+        item["TotalQuantityOnHand"] = on_hand[item["ItemCode"]]
+        item["TotalInventoryValue"] = round(value[item["ItemCode"]], 2)
+
+
+def _employees(rng: random.Random, d: random.Random) -> list[Row]:
+    """PR_Employee: production people in four payroll departments, most active, some on leave
+    (EmployeeStatus I) or gone (T)."""
     rows: list[Row] = []
-    names: list[tuple[str, str]] = []
+    names: set[tuple[str, str]] = set()
     number = rng.randint(10, 20)
-    weights = [3, 3, 3, 6, 3, 5]  # SAW, LASER, BRAKE, WELD, PAINT, ASM
+    weights = [3, 3, 3, 6, 3, 5]  # SAW, LASER, BRAKE, WELD, PAINT, ASM: where each works
+    departments = {center: dept for dept in plant.DEPARTMENTS for center in dept[2]}
     while len(rows) < EMPLOYEE_COUNT:
-        name = (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
-        if name in names:
+        first, last = rng.choice(plant.FIRST_NAMES), rng.choice(plant.LAST_NAMES)
+        if (first, last) in names:
             continue
-        names.append(name)
-        rows.append({
-            "EmployeeNo": f"{number:07d}",
-            "FirstName": name[0],
-            "LastName": name[1],
-            "Inactive": "Y" if rng.random() < 0.15 else "N",
-            "HourlyRate": round(rng.uniform(16.5, 34.0) * 4) / 4,
-            "DefaultWorkCenter": rng.choices([wc for wc, _ in WORK_CENTERS], weights)[0],
-        })
+        names.add((first, last))
+        away = rng.random()
+        status = "T" if away < 0.075 else "I" if away < 0.15 else "A"
+        rate = round(rng.uniform(16.5, 34.0) * 4) / 4
+        dept, _dept_name, _centers, titles = departments[rng.choices([wc for wc, _ in plant.WORK_CENTERS], weights)[0]]
+        employee_no = f"{number:07d}"
         number += rng.randint(1, 6)
+        town, zip_code, area = d.choice(plant.TOWNS)
+        hired = AS_OF - timedelta(days=d.randint(60, 7000))
+        raised = max(hired, AS_OF - timedelta(days=d.randint(30, 500)))
+        left = AS_OF - timedelta(days=d.randint(5, 200))
+        updated, time_updated = _stamp(d, 90)
+        if status != "A":
+            updated = max(date.fromisoformat(updated), left).isoformat()
+        phone = f"({area}) 555-{d.randint(100, 9999):04d}"
+        rows.append({
+            "EmployeeKey": dept + employee_no, "DepartmentNo": dept, "EmployeeNo": employee_no,
+            "LastName": last, "FirstName": first, "MiddleName": d.choice("ABCDEJKLMRST") if d.random() < 0.6 else "",
+            "AddressLine1": f"{d.randint(100, 9899)} {d.choice(plant.STREETS)}", "City": town, "State": "IA",
+            "ZipCode": zip_code, "CountryCode": "USA", "TelephoneNo1": phone, "TelephoneType1": "C",
+            "PrimaryTelephone1": "Y", "PrimaryTelephone2": "N",
+            "BirthDate": date(d.randint(1962, 2004), d.randint(1, 12), d.randint(1, 28)),
+            "DirectDeposit": d.choice("YYYN"), "JobTitle": d.choice(titles), "FullTimePartTime": d.choice("FFFFFFP"),
+            "SeasonalEmployee": "N", "StatutoryEmployee": "N", "EmployeeStatus": status, "HireDate": hired,
+            "ReviewDate": AS_OF + timedelta(days=d.randint(10, 300)) if status == "A" else None,
+            "InactiveDate": left if status == "I" else None,
+            "InactiveComment": "LEAVE OF ABSENCE" if status == "I" else "",
+            "TerminationDate": left if status == "T" else None,
+            "TerminationComment": d.choice(["VOLUNTARY", "RELOCATED", "RETIRED"]) if status == "T" else "",
+            "MaritalStatus": d.choice("SM"), "Gender": "F" if first in plant.FEMALE_NAMES else "M", "Veteran": d.choice("NNNNY"),
+            "SortField": last.upper()[:10], "Location": "PLANT 1",
+            "EmergencyContact1": f"{d.choice(plant.FIRST_NAMES).upper()} {last.upper()}",
+            "EmergencyTelephoneNo1": f"({area}) 555-{d.randint(100, 9999):04d}", "EmergencyTelephoneType1": "C",
+            "EmergencyRelationship1": d.choice(["SPOUSE", "PARENT", "SIBLING"]),
+            "MedicalCoverage": d.choice("YYN"), "MedicalEffectiveDate": hired + timedelta(days=90),
+            "TimeOffCode": "PTO", "TimeOffEligibilityDate": hired + timedelta(days=90), "TimeOffLastResetDate": date(2026, 1, 1),
+            "DefaultTaxProfileCode": "IA", "WorkTaxStateCode": "IA", "ResidenceTaxStateCode": "IA",
+            "SetupComplete": "Y", "EmployeeCheckName": f"{first} {last}", "PayCycle": "W", "PayMethod": "H",
+            "ExemptFromOvertime": "N", "MultipleAutomaticEarnings": "N", "SummarizePayDtlOnStub": "N",
+            "EmployeePayRate1DateChanged": raised, "EmployeePayRate1ChangeComment": "ANNUAL REVIEW" if raised > hired else "HIRE",
+            "TimeOff1CarryoverHours": float(d.choice([0, 8, 16, 24])), "TimeOff1AccruedHours": round(d.uniform(10, 70), 2),
+            "TimeOff1UsedHours": float(d.choice([0, 8, 16, 24, 32, 40])), "TimeOff1AnnualLimitHours": 80.0,
+            "EmployeePayRate1": rate, "EmployeePayRate2": round(rate * 1.5, 3),
+            "DateCreated": hired, "TimeCreated": f"{d.uniform(7.0, 17.0):08.5f}", "UserCreatedKey": plant.OFFICE_USERS[0],
+            "DateUpdated": updated, "TimeUpdated": time_updated, "UserUpdatedKey": plant.OFFICE_USERS[0],
+            "RetirementPlan": d.choice("YN"), "TimeTrackBadgeNo": employee_no[-5:], "SelfServiceEnabled": "N",
+        })
     return rows
 
 
 def _crews(rng: random.Random, employees: list[Row]) -> tuple[list[Row], list[Row]]:
+    centers = {dept: work_centers for dept, _, work_centers, _ in plant.DEPARTMENTS}
     crews: list[Row] = []
     members: list[Row] = []
-    for crew_no, desc, work_center in CREWS:
+    for crew_no, desc, work_center in plant.CREWS:
         crews.append({"CrewNo": crew_no, "CrewDesc": desc})
-        pool = [e["EmployeeNo"] for e in employees if work_center in ("", e["DefaultWorkCenter"])]
+        pool = [e["EmployeeNo"] for e in employees if work_center == "" or work_center in centers[e["DepartmentNo"]]]
         others = [e["EmployeeNo"] for e in employees if e["EmployeeNo"] not in pool]
         size = rng.randint(3, 6)
         chosen = rng.sample(pool, min(size, len(pool)))
@@ -543,29 +334,11 @@ def _crews(rng: random.Random, employees: list[Row]) -> tuple[list[Row], list[Ro
     return crews, members
 
 
-_OPS = {(wc, op): (desc, hours) for wc, op, desc, _, _, hours in OPERATIONS}
-_MIDDLE_OPS = [
-    ("LASER", "PUNCH"), ("SAW", "DBUR"), ("BRAKE", "FORM"), ("WELD", "FIXT"), ("WELD", "MIG"),
-    ("WELD", "TIG"), ("WELD", "GRIND"), ("PAINT", "PREP"), ("PAINT", "MASK"), ("PAINT", "PCOAT"),
-    ("ASM", "ASSY"), ("ASM", "HDWR"), ("ASM", "INSP"),
-]
-
-
-def _routing(rng: random.Random) -> list[tuple[str, str]]:
-    """3 to 8 (work center, operation) steps in shop order: cut first, pack last."""
-    size = rng.randint(3, 8)
-    cut = rng.choice([("SAW", "CUT"), ("LASER", "LCUT")])
-    steps = [(cut[0], "SETUP"), cut] if size > 3 and rng.random() < 0.2 else [cut]
-    picks = sorted(rng.sample(range(len(_MIDDLE_OPS)), size - len(steps) - 1))
-    steps += [_MIDDLE_OPS[i] for i in picks]
-    steps.append(("ASM", "PACK"))
-    if ("PAINT", "PCOAT") in steps and rng.random() < 0.2:
-        steps[steps.index(("PAINT", "PCOAT"))] = ("PAINT", "PLATE")
-    return steps
+_OPS = {(wc, op): (desc, run, rate, hours) for wc, op, desc, run, rate, hours in plant.OPERATIONS}
 
 
 def _work_orders(
-    rng: random.Random, items: list[Row], kinds: dict[str, str]
+    rng: random.Random, d: random.Random, items: list[Row], kinds: dict[str, str]
 ) -> tuple[list[Row], list[Row], list[Row]]:
     active = [i for i in items if i["InactiveItem"] == "N"]
     products = [i for i in active if kinds[i["ItemCode"]] in ("fg", "sub")]
@@ -585,43 +358,45 @@ def _work_orders(
         closed = rng.random() < 0.25
         wo_date = AS_OF - timedelta(days=rng.randint(60, 200) if closed else rng.randint(0, 60))
         whse = rng.choices(["000", "EST"], [4, 1])[0]
-        route = _routing(rng)
+        route = plant.routing(rng)
         done = len(route) if closed else rng.randint(0, len(route) - 1)  # steps complete
         scrapped = rng.choice([0, 0, 0, 0, 1]) if closed and qty > 2 else 0
 
         step_numbers = [f"{10 * (n + 1):04d}" for n in range(len(route))]
         last_qty = 0.0
+        costs = defaultdict(float)
         for n, (wc, op) in enumerate(route):
-            desc, per_unit = _OPS[wc, op]
-            std = round(rng.uniform(0.5, 2.0), 2) if op == "SETUP" else round(per_unit * qty * rng.uniform(0.8, 1.2), 2)
+            desc, run_type, rate, per_unit = _OPS[wc, op]
+            if op == "SETUP":
+                std = extended = round(rng.uniform(0.5, 2.0), 2)
+            else:
+                std = round(per_unit * rng.uniform(0.8, 1.2), 4)
+                extended = round(std * qty, 2)
             if n < done:
-                step_qty, actual = float(qty - scrapped), round(std * rng.uniform(0.8, 1.3), 2)
+                step_qty, actual = float(qty - scrapped), round(extended * rng.uniform(0.8, 1.3), 2)
             elif n == done:
                 share = rng.choice([0.0, 0.0, 0.25, 0.5, 0.75])
-                step_qty, actual = float(int(qty * share)), round(std * share * rng.uniform(0.8, 1.3), 2)
+                step_qty, actual = float(int(qty * share)), round(extended * share * rng.uniform(0.8, 1.3), 2)
             else:
                 step_qty, actual = 0.0, 0.0
             last_qty = step_qty
+            if run_type == "O":  # outside processing: the rate is per piece
+                costs["StdOutsideProcessCost"] += rate * qty
+                costs["ActualOutsideProcessCost"] += rate * step_qty
+                labor_cost = 0.0
+            else:
+                costs["StdLaborCost"] += extended * rate
+                labor_cost = round(actual * rate, 2)
+                costs["ActualLaborCost"] += labor_cost
             steps.append({
                 "WorkOrder": work_order, "StepNumber": step_numbers[n], "WorkCenter": wc,
                 "OperationCode": op, "StepDescription": desc, "StepComplete": "Y" if n < done else "N",
-                "StdRunTime": std, "ActualRunTime": actual, "QtyCompleted": step_qty,
+                "QtyCompleted": step_qty, "StdRunTime": std, "ExtdStdTime": extended, "ActualRunTime": actual,
+                "ActualLaborCost": labor_cost,
             })
 
-        orders.append({
-            "WorkOrder": work_order,
-            "Status": "C" if closed else "O",
-            "OnHold": "Y" if not closed and rng.random() < 0.2 else "N",
-            "ItemBillNumber": product["ItemCode"],
-            "ItemBillDescription": product["ItemCodeDesc"],
-            "QtyOrdered": float(qty),
-            "QtyComplete": last_qty,
-            "QtyScrapped": float(scrapped),
-            "ParentWhse": whse,
-            "WODate": wo_date.isoformat(),
-            "WODueDate": (wo_date + timedelta(days=rng.randint(14, 45))).isoformat(),
-            "LastStepComplete": step_numbers[done - 1] if done else "",
-        })
+        held = not closed and rng.random() < 0.2
+        due = wo_date + timedelta(days=rng.randint(14, 45))
 
         # material: stock at the first step, hardware at assembly, powder at coating, a carton to pack
         assembly = next((n for n, (_, op) in enumerate(route) if op in ("HDWR", "ASSY")), len(route) - 1)
@@ -634,7 +409,9 @@ def _work_orders(
             lines.append((rng.choice(powder), route.index(("PAINT", "PCOAT")), rng.uniform(0.5, 3.0)))
         if rng.random() < 0.4:
             lines.append((rng.choice(cartons), len(route) - 1, 1))
-        for line_no, (item, at, per_unit) in enumerate(lines, start=1):
+        first_index = len(materials) + 1
+        for position, (item, at, per_unit) in enumerate(lines):
+            index = len(materials) + 1  # the line's record number: its rowid in the demo file
             required = round(per_unit * qty, 4)
             if at < done:
                 issued = required
@@ -642,16 +419,50 @@ def _work_orders(
                 issued = round(required * rng.choice([0, 0.5, 1]), 4)
             else:
                 issued = 0.0
+            unit_cost = round(item["StandardUnitCost"], 4)
+            costs["StdMaterialCost"] += required * unit_cost
+            costs["ActualMaterialCost"] += issued * unit_cost
             materials.append({
-                "WorkOrder": work_order, "LineKey": f"{line_no:06d}", "StepNumber": step_numbers[at],
-                "ComponentItemNumber": item["ItemCode"], "Whse": whse, "ExtdQtyRequired": required,
-                "QtyIssued": issued, "UM": item["StandardUnitOfMeasure"],
+                "WorkOrder": work_order,
+                "PreviousIndexNumber": index - 1 if position else 0,
+                "LinkToNextLine": index + 1 if position < len(lines) - 1 else 0,
+                "Revision": "000", "StepNumber": step_numbers[at], "UM": item["StandardUnitOfMeasure"],
+                "ItemDescription": item["ItemCodeDesc"], "Whse": whse, "ComponentItemNumber": item["ItemCode"],
+                "QtyParent": round(per_unit, 4), "UMconversion": 1.0, "UnitCost": unit_cost,
+                "ExtdQtyRequired": required, "QtyIssued": issued,
+                "QtyCommitted": 0.0 if closed else round(required - issued, 4),
+                "DirectCosts": round(issued * unit_cost, 4),
             })
+
+        for_order = d.random() < 0.55
+        started = done > 0 or any(s["QtyCompleted"] for s in steps[-len(route):])
+        orders.append({
+            "WorkOrder": work_order, "ItemBillDescription": product["ItemCodeDesc"], "ItemUM": product["StandardUnitOfMeasure"],
+            "BillRevision": "000", "EffectiveDate": wo_date, "RoutingNumber": product["RoutingNo"],
+            "IssueMethod": "M", "PrntPickList": "Y", "PlannerCode": "DJK", "PrntLabels": "N",
+            "ExplodeSubassemblies": "N", "CostCmplMthd": "S", "AutoIssueMatlTran": "N", "AutoGenLabTran": "N",
+            "AutoGenOutsProcTran": "Y", "DateClosed": due - timedelta(days=d.randint(0, 10)) if closed else None,
+            "MakeFor": "S" if for_order else "I",  # S a sales order, I inventory
+            "MakeForOrderNumber": f"{d.randint(20000, 29999):07d}" if for_order else "",
+            "SOLineIndex": f"{d.randint(1, 8):06d}" if for_order else "",
+            "ParentWhse": whse, "DefaultComponentWhse": whse, "Status": "C" if closed else "O",
+            "WODate": wo_date, "WODueDate": due, "SchedRelDate": wo_date,
+            "ActualProdStartDate": wo_date + timedelta(days=d.randint(0, 5)) if started else None,
+            "LastActivityDate": min(AS_OF, wo_date + timedelta(days=d.randint(1, 30))) if started else None,
+            "OnHold": "Y" if held else "N", "StatusComment": d.choice(plant.STATUS_COMMENTS) if held else "",
+            "TravelerPrinted": "Y", "LastStepComplete": step_numbers[done - 1] if done else "",
+            "CustomerDivision": "00" if for_order else "",
+            "SOCustNumber": d.choice(plant.CUSTOMERS) + "MFG" if for_order else "",
+            "ItemBillNumber": product["ItemCode"], "LinkToFirstDetailRecord": first_index,
+            "UMConversion": 1.0, "QtyOrdered": float(qty), "YieldPercentage": 100.0, "QtyPlanned": float(qty),
+            "QtyComplete": last_qty, "QtyScrapped": float(scrapped), "CalcLeadTime": float((due - wo_date).days),
+            **{name: round(value, 4) for name, value in costs.items()},
+        })
     return orders, steps, materials
 
 
 def _item_warehouses(
-    rng: random.Random, items: list[Row], kinds: dict[str, str], materials: list[Row]
+    rng: random.Random, d: random.Random, items: list[Row], kinds: dict[str, str], materials: list[Row], orders: list[Row]
 ) -> list[Row]:
     """Every stock item in the main warehouse, some in the others, and every component's issue warehouse."""
     wanted: dict[tuple[str, str], None] = {}
@@ -663,16 +474,40 @@ def _item_warehouses(
         for whse, chance in (("EST", 0.35), ("WST", 0.15)):
             if rng.random() < chance:
                 wanted[code, whse] = None
+    required: dict[tuple[str, str], float] = defaultdict(float)
     for line in materials:
         wanted[line["ComponentItemNumber"], line["Whse"]] = None
+        required[line["ComponentItemNumber"], line["Whse"]] += line["QtyCommitted"]
+    on_order: dict[tuple[str, str], float] = defaultdict(float)
+    for order in orders:
+        if order["Status"] == "O":
+            left = order["QtyOrdered"] - order["QtyComplete"] - order["QtyScrapped"]
+            on_order[order["ItemBillNumber"], order["ParentWhse"]] += left
+    costs = {item["ItemCode"]: item["AverageUnitCost"] for item in items}
     on_hand = {"fg": (0, 40), "sub": (0, 60), "raw": (0, 400), "cons": (0, 250), "hw": (0, 5000)}
     rows: list[Row] = []
     for code, whse in sorted(wanted):
-        lo, hi = on_hand[kinds[code]]
+        kind = kinds[code]
+        lo, hi = on_hand[kind]
+        quantity = float(rng.randint(lo, hi))
+        bought = kind in ("raw", "cons", "hw")
+        reorder = float(round(hi * d.uniform(0.1, 0.25))) if bought else 0.0
         date_updated, time_updated = _stamp(rng, 120)
+        date_created, time_created = _created(d, date_updated, 1500)
         rows.append({
-            "ItemCode": code, "WarehouseCode": whse, "QuantityOnHand": float(rng.randint(lo, hi)),
-            "DateUpdated": date_updated, "TimeUpdated": time_updated,
+            "ItemCode": code, "WarehouseCode": whse,
+            "BinLocation": f"{d.choice('ABCDEF')}-{d.randint(1, 24):02d}-{d.randint(1, 5)}" if whse == "000" else "",
+            "ReorderMethod": "R" if bought else "", "QuantityOnHand": quantity,
+            "QuantityOnPurchaseOrder": float(round(reorder * 2)) if bought and quantity < reorder else 0.0,
+            "QuantityOnSalesOrder": float(d.randint(0, 10)) if kind == "fg" and d.random() < 0.3 else 0.0,
+            "AverageCost": costs[code], "QuantityRequiredForWO": round(required[code, whse], 4),
+            "EconomicOrderQty": float(round(reorder * 2)) if bought else 0.0, "ReorderPointQty": reorder,
+            "MinimumOrderQty": float(round(reorder / 2)) if bought else 0.0,
+            "MaximumOnHandQty": float(hi) if bought else 0.0,
+            "QuantityOnWorkOrder": on_order[code, whse], "TotalWarehouseValue": round(quantity * costs[code], 2),
+            "DateCreated": date_created, "TimeCreated": time_created, "UserCreatedKey": plant.OFFICE_USERS[1],
+            "DateUpdated": date_updated, "TimeUpdated": time_updated, "UserUpdatedKey": plant.OFFICE_USERS[1],
+            "LastPhysicalCountDate": date(2025, 12, 31),
         })
     return rows
 
@@ -682,3 +517,55 @@ def change_company(path: Path, sql: str, *params: Any) -> int:
     """Change the company as MAS would (one statement, committed); returns the rows it touched."""
     with closing(sqlite3.connect(path)) as con, con:
         return con.execute(sql, params).rowcount
+
+
+def material_list(con: sqlite3.Connection, work_order: str) -> list[int]:
+    """The indexes (rowids) of an order's material lines in list order, following the links."""
+    first = con.execute(
+        "SELECT LinkToFirstDetailRecord FROM WO1_WorkOrderMaster WHERE WorkOrder = ?", (work_order.ljust(7),)
+    ).fetchone()
+    indexes, index = [], int(first[0]) if first else 0
+    while index:
+        indexes.append(index)
+        (index,) = con.execute(f"SELECT LinkToNextLine FROM {MATERIAL} WHERE rowid = ?", (index,)).fetchone()
+        index = int(index)
+    return indexes
+
+
+def insert_material_line(path: Path, work_order: str, position: int, values: Row) -> int:
+    """Insert a material line at ``position`` (0 = first) of an order's list, as MAS does: a new
+    record at the end of the file, linked in between its neighbours. Returns its index."""
+    with closing(sqlite3.connect(path)) as con, con:
+        indexes = material_list(con, work_order)
+        previous = indexes[position - 1] if position else 0
+        following = indexes[position] if position < len(indexes) else 0
+        row = {"WorkOrder": work_order, **values, "PreviousIndexNumber": previous, "LinkToNextLine": following}
+        sql, *params = insert_statement(MATERIAL, row)
+        index = con.execute(sql, params).lastrowid
+        _link(con, work_order, previous, index, following)
+        return index
+
+
+def remove_material_line(path: Path, work_order: str, position: int) -> None:
+    """Delete the line at ``position`` of an order's list and link its neighbours, as MAS does."""
+    with closing(sqlite3.connect(path)) as con, con:
+        indexes = material_list(con, work_order)
+        gone = indexes[position]
+        previous = indexes[position - 1] if position else 0
+        following = indexes[position + 1] if position + 1 < len(indexes) else 0
+        con.execute(f"DELETE FROM {MATERIAL} WHERE rowid = ?", (gone,))
+        _link(con, work_order, previous, following, following)
+        if following:
+            con.execute(f"UPDATE {MATERIAL} SET PreviousIndexNumber = ? WHERE rowid = ?", (previous, following))
+
+
+def _link(con: sqlite3.Connection, work_order: str, previous: int, index: int, following: int) -> None:
+    """Point ``previous`` (or the order, when it is 0) at ``index``, and ``following`` back at it."""
+    if previous:
+        con.execute(f"UPDATE {MATERIAL} SET LinkToNextLine = ? WHERE rowid = ?", (index, previous))
+    else:
+        con.execute(
+            "UPDATE WO1_WorkOrderMaster SET LinkToFirstDetailRecord = ? WHERE WorkOrder = ?", (index, work_order.ljust(7))
+        )
+    if following and following != index:
+        con.execute(f"UPDATE {MATERIAL} SET PreviousIndexNumber = ? WHERE rowid = ?", (index, following))

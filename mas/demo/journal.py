@@ -6,7 +6,8 @@ batch moves it, in one database transaction, from Work Order Transaction Entry i
 
 - ``labor`` / ``crew_labor``: the step's ``ActualRunTime`` += hours and ``QtyCompleted`` += quantity;
 - ``completion``: the order's ``QtyComplete`` += quantity;
-- ``material_issue``: the first material line of that item on the order: ``QtyIssued`` += quantity.
+- ``material_issue``: the first line of that item in the order's material list (followed by its
+  links, as WO2 has no key): ``QtyIssued`` += quantity.
 
 As in MAS, one batch at a time and one user at a time (``BEGIN IMMEDIATE``).
 """
@@ -17,7 +18,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from mas.demo.company import _fit
+from mas.demo.company import MATERIAL, _fit, material_list
 
 HEADER, DETAIL, HISTORY = "WO_TransactionEntryHeader", "WO_TransactionEntryDetail", "WO_TransactionHistory"
 
@@ -71,13 +72,9 @@ def _move_quantities(con: sqlite3.Connection, type_: str, wo: str, step: str, it
     elif type_ == "completion":
         con.execute("UPDATE WO1_WorkOrderMaster SET QtyComplete = QtyComplete + ? WHERE WorkOrder = ?", (qty, wo))
     elif type_ == "material_issue":
-        row = con.execute(
-            "SELECT LineKey FROM WO2_WorkOrderMaterialDetail WHERE WorkOrder = ? AND ComponentItemNumber = ? "
-            "ORDER BY LineKey LIMIT 1",
-            (wo, item),
-        ).fetchone()
-        if row:
-            con.execute(
-                "UPDATE WO2_WorkOrderMaterialDetail SET QtyIssued = QtyIssued + ? WHERE WorkOrder = ? AND LineKey = ?",
-                (qty, wo, row[0]),
-            )
+        for index in material_list(con, wo.strip()):
+            if con.execute(
+                f"UPDATE {MATERIAL} SET QtyIssued = QtyIssued + ? WHERE rowid = ? AND TRIM(ComponentItemNumber) = ?",
+                (qty, index, (item or "").strip()),
+            ).rowcount:
+                break

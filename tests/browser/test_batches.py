@@ -74,7 +74,7 @@ def test_an_accountant_follows_a_batch_from_exported_to_imported_to_posted(
 def _active_employee(company) -> str:
     with closing(sqlite3.connect(company)) as con:
         return con.execute(
-            "SELECT EmployeeNo FROM WO_ProductionEmployee WHERE Inactive = 'N' ORDER BY EmployeeNo LIMIT 1"
+            "SELECT EmployeeNo FROM PR_Employee WHERE EmployeeStatus = 'A' ORDER BY EmployeeNo LIMIT 1"
         ).fetchone()[0].strip()
 
 

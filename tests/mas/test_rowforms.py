@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from mas.models import Item, WorkOrder
+from mas.models import Employee, Item, WorkOrder
 from mas.rowforms import PYTHON, SQLITE, column_form, column_forms, converter, row_function
 
 ITEM_FIELDS = [Item._meta.get_field(n) for n in (
@@ -94,3 +94,14 @@ def test_a_number_the_field_cannot_hold_is_refused_and_the_largest_it_can_is_kep
         convert_row((1e12,))
     with pytest.raises(ValueError, match="too large"):
         convert_row((Decimal("-1E+13"),))
+
+
+@pytest.mark.parametrize("form", [PYTHON, SQLITE])
+def test_an_employee_is_inactive_in_mas_unless_its_status_says_active(form):
+    field = Employee._meta.get_field("mas_inactive")
+    convert_row = row_function([column_form(field, form)])
+    values = ["A", "A ", "I", "T", "Y", "N", "", None, "a"]
+    expected = [False, False, True, True, True, False, False, False, False]
+
+    assert [converter(field, form)(v) for v in values] == [(1 if e else 0) if form == SQLITE else e for e in expected]
+    assert [convert_row((v,))[0] for v in values] == [converter(field, form)(v) for v in values]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mas import gateway
+from mas.demo.company import insert_statement, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
 from syncconfig import pull, pull_lock
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
@@ -85,16 +86,15 @@ def test_changes_made_in_mas_show_after_the_next_pull_with_exactly_those_counts(
     pull_now()
     order = WorkOrder.objects.filter(status="O", on_hold=False).first()
     item = Item.objects.filter(mas_inactive=False).first()
-    line = MaterialLine.objects.first()
+    line = MaterialLine.objects.order_by("work_order", "line_key").first()  # the first line of its order
     today = timezone.localdate().isoformat()
     company.execute("UPDATE WO1_WorkOrderMaster SET OnHold = 'Y' WHERE WorkOrder = ?", order.number)
     company.execute("UPDATE CI_Item SET InactiveItem = 'Y', DateUpdated = ? WHERE ItemCode = ?", today, item.code)
-    company.execute("DELETE FROM WO2_WorkOrderMaterialDetail WHERE WorkOrder = ? AND LineKey = ?",
-                    line.work_order, line.line_key)
-    company.execute(
-        "INSERT INTO WO3_WorkOrderOperationDetail VALUES (?, '0990', 'ASM  ', 'INSP ', 'EXTRA INSPECTION', 'N', 1.5, 0, 0)",
-        order.number,
-    )
+    remove_material_line(company.path, line.work_order, 0)
+    company.execute(*insert_statement("WO3_WorkOrderOperationDetail", {
+        "WorkOrder": order.number, "StepNumber": "0990", "WorkCenter": "ASM", "OperationCode": "INSP",
+        "StepDescription": "EXTRA INSPECTION", "StepComplete": "N", "StdRunTime": 1.5,
+    }))
 
     run = pull_now()
 
@@ -116,9 +116,11 @@ def test_an_incremental_table_finds_rows_that_vanished_and_came_back(company):
     run = pull_now()
     assert changes(run) == {"items": (0, 0, 1)}
 
-    company.execute(
-        "INSERT INTO CI_Item VALUES (?, 'BACK AGAIN', '1', 'F', 'EACH', 'N', 9.5, '2020-01-01', '08.00000')", gone.code
-    )
+    company.execute(*insert_statement("CI_Item", {
+        "ItemCode": gone.code, "ItemCodeDesc": "BACK AGAIN", "ItemType": "1", "ProductType": "F",
+        "StandardUnitOfMeasure": "EACH", "InactiveItem": "N", "StandardUnitCost": 9.5, "DateUpdated": "2020-01-01",
+        "TimeUpdated": "08.00000",
+    }))
     run = pull_now()
 
     assert changes(run) == {"items": (0, 1, 0)}  # read by key: its DateUpdated is older than the last pull
@@ -393,12 +395,14 @@ def test_values_of_every_kind_compare_equal_when_pulled_again_in_full(company):
     back in that form: a whole number in a decimal column, text in one, a date as text, no date,
     padded flags — a second full pull finds every row unchanged and writes nothing."""
     AutoSyncTable.objects.filter(name="items").update(mode="full")
-    company.execute(
-        "INSERT INTO CI_Item VALUES ('ODD-1', 'WHOLE COST  ', '1', 'F', 'EACH', 'Y ', 5, '2026-01-02', '08.00000')"
-    )
-    company.execute(
-        "INSERT INTO CI_Item VALUES ('ODD-2', 'TEXT COST', '1', 'F', 'EACH', 'N', ' 7.12346 ', '1753-01-01', '')"
-    )
+    company.execute(*insert_statement("CI_Item", {
+        "ItemCode": "ODD-1", "ItemCodeDesc": "WHOLE COST  ", "ItemType": "1", "InactiveItem": "Y",
+        "StandardUnitCost": 5, "DateUpdated": "2026-01-02", "TimeUpdated": "08.00000",
+    }))
+    company.execute(*insert_statement("CI_Item", {
+        "ItemCode": "ODD-2", "ItemCodeDesc": "TEXT COST", "ItemType": "1", "InactiveItem": "N",
+        "StandardUnitCost": " 7.12346 ", "DateUpdated": "1753-01-01",
+    }))
     first = pull_now(table=AutoSyncTable.objects.get(name="items"))
     stamp = Item.objects.get(code="ODD-1").last_changed_at
 

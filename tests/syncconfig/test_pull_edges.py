@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from mas.demo.company import insert_statement
 from mas.models import Crew, Employee, Item, ItemWarehouse, WorkCenter, WorkOrder
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
@@ -31,14 +32,20 @@ def test_insert_rows_raises_djangos_integrity_error_for_a_duplicate_key():
 
 
 # --- duplicate keys in an incremental pull ------------------------------------------------------
+def twin(code: str, updated: str) -> tuple:
+    """A CI_Item row whose code trims to an existing one's."""
+    return insert_statement("CI_Item", {
+        "ItemCode": code, "ItemCodeDesc": "TWIN", "ItemType": "1", "InactiveItem": "N", "StandardUnitCost": 1.5,
+        "DateUpdated": updated, "TimeUpdated": "08.00000",
+    })
+
+
 def test_an_incremental_pull_fails_a_key_mas_returns_twice_among_recent_rows(company):
     pull_now()
     code = Item.objects.order_by("code").first().code
     today = timezone.localdate().isoformat()
     # A second MAS row whose key trims to the same mirror key, saved today.
-    company.execute(
-        "INSERT INTO CI_Item VALUES (?, 'TWIN', '1', 'F', 'EACH', 'N', 1.5, ?, '08.00000')", code + " ", today
-    )
+    company.execute(*twin(code + " ", today))
     before = list(Item.objects.order_by("code").values())
 
     run = pull_now()
@@ -52,9 +59,7 @@ def test_an_incremental_pull_fails_a_key_mas_returns_twice_among_recent_rows(com
 def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_tables_go_on(company):
     pull_now()
     code = Item.objects.order_by("code").first().code
-    company.execute(
-        "INSERT INTO CI_Item VALUES (?, 'TWIN', '1', 'F', 'EACH', 'N', 1.5, '2020-01-01', '08.00000')", code + " "
-    )
+    company.execute(*twin(code + " ", "2020-01-01"))
 
     run = pull_now()
 
@@ -75,9 +80,7 @@ def test_a_first_pull_failing_late_rolls_back_the_rows_it_already_inserted(compa
     monkeypatch.setattr(gateway, "FETCH_SIZE", 50)
     monkeypatch.setattr(pull, "WRITE_BATCH", 20)
     code = company.query("SELECT ItemCode FROM CI_Item ORDER BY rowid LIMIT 1")[0][0]
-    company.execute(
-        "INSERT INTO CI_Item VALUES (?, 'TWIN', '1', 'F', 'EACH', 'N', 1.5, '2020-01-01', '08.00000')", code + "  "
-    )
+    company.execute(*twin(code + "  ", "2020-01-01"))
 
     run = pull_now(table=AutoSyncTable.objects.get(name="items"))
 
@@ -87,11 +90,13 @@ def test_a_first_pull_failing_late_rolls_back_the_rows_it_already_inserted(compa
 
 
 # --- values of every kind compare equal on the next full pull -------------------------------------
+ODD_COLUMNS = (
+    "WorkOrder", "Status", "OnHold", "ItemBillNumber", "ItemBillDescription", "QtyOrdered", "QtyComplete",
+    "QtyScrapped", "ParentWhse", "WODate", "WODueDate", "LastStepComplete",
+)
 ODD_ORDERS = [
-    # WorkOrder, Status, OnHold, ItemBillNumber, ItemBillDescription, QtyOrdered, QtyComplete, QtyScrapped,
-    # ParentWhse, WODate, WODueDate, LastStepComplete
     ("ZZ00001", "O", "y", "PART  ", "DESC  ", -12.34567, -0.00004, 99999999999.999, "000", "1753-01-01", "2026-01-02 13:05:00", "    "),
-    ("ZZ00002", "C", "N ", "", "", "5", 0, 1e-9, "   ", "", "20260102", "0010"),
+    ("ZZ00002", "C", "N", "", "", "5", 0, 1e-9, "   ", "", "20260102", "0010"),
     ("ZZ00003", " ", "1", "X", "Y" * 30, " 7.12346 ", "", -0.0, "EST", "2026-01-02", "0001-01-01", ""),
     ("ZZ00004", "O", "0", "X", "Z", 12345678901.23456, 3, 2.5, "EST", "9999-12-31", "2026-02-28", ""),
 ]
@@ -100,7 +105,7 @@ ODD_ORDERS = [
 def test_odd_values_compare_equal_when_pulled_again(company):
     # pins negative/huge/tiny/integral/text decimals, padded flags, odd dates, empty texts.
     for row in ODD_ORDERS:
-        company.execute(f"INSERT INTO WO1_WorkOrderMaster VALUES ({', '.join('?' * 12)})", *row)
+        company.execute(*insert_statement("WO1_WorkOrderMaster", dict(zip(ODD_COLUMNS, row))))
     table = AutoSyncTable.objects.get(name="work_orders")
     first = pull_now(table=table)
     again = pull_now(table=table)
@@ -110,18 +115,18 @@ def test_odd_values_compare_equal_when_pulled_again(company):
 
 
 def test_a_mas_value_the_decimal_field_cannot_hold_fails_the_table_rather_than_the_mirror(company):
-    # MAS QtyOrdered is NUMERIC(16,4) like the mirror; the driver hands 999999999999.9999 over as the
-    # float 1000000000000.0, which has one digit too many for max_digits=16, decimal_places=4.
-    company.execute(
-        "INSERT INTO WO1_WorkOrderMaster VALUES ('ZZ00001', 'O', 'N', 'X', 'X', 999999999999.9999, 0, 0, "
-        "'000', '2026-01-02', '2026-01-02', '')"
-    )
+    # MAS QtyOrdered is DECIMAL(15,4); the mirror's field holds 12 digits before the point and a
+    # company file (SQLite here, as a damaged MAS file might) can hold a value with 13.
+    company.execute(*insert_statement("WO1_WorkOrderMaster", {
+        "WorkOrder": "ZZ00001", "Status": "O", "OnHold": "N", "ItemBillNumber": "X", "ItemBillDescription": "X",
+        "QtyOrdered": 9999999999999.5, "ParentWhse": "000", "WODate": "2026-01-02", "WODueDate": "2026-01-02",
+    }))
 
     run = pull_now(table=AutoSyncTable.objects.get(name="work_orders"))
 
     table = run.tables.get(name="work_orders")
     assert table.status == PullStatus.FAILED
-    assert "qty_ordered: 1000000000000.0 is too large for the mirror (12 digits before the point)" in table.error
+    assert "qty_ordered: '9999999999999.5' is too large for the mirror (12 digits before the point)" in table.error
     assert not WorkOrder.objects.exists()  # left as it was: every page reading work orders still works
 
 
@@ -172,8 +177,12 @@ def test_composite_key_rows_that_vanish_and_come_back_incrementally(company):
     company.execute("DELETE FROM IM_ItemWarehouse WHERE ItemCode = ? AND WarehouseCode = ?", item, whse)
     run = pull_now(table=table())
     assert counts(run)["item_warehouses"][3] == 1
-    company.execute("INSERT INTO IM_ItemWarehouse VALUES (?, ?, ?, '2020-01-01', ?)", item, whse, qty + 1, time)
-    company.execute("INSERT INTO IM_ItemWarehouse VALUES (?, 'ZZZ', 1, '2020-01-01', ?)", item, time)
+    company.execute(*insert_statement("IM_ItemWarehouse", {
+        "ItemCode": item, "WarehouseCode": whse, "QuantityOnHand": qty + 1, "DateUpdated": "2020-01-01", "TimeUpdated": time,
+    }))
+    company.execute(*insert_statement("IM_ItemWarehouse", {
+        "ItemCode": item, "WarehouseCode": "ZZZ", "QuantityOnHand": 1, "DateUpdated": "2020-01-01", "TimeUpdated": time,
+    }))
 
     run = pull_now(table=table())
 
