@@ -30,10 +30,10 @@ class AutoSyncTableTable(BaseTable):
         return record.mode.capitalize()
 
     def render_key_columns(self, value):
-        return " + ".join(value.values())
+        # A key field left without a MAS column (WO2's line) is numbered by the pull itself.
+        return " + ".join(column or "line no. (numbered by the portal)" for column in value.values())
 
-    def value_key_columns(self, value):
-        return " + ".join(value.values())
+    value_key_columns = render_key_columns
 
 
 class PullRunTable(BaseTable):
