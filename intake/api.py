@@ -11,7 +11,6 @@ describe the body for the OpenAPI document.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from typing import Literal, Optional
 
@@ -29,9 +28,11 @@ from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor,
 from intake.models import Device
 from intake.services import MAX_PER_REQUEST, collect
 from reviews.models import TransactionType
+from woscan_portal import jsonbody
 from woscan_portal.tokens import hash_token, parse_authorization
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
+MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid
 SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often on a pull
 
 
@@ -145,10 +146,6 @@ def _bad_parameters(request, exc):
     return JsonResponse(answer, status=400, encoder=DjangoJSONEncoder)
 
 
-def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
 # --- push ---------------------------------------------------------------------------------------
 @api.post(
     "/transactions",
@@ -158,14 +155,11 @@ def _reject_constant(name):
     summary="Push collected transactions (at most 1000 a request)",
 )
 def push(request):
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        megabytes = MAX_BODY_BYTES // (1024 * 1024)
-        return _error(413, f"The body is larger than {megabytes} MB; push fewer transactions at once.")
     try:
-        body = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)  # a BOM is not an error
-    except (ValueError, RecursionError):
-        return _error(400, "The body is not JSON.")
+        body = jsonbody.read_body(request, max_bytes=MAX_BODY_BYTES, max_depth=MAX_BODY_DEPTH)
+    except jsonbody.BadJSON as exc:
+        suffix = " Push fewer transactions at once." if exc.status == 413 else ""
+        return _error(exc.status, f"{exc}{suffix}")
     if not isinstance(body, dict) or not isinstance(body.get("transactions"), list):
         return _error(400, 'The body must be a JSON object {"transactions": [...]}.')
     rows = body["transactions"]
