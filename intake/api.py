@@ -11,8 +11,9 @@ describe the body for the OpenAPI document.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -69,7 +70,7 @@ api = NinjaAPI(
 class TransactionIn(Schema):
     """One collected transaction; which fields are required depends on ``type`` (PRODUCT.md §4)."""
 
-    client_txn_id: str = Field(description="A UUID the device makes once and sends on every retry.")
+    client_txn_id: uuid.UUID = Field(description="A UUID the device makes once and sends on every retry.")
     type: Literal[tuple(TransactionType.values)]  # type: ignore[valid-type]
     collected_at: datetime = Field(description="ISO 8601; without an offset it is the plant's local time.")
     work_order: Optional[str] = Field(None, max_length=7)
@@ -92,7 +93,14 @@ class TransactionIn(Schema):
 
 
 class PushResult(Schema):
-    client_txn_id: Optional[str]
+    client_txn_id: Optional[Union[str, int, float]] = Field(
+        description=(
+            "The transaction's `client_txn_id`, echoed so the device can match the answer: the UUID "
+            "(lower case) when it reads as one; otherwise the value as sent when it is a string or a "
+            "number (e.g. `0`; a number too large for a float comes back as the text `\"inf\"`); "
+            "`null` when it was missing, `true`/`false`, an array or an object."
+        ),
+    )
     status: Literal["accepted", "duplicate", "conflict", "invalid"]
     id: Optional[int] = Field(description="The portal's id of the stored transaction (none when invalid).")
     errors: dict[str, str] = Field(description="Field name → what is wrong with it.")
