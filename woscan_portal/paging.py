@@ -79,4 +79,11 @@ class ListParametersMixin:
 
 
 def bad_parameter(request, message: str):
-    return render(request, "bad_request.html", {"message": message}, status=400)
+    """The 400 page: what is wrong, and a link to the same list (its filters kept) without the
+    paging and export parameters."""
+    query = request.GET.copy()
+    for key in list(query):
+        if key.endswith(("page", "per_page")) or key == "_export":
+            del query[key]
+    back = f"{request.path}?{query.urlencode()}" if query else request.path
+    return render(request, "bad_request.html", {"message": message, "back_url": back}, status=400)
