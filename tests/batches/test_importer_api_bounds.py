@@ -71,3 +71,22 @@ def test_a_plain_reason_is_still_kept(client, importer, exported):
     response = ack(client, auth, json.dumps({"result": "refused", "reason": "  SHA-256 differs  "}))
 
     assert response.status_code == 200 and response.json()["import_error"] == "SHA-256 differs"
+
+
+@pytest.mark.parametrize("content", [
+    b'{"batch": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"batch": 1, "batch": 1}',
+    b"{" + b" " * 100_000 + b"}",
+])
+def test_a_control_file_changed_on_the_share_into_something_unreadable_is_reported_not_a_500(
+    client, importer, exported, export_dir, supervisor, content
+):
+    (export_dir / "WOS000001.ctl").write_bytes(content)
+    _, auth = importer
+
+    detail = client.get("/api/importer/v1/batches/1", **auth)
+    client.force_login(supervisor)
+    page = client.get("/batches/1/")
+
+    assert detail.status_code == 409 and "WOS000001.ctl cannot be read" in detail.json()["error"]
+    assert page.status_code == 200 and "WOS000001.ctl cannot be read" in page.content.decode()
