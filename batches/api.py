@@ -26,7 +26,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch, ImporterClient
+from woscan_portal import jsonbody
 from woscan_portal.tokens import hash_token, parse_authorization
+
+MAX_ACK_BYTES = 64 * 1024  # {"result": …, "reason": …}: a reason is kept to 2000 characters
+MAX_ACK_DEPTH = 8  # the body is 1 level deep; a nested reason is answered "must be text"
+MAX_REASON_CHARS = 2000
 
 
 def _error(status: int, message: str) -> JsonResponse:
@@ -109,16 +114,27 @@ def batch_detail(request, number: int):
 @importer_api("POST")
 def batch_ack(request, number: int):
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return _error(400, "The body is not JSON.")
-    result = body.get("result") if isinstance(body, dict) else None
+        body = jsonbody.read_body(request, max_bytes=MAX_ACK_BYTES, max_depth=MAX_ACK_DEPTH)
+    except jsonbody.BadJSON as exc:
+        return _error(exc.status, str(exc))
+    if not isinstance(body, dict):
+        return _error(400, 'The body must be a JSON object {"result": "imported" | "refused", "reason": "…"}.')
+    result = body.get("result")
+    reason = body.get("reason", "")
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str):
+        return _error(400, "reason: must be text.")
+    if jsonbody.text_problem(reason):
+        return _error(400, f"reason: {jsonbody.text_problem(reason)}")
+    if len(reason) > MAX_REASON_CHARS:
+        return _error(400, f"reason: at most {MAX_REASON_CHARS} characters.")
     actor = f"importer {request.importer.name}"
     try:
         if result == "imported":
             batch, changed = services.acknowledge_import(number, actor_label=actor)
         elif result == "refused":
-            batch, changed = services.refuse_import(number, str(body.get("reason", "")), actor_label=actor)
+            batch, changed = services.refuse_import(number, reason, actor_label=actor)
         else:
             return _error(400, 'result: must be "imported" or "refused".')
     except services.BatchStateError as exc:

@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
-from django_tables2 import LazyPaginator, RequestConfig
+from django_tables2 import LazyPaginator
 
 from audit.log import history
 from batches import services, writer
@@ -23,6 +23,7 @@ from batches.tables import BatchLineTable, ExportBatchTable
 from reviews.models import TransactionType
 from woscan_portal.generic import ObjectListView
 from woscan_portal.mixins import PermissionRequiredMixin
+from woscan_portal.paging import ListParametersMixin, ListRequestConfig
 
 SEND_PREVIEW_LINES = 200
 HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")
@@ -80,7 +81,7 @@ def totals_by_type(batch: ExportBatch) -> list[dict]:
     ]
 
 
-class ExportBatchDetailView(PermissionRequiredMixin, BatchMixin, DetailView):
+class ExportBatchDetailView(PermissionRequiredMixin, ListParametersMixin, BatchMixin, DetailView):
     permission_required = "batches.view_exportbatch"
     template_name = "batches/exportbatch_detail.html"
     context_object_name = "batch"
@@ -93,7 +94,7 @@ class ExportBatchDetailView(PermissionRequiredMixin, BatchMixin, DetailView):
         table = BatchLineTable(
             BatchLine.objects.filter(batch=batch).select_related("transaction"), prefix="lines-"
         )
-        RequestConfig(self.request, paginate={"per_page": 50, "paginator_class": LazyPaginator}).configure(table)
+        ListRequestConfig(self.request, paginate={"per_page": 50, "paginator_class": LazyPaginator}).configure(table)
         replaced_by = ExportBatch.objects.filter(replaces=batch).first()
         return super().get_context_data(
             page_title=str(batch),

@@ -35,6 +35,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from woscan_portal import jsonbody
 from woscan_portal.clock import HOURS, elapsed_hours
 
 CSV_COLUMNS = (
@@ -52,6 +53,7 @@ TXN_FIELDS = (
     "transaction__comment",
 )
 ROWS_PER_WRITE = 2000
+MAX_CTL_BYTES = 64 * 1024  # a control file the portal writes is about 250 bytes
 RETIRED_DIR = "retired"  # files of re-exported and voided batches, out of the importer's way
 QUANTITY = Decimal("0.0001")
 
@@ -326,7 +328,8 @@ def file_problem(batch, directory: Path | None = None) -> str | None:
     if not ctl.is_file():
         return f"{ctl.name} is missing"
     try:
-        content = json.loads(ctl.read_text("utf-8"))
+        with open(ctl, "rb") as f:  # on the share, so bounded like any input: it is a small flat object
+            content = jsonbody.loads(f.read(MAX_CTL_BYTES + 1), max_bytes=MAX_CTL_BYTES, max_depth=1, what="it")
     except (OSError, ValueError) as exc:
         return f"{ctl.name} cannot be read: {exc}"
     if not isinstance(content, dict) or content.get("batch") != batch.number:

@@ -11,9 +11,9 @@ describe the body for the OpenAPI document.
 """
 from __future__ import annotations
 
-import json
+import uuid
 from datetime import datetime, timedelta
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -29,9 +29,11 @@ from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor,
 from intake.models import Device
 from intake.services import MAX_PER_REQUEST, collect
 from reviews.models import TransactionType
+from woscan_portal import jsonbody
 from woscan_portal.tokens import hash_token, parse_authorization
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
+MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid
 SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often on a pull
 
 
@@ -68,7 +70,7 @@ api = NinjaAPI(
 class TransactionIn(Schema):
     """One collected transaction; which fields are required depends on ``type`` (PRODUCT.md §4)."""
 
-    client_txn_id: str = Field(description="A UUID the device makes once and sends on every retry.")
+    client_txn_id: uuid.UUID = Field(description="A UUID the device makes once and sends on every retry.")
     type: Literal[tuple(TransactionType.values)]  # type: ignore[valid-type]
     collected_at: datetime = Field(description="ISO 8601; without an offset it is the plant's local time.")
     work_order: Optional[str] = Field(None, max_length=7)
@@ -91,7 +93,14 @@ class TransactionIn(Schema):
 
 
 class PushResult(Schema):
-    client_txn_id: Optional[str]
+    client_txn_id: Optional[Union[str, int, float]] = Field(
+        description=(
+            "The transaction's `client_txn_id`, echoed so the device can match the answer: the UUID "
+            "(lower case) when it reads as one; otherwise the value as sent when it is a string or a "
+            "number (e.g. `0`; a number too large for a float comes back as the text `\"inf\"`); "
+            "`null` when it was missing, `true`/`false`, an array or an object."
+        ),
+    )
     status: Literal["accepted", "duplicate", "conflict", "invalid"]
     id: Optional[int] = Field(description="The portal's id of the stored transaction (none when invalid).")
     errors: dict[str, str] = Field(description="Field name → what is wrong with it.")
@@ -145,10 +154,6 @@ def _bad_parameters(request, exc):
     return JsonResponse(answer, status=400, encoder=DjangoJSONEncoder)
 
 
-def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
-
-
 # --- push ---------------------------------------------------------------------------------------
 @api.post(
     "/transactions",
@@ -158,14 +163,11 @@ def _reject_constant(name):
     summary="Push collected transactions (at most 1000 a request)",
 )
 def push(request):
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        megabytes = MAX_BODY_BYTES // (1024 * 1024)
-        return _error(413, f"The body is larger than {megabytes} MB; push fewer transactions at once.")
     try:
-        body = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)  # a BOM is not an error
-    except (ValueError, RecursionError):
-        return _error(400, "The body is not JSON.")
+        body = jsonbody.read_body(request, max_bytes=MAX_BODY_BYTES, max_depth=MAX_BODY_DEPTH)
+    except jsonbody.BadJSON as exc:
+        suffix = " Push fewer transactions at once." if exc.status == 413 else ""
+        return _error(exc.status, f"{exc}{suffix}")
     if not isinstance(body, dict) or not isinstance(body.get("transactions"), list):
         return _error(400, 'The body must be a JSON object {"transactions": [...]}.')
     rows = body["transactions"]

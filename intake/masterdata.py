@@ -19,9 +19,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from mas import models as mirror
+from woscan_portal import jsonbody
 
 PAGE = 2000
 CURSOR_OVERLAP = timedelta(seconds=60)
+MAX_CURSOR_CHARS = 256  # the cursors ``make_cursor`` writes are about 70 characters
 TABLES = {
     # response key: (mirror model, fields sent)
     "work_orders": (mirror.WorkOrder, (
@@ -49,10 +51,16 @@ def make_cursor(moment: datetime) -> str:
 
 
 def read_cursor(cursor: str) -> datetime:
+    """The moment of a cursor made by ``make_cursor``; ``ValueError`` for anything else. Its
+    size and nesting are bounded before it is decoded: it comes from outside."""
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise ValueError("not a cursor this server made")
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        payload = jsonbody.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), max_bytes=MAX_CURSOR_CHARS, max_depth=1
+        )
         moment = datetime.fromisoformat(payload["t"])
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError):  # BadJSON is a ValueError
         raise ValueError("not a cursor this server made") from None
     if timezone.is_naive(moment):
         raise ValueError("not a cursor this server made")

@@ -22,6 +22,13 @@ from django.utils.dateparse import parse_datetime
 
 from reviews.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
 from woscan_portal.clock import elapsed_hours
+from woscan_portal.jsonbody import text_problem
+
+# Bounds on one transaction as sent, checked before anything else reads it: beyond them the
+# line is ``invalid`` (the field named), and the other lines of the request are not affected.
+MAX_VALUE_DEPTH = 16  # arrays and objects nested in one field's value (the fields of §5 have none)
+MAX_LINE_CHARS = 64 * 1024  # characters of keys and text in one transaction (a full comment is 2048)
+MAX_KEY_CHARS = 64  # a field name
 
 # Field name -> (kind, size). Text: max length. Decimal: (max digits, decimal places).
 TEXT_FIELDS = {
@@ -84,6 +91,9 @@ def parse(raw: Any) -> Parsed:
         parsed.errors["transaction"] = "Each transaction must be a JSON object."
         return parsed
     errors = parsed.errors
+    errors.update(out_of_bounds(raw))
+    if errors:
+        return parsed
 
     try:
         parsed.client_txn_id = _uuid(raw.get("client_txn_id"))
@@ -156,6 +166,48 @@ def content_hash(parsed: Parsed) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+# --- bounds ------------------------------------------------------------------------------------
+def out_of_bounds(raw: dict) -> dict[str, str]:
+    """Field name -> why the value sent is beyond what one line may hold (nothing recurses)."""
+    errors: dict[str, str] = {}
+    total = 0
+    for key, value in raw.items():
+        if len(key) > MAX_KEY_CHARS:
+            errors["transaction"] = f"A field name is longer than {MAX_KEY_CHARS} characters."
+            continue
+        depth, size = _measure(value, limit=MAX_VALUE_DEPTH)
+        total += len(key) + size
+        if depth > MAX_VALUE_DEPTH:
+            errors[key] = f"Nested more than {MAX_VALUE_DEPTH} levels deep; the fields of a transaction are plain values."
+    if total > MAX_LINE_CHARS and "transaction" not in errors:
+        errors["transaction"] = f"Larger than {MAX_LINE_CHARS // 1024} KB of text; a transaction is far smaller."
+    return errors
+
+
+def _measure(value: Any, *, limit: int) -> tuple[int, int]:
+    """(nesting depth, characters of keys and text) of a parsed JSON value, walked without
+    recursion; the walk stops below ``limit`` + 1 levels."""
+    depth = size = 0
+    pending = [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, str):
+            size += len(item)
+            continue
+        if not isinstance(item, (list, dict)):
+            size += 1
+            continue
+        level += 1
+        depth = max(depth, level)
+        if level > limit:
+            return depth, size
+        if isinstance(item, dict):
+            size += sum(len(key) for key in item)
+            item = item.values()
+        pending.extend((child, level) for child in item)
+    return depth, size
+
+
 # --- readers of one value ---------------------------------------------------------------------
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
@@ -198,8 +250,9 @@ def read_value(name: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValueError("Must be text.")
         value = value.strip()
-        if "\x00" in value or not _encodable(value):
-            raise ValueError("Must be plain text (no NUL characters or broken Unicode).")
+        problem = text_problem(value)
+        if problem:
+            raise ValueError(problem)
         if len(value) > TEXT_FIELDS[name]:
             raise ValueError(f"At most {TEXT_FIELDS[name]} characters.")
         return value

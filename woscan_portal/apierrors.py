@@ -1,7 +1,11 @@
-"""The machine APIs (devices, WOScan Sync) answer in JSON, even for a URL or method they lack."""
+"""The machine APIs (devices, WOScan Sync) answer in JSON, even for a URL or method they lack,
+and when Django itself refuses the request (a host not allowed, a body over Django's size limit)."""
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse
+from django.views.defaults import bad_request as _html_bad_request
 
 API_PREFIX = "/api/"
 _DETAIL = {
@@ -29,3 +33,19 @@ class JsonApiErrorsMiddleware:
                 answer["Allow"] = response["Allow"]
             return answer
         return response
+
+
+def bad_request(request, exception=None):
+    """``handler400``: the site's page, or under ``/api/`` the APIs' JSON error (413 for a body
+    over ``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+    if not request.path.startswith(API_PREFIX):
+        return _html_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        status, detail = 413, f"The body is larger than this address takes ({limit:,} bytes)."
+    elif isinstance(exception, TooManyFieldsSent):
+        status, detail = 400, "The body has too many form fields; the API takes JSON."
+    else:
+        status, detail = 400, "Bad request: check the host name, the headers and the body."
+    key = "error" if request.path.startswith("/api/importer/") else "detail"
+    return JsonResponse({key: detail}, status=status)

@@ -7,14 +7,16 @@ from django_tables2.export import ExportMixin
 
 from woscan_portal.export import SpreadsheetSafeExport
 from woscan_portal.mixins import PermissionRequiredMixin
+from woscan_portal.paging import BadListParameter, ListParametersMixin, ListRequestConfig
 
 
-class ObjectListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class ObjectListView(PermissionRequiredMixin, ListParametersMixin, ExportMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, exportable list that costs no ``COUNT(*)`` per page.
 
     Subclasses set ``permission_required``, ``table_class``, ``filterset_class`` and
     ``get_queryset`` (restricted to what the user may see); never ``table_data``, which
-    would bypass the filter.
+    would bypass the filter. Paging parameters are read by ``woscan_portal.paging``; an
+    ``_export`` other than the formats offered answers 400.
     """
 
     template_name = "object_list.html"
@@ -23,6 +25,16 @@ class ObjectListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fil
     export_formats = ("csv", "xlsx")
     export_class = SpreadsheetSafeExport
     page_title = ""
+
+    def check_parameters(self, params):
+        export_format = params.get(self.export_trigger_param, "")
+        if export_format and export_format not in self.export_formats:
+            offered = " or ".join(f.upper() for f in self.export_formats)
+            raise BadListParameter(f"{self.export_trigger_param}: this list exports as {offered} only.")
+
+    def get_table(self, **kwargs):
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        return ListRequestConfig(self.request, paginate=self.get_table_pagination(table)).configure(table)
 
     def paginate_queryset(self, queryset, page_size):
         """The table pages itself, lazily; Django's own paginator (which counts) is skipped."""

@@ -3,6 +3,8 @@ from django.urls import include, path
 from intake import api as sync_api
 from woscan_portal import views
 
+handler400 = "woscan_portal.apierrors.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
