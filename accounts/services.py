@@ -13,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import throttle
+from accounts.models import SignInAttempt
 from accounts.roles import Role
 from audit.log import record
 
@@ -136,3 +138,38 @@ def _label(roles: Iterable[str]) -> str:
     """Roles as the audit trail shows them: 'Supervisor, Administrator', or '' for none."""
     held = set(roles)
     return ", ".join(role.value for role in Role if role.value in held)
+
+
+def unlock_user(user, *, by) -> int:
+    """Lift the sign-in lock of ``user``'s user name (forget its wrong passwords); one ``signin.unlocked``
+    audit row when there was something to forget. Returns how many failed-attempt rows were removed."""
+    return _unlock(throttle.USER_NAME, user.get_username(), by=by)
+
+
+def unlock_address(address: str, *, by) -> int:
+    """Lift the sign-in lock of an address (a shared desktop, a network behind one router)."""
+    return _unlock(throttle.ADDRESS, address, by=by)
+
+
+def _unlock(kind: str, value: str, *, by) -> int:
+    with transaction.atomic():
+        counted = throttle.failures(kind, value)
+        locked = counted >= throttle.failure_limit(kind)
+        subject = throttle.audit_subject(kind, value)
+        removed, _ = SignInAttempt.objects.filter(**{kind: value}).delete()
+        if removed and subject is not None:
+            record([subject], throttle.UNLOCKED, by=by, changes={
+                "locked": ["yes" if locked else "no", "no"], "failures": [counted, 0],
+            })
+    return removed
+
+
+def reset_password(user, password: str) -> None:
+    """Set the password a person chose through the e-mailed reset link (already checked by the password
+    validators): one ``user.password_reset`` audit row by them, and their user name's sign-in lock lifted."""
+    with transaction.atomic():
+        user.set_password(password)
+        User.objects.filter(pk=user.pk).update(password=user.password)
+        record([user], "user.password_reset", by=user, changes={"password": [None, "set"]},
+               reason="through the e-mailed reset link")
+        _unlock(throttle.USER_NAME, user.get_username(), by=user)
