@@ -14,7 +14,7 @@ from django.views.debug import SafeExceptionReporterFilter
 MASK = SafeExceptionReporterFilter.cleansed_substitute
 
 # ODBC: PWD=secret; or Password={se;cret}} } (a braced value may hold ';', '}}' is a literal '}').
-_ODBC_PASSWORD = re.compile(r"(?i)\b(PWD|PASSWORD)(\s*=\s*)(\{(?:[^}]|\}\})*\}?|[^;\s'\"]*)")
+_ODBC_PASSWORD = re.compile(r"(?i)\b(PWD|PASSWORD)(\s*=\s*)(\{(?:[^}]|\}\})*\}?|[^;'\"\n]*)")
 # URL: scheme://user:password@host — the user part is kept; the password runs to the last '@' of the authority.
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/?#@\s'\"]*):([^/?#\s'\"]*)@")
 
@@ -32,25 +32,26 @@ class _Shown(str):
         return str(self)
 
 
+def _masked(value):
+    """``value`` itself when it shows no password, else its text with the passwords masked."""
+    try:
+        text = value if type(value) is str else repr(value)
+    except Exception:  # noqa: BLE001 - Django shows its own placeholder for a value that cannot be shown
+        return value
+    masked = mask_secrets(text)
+    if masked == text:
+        return value
+    return masked if type(value) is str else _Shown(masked)
+
+
 class SecretMaskingFilter(SafeExceptionReporterFilter):
     def cleanse_setting(self, key, value):
         cleansed = super().cleanse_setting(key, value)
-        return mask_secrets(cleansed) if isinstance(cleansed, str) else cleansed
+        # Dicts and lists were walked by Django already (each item through this method).
+        return cleansed if isinstance(cleansed, (dict, list, tuple)) else _masked(cleansed)
 
     def get_traceback_frame_variables(self, request, tb_frame):
-        shown = []
-        for name, value in super().get_traceback_frame_variables(request, tb_frame):
-            if isinstance(value, str):
-                value = mask_secrets(value)
-            else:
-                try:
-                    text = repr(value)
-                except Exception:  # noqa: BLE001 - Django shows its own placeholder for these
-                    text = None
-                if text is not None and mask_secrets(text) != text:
-                    value = _Shown(mask_secrets(text))
-            shown.append((name, value))
-        return shown
+        return [(name, _masked(value)) for name, value in super().get_traceback_frame_variables(request, tb_frame)]
 
     def get_post_parameters(self, request):
         parameters = super().get_post_parameters(request)
@@ -58,5 +59,5 @@ class SecretMaskingFilter(SafeExceptionReporterFilter):
             return parameters
         masked = parameters.copy()
         for key, values in parameters.lists():
-            masked.setlist(key, [mask_secrets(v) if isinstance(v, str) else v for v in values])
+            masked.setlist(key, [_masked(v) for v in values])
         return masked

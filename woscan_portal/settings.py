@@ -268,4 +268,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "INFO", LOG_LEVELS)},
+    # axes says "successful login" at INFO on every sign-in; its warnings (failures, lockouts) stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
