@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts import throttle
+from accounts import throttle, usernames
 from accounts.models import SignInAttempt
 from accounts.roles import Role
 from audit.log import record
@@ -63,6 +63,7 @@ def create_user(
 ) -> User:
     """A new user with these roles and this password (already checked by the password validators)."""
     roles = _checked_roles(roles)
+    username = usernames.check(username)
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, password=password, email=email, first_name=first_name, last_name=last_name,
@@ -92,6 +93,8 @@ def update_user(user, *, by, roles: Iterable[str], **fields) -> dict[str, list]:
         problems = lockout_problems(current, by=by, roles=roles, is_active=fields.get("is_active", current.is_active))
         if problems:
             raise ValidationError(problems)
+        if "username" in fields and fields["username"] != current.username:
+            fields["username"] = usernames.check(fields["username"])
         changes = {
             name: [getattr(current, name), value] for name, value in fields.items() if getattr(current, name) != value
         }
