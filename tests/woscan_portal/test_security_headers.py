@@ -36,7 +36,7 @@ def test_every_page_sends_the_content_security_policy_and_the_permissions_policy
     assert all(allow == "()" for feature, allow in permissions.items() if feature != "camera")
 
 
-def test_the_apis_and_the_lockout_page_send_them_too(client, db):
+def test_the_apis_send_them_too(client, db):
     for response in (
         client.get("/api/sync/v1/masterdata"),  # 401, JSON
         client.get("/api/sync/v1/openapi.json"),
