@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm, UserCreationForm, UsernameField
 
+from accounts import usernames
 from accounts.roles import Role
 from accounts.services import lockout_problems, role_names
 from woscan_portal.forms import SeenStateMixin
@@ -38,12 +39,16 @@ class UserAddForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "last_name", "email", "is_active")
-        help_texts = {"is_active": ACTIVE_HELP}
+        help_texts = {"is_active": ACTIVE_HELP, "username": usernames.RULE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["username", "first_name", "last_name", "email", "roles", "is_active", "password1", "password2"])
         self.helper = _helper(self, "Add user")
+
+    def clean_username(self):
+        self.cleaned_data["username"] = usernames.check(self.cleaned_data["username"])
+        return super().clean_username()  # Django's: refuses a name that differs from another only in case
 
 
 class UserEditForm(SeenStateMixin, forms.ModelForm):
@@ -55,7 +60,7 @@ class UserEditForm(SeenStateMixin, forms.ModelForm):
         model = User
         fields = ("username", "first_name", "last_name", "email", "is_active")
         field_classes = {"username": UsernameField}
-        help_texts = {"is_active": ACTIVE_HELP}
+        help_texts = {"is_active": ACTIVE_HELP, "username": usernames.RULE}
 
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +77,8 @@ class UserEditForm(SeenStateMixin, forms.ModelForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
+        if username != self.instance.username:  # a name given before the rule stays until it is changed
+            username = usernames.check(username)
         if User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("A user with that username already exists.")
         return username

@@ -13,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import throttle, usernames
+from accounts.models import SignInAttempt
 from accounts.roles import Role
 from audit.log import record
 
@@ -61,6 +63,7 @@ def create_user(
 ) -> User:
     """A new user with these roles and this password (already checked by the password validators)."""
     roles = _checked_roles(roles)
+    username = usernames.check(username)
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, password=password, email=email, first_name=first_name, last_name=last_name,
@@ -90,6 +93,8 @@ def update_user(user, *, by, roles: Iterable[str], **fields) -> dict[str, list]:
         problems = lockout_problems(current, by=by, roles=roles, is_active=fields.get("is_active", current.is_active))
         if problems:
             raise ValidationError(problems)
+        if "username" in fields and fields["username"] != current.username:
+            fields["username"] = usernames.check(fields["username"])
         changes = {
             name: [getattr(current, name), value] for name, value in fields.items() if getattr(current, name) != value
         }
@@ -136,3 +141,38 @@ def _label(roles: Iterable[str]) -> str:
     """Roles as the audit trail shows them: 'Supervisor, Administrator', or '' for none."""
     held = set(roles)
     return ", ".join(role.value for role in Role if role.value in held)
+
+
+def unlock_user(user, *, by) -> int:
+    """Lift the sign-in lock of ``user``'s user name (forget its wrong passwords); one ``signin.unlocked``
+    audit row when there was something to forget. Returns how many failed-attempt rows were removed."""
+    return _unlock(throttle.USER_NAME, user.get_username(), by=by)
+
+
+def unlock_address(address: str, *, by) -> int:
+    """Lift the sign-in lock of an address (a shared desktop, a network behind one router)."""
+    return _unlock(throttle.ADDRESS, address, by=by)
+
+
+def _unlock(kind: str, value: str, *, by) -> int:
+    with transaction.atomic():
+        counted = throttle.failures(kind, value)
+        locked = counted >= throttle.failure_limit(kind)
+        subject = throttle.audit_subject(kind, value)
+        removed, _ = SignInAttempt.objects.filter(**{kind: value}).delete()
+        if removed and subject is not None:
+            record([subject], throttle.UNLOCKED, by=by, changes={
+                "locked": ["yes" if locked else "no", "no"], "failures": [counted, 0],
+            })
+    return removed
+
+
+def reset_password(user, password: str) -> None:
+    """Set the password a person chose through the e-mailed reset link (already checked by the password
+    validators): one ``user.password_reset`` audit row by them, and their user name's sign-in lock lifted."""
+    with transaction.atomic():
+        user.set_password(password)
+        User.objects.filter(pk=user.pk).update(password=user.password)
+        record([user], "user.password_reset", by=user, changes={"password": [None, "set"]},
+               reason="through the e-mailed reset link")
+        _unlock(throttle.USER_NAME, user.get_username(), by=user)

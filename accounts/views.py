@@ -1,6 +1,8 @@
 """The Users pages: who may sign in, with which roles (administrators)."""
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.models import Group
@@ -9,9 +11,9 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 
-from accounts import services
+from accounts import services, throttle
 from accounts.filtersets import UserFilterSet
 from accounts.forms import UserAddForm, UserEditForm, UserPasswordForm
 from accounts.roles import Role
@@ -33,6 +35,9 @@ class UserListView(ObjectListView):
     def get_queryset(self):
         role_groups = Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values), to_attr="role_groups")
         return User.objects.order_by("username").prefetch_related(role_groups)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(signin_locks=throttle.current_locks(), **kwargs)
 
 
 class UserCreateView(PermissionRequiredMixin, FormView):
@@ -97,7 +102,10 @@ class UserEditView(ManagedUserMixin, FormView):
 
     def get_context_data(self, **kwargs):
         is_self = self.target.pk == self.request.user.pk
-        return super().get_context_data(page_title=f"Edit user {self.target.username}", is_self=is_self, **kwargs)
+        return super().get_context_data(
+            page_title=f"Edit user {self.target.username}", is_self=is_self,
+            signin_locks=throttle.locks_for(username=self.target.get_username()), **kwargs
+        )
 
 
 class UserPasswordView(ManagedUserMixin, FormView):
@@ -117,3 +125,36 @@ class UserPasswordView(ManagedUserMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=f"Set the password of {self.target.username}", **kwargs)
+
+
+class UserUnlockView(ManagedUserMixin, View):
+    """Lift the sign-in lock of a user name (POST from the user's page)."""
+
+    permission_required = "auth.change_user"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if services.unlock_user(self.target, by=request.user):
+            messages.success(request, f"{self.target.username} can sign in again: their wrong passwords are forgotten.")
+        else:
+            messages.info(request, f"{self.target.username} was not locked out: nothing to unlock.")
+        return HttpResponseRedirect(reverse("accounts:user_edit", args=[self.target.pk]))
+
+
+class AddressUnlockView(PermissionRequiredMixin, View):
+    """Lift the sign-in lock of an address (POST from the Users list)."""
+
+    permission_required = "auth.change_user"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            address = str(ipaddress.ip_address(request.POST.get("address", "").strip()))
+        except ValueError:
+            messages.error(request, "That is not an address: nothing was unlocked.")
+        else:
+            if services.unlock_address(address, by=request.user):
+                messages.success(request, f"Sign-in from {address} is open again.")
+            else:
+                messages.info(request, f"{address} was not locked out: nothing to unlock.")
+        return HttpResponseRedirect(reverse("accounts:user_list"))

@@ -53,3 +53,18 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy`` from the ``PERMISSIONS_POLICY`` setting (feature → allow list)."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.header = ", ".join(f"{feature}={allow}" for feature, allow in settings.PERMISSIONS_POLICY.items())
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

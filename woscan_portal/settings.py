@@ -7,9 +7,11 @@ variables listed in the README's "Running it for real" section.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mas.demo.company import odbc_connection_string as demo_odbc_connection_string
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_q",
+    "axes",
+    "csp",
     "woscan_portal",
     "accounts",
     "audit",
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "woscan_portal.middleware.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a sign-in that locks someone out into the lockout page
 ]
 
 ROOT_URLCONF = "woscan_portal.urls"
@@ -121,6 +128,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "accounts.throttle.SignInThrottleBackend",  # refuses a locked user name or address before the password is tried
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -152,10 +163,74 @@ SECURE_SSL_REDIRECT = WOSCAN_HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if WOSCAN_HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = WOSCAN_HTTPS
 SECURE_HSTS_PRELOAD = WOSCAN_HTTPS
-if envbool("WOSCAN_BEHIND_PROXY", WOSCAN_HTTPS):
+WOSCAN_BEHIND_PROXY = envbool("WOSCAN_BEHIND_PROXY", WOSCAN_HTTPS)
+if WOSCAN_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Headers: what a page may load and which browser features it may use --------------------
+# Scripts and styles only from the portal's own static files: no inline script, style or
+# handler anywhere (they live under static/woscan/). Bootstrap draws some icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The camera stays allowed for the portal's own pages (a handheld page may scan barcodes with it).
+PERMISSIONS_POLICY = {
+    "camera": "(self)",
+    **{feature: "()" for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )},
+}
+# Debug pages (DEBUG=1 only) never show the passwords inside WOSCAN_MAS_ODBC, DATABASE_URL or REDIS_URL.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "woscan_portal.debugfilter.SecretMaskingFilter"
+
+# --- Sign-in throttling (django-axes) -------------------------------------------------------
+# A user name is locked after WOSCAN_SIGNIN_FAILURES wrong passwords, an address (a shared floor
+# desktop, or a whole network behind one router) after WOSCAN_SIGNIN_FAILURES_PER_ADDRESS, each
+# until WOSCAN_SIGNIN_LOCK_MINUTES after the last wrong password. An administrator unlocks sooner
+# on Users. The device and importer APIs use tokens, not sign-in: the throttle never sees them.
+WOSCAN_SIGNIN_FAILURES = envint("WOSCAN_SIGNIN_FAILURES", 5, minimum=1, maximum=100)
+WOSCAN_SIGNIN_FAILURES_PER_ADDRESS = envint("WOSCAN_SIGNIN_FAILURES_PER_ADDRESS", 20, minimum=1, maximum=1000)
+WOSCAN_SIGNIN_LOCK_MINUTES = envint("WOSCAN_SIGNIN_LOCK_MINUTES", 15, minimum=1, maximum=24 * 60)
+AXES_FAILURE_LIMIT = WOSCAN_SIGNIN_FAILURES
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=WOSCAN_SIGNIN_LOCK_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait shown is the wait: tries meanwhile do not extend it
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are users' last_login; the audit trail has the lockouts
+AXES_HANDLER = "accounts.throttle.SignInThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# --- E-mail: only for "Forgot your password?" (shown only when EMAIL_HOST is set) -------------
+EMAIL_HOST = envstr("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: port 587 uses TLS, 465 SSL.")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", f"WOScan Portal <{EMAIL_HOST_USER or 'woscan@localhost'}>")
+WOSCAN_EMAIL_CONFIGURED = bool(EMAIL_HOST)
+PASSWORD_RESET_TIMEOUT = envint("WOSCAN_PASSWORD_RESET_HOURS", 2, minimum=1, maximum=72) * 3600
 
 # --- Background work (django-q2) ---------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL", "")
@@ -199,4 +274,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "INFO", LOG_LEVELS)},
+    # axes says "successful login" at INFO on every sign-in; its warnings (failures, lockouts) stay.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -8,3 +8,15 @@ document.addEventListener("change", (event) => {
     box.checked = toggle.checked;
   });
 });
+
+// A read-only value to copy (a device token): selected as soon as it is focused.
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches("input[data-select-on-focus]")) event.target.select();
+});
+
+// A "Print" link: the browser's print dialog.
+document.addEventListener("click", (event) => {
+  if (!event.target.closest("[data-print]")) return;
+  event.preventDefault();
+  window.print();
+});

@@ -73,10 +73,19 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "accounts:user_add": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
     "accounts:user_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
     "accounts:user_password": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
+    "accounts:user_unlock": ("post", (FORBIDDEN, FORBIDDEN, 302, FORBIDDEN, FORBIDDEN)),
+    "accounts:address_unlock": ("post", (FORBIDDEN, FORBIDDEN, 302, FORBIDDEN, FORBIDDEN)),
+    # "Forgot your password?" exists only where e-mail is configured (not in the tests' settings).
+    "accounts:password_reset": ("get", (404,) * 5),
+    "accounts:password_reset_done": ("get", (404,) * 5),
+    "accounts:password_reset_confirm": ("get", (404,) * 5),
+    "accounts:password_reset_complete": ("get", (404,) * 5),
 }
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
 PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack"}
+PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
+           "accounts:password_reset_complete"}
 # url name -> name of a fixture returning reverse() kwargs, for URLs with arguments.
 URL_KWARGS: dict[str, str] = {
     "reviews:transaction_detail": "transaction_kwargs",
@@ -97,7 +106,14 @@ URL_KWARGS: dict[str, str] = {
     "importer_api:batch_ack": "exportbatch_kwargs",
     "accounts:user_edit": "user_kwargs",
     "accounts:user_password": "user_kwargs",
+    "accounts:user_unlock": "user_kwargs",
+    "accounts:password_reset_confirm": "reset_kwargs",
 }
+
+
+@pytest.fixture
+def reset_kwargs(db):
+    return {"uidb64": "MQ", "token": "set-password"}
 
 
 @pytest.fixture
