@@ -77,6 +77,12 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
 PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack"}
+# What an anonymous visitor gets on those (the token APIs want a token, not a session).
+ANONYMOUS: dict[str, int] = {
+    "accounts:login": OK, "healthz": OK, "sync_api:openapi-json": OK, "sync_api:api-root": 404,
+    "sync_api:push": 401, "sync_api:masterdata": 401,
+    "importer_api:batch_list": 401, "importer_api:batch_detail": 401, "importer_api:batch_ack": 401,
+}
 # url name -> name of a fixture returning reverse() kwargs, for URLs with arguments.
 URL_KWARGS: dict[str, str] = {
     "reviews:transaction_detail": "transaction_kwargs",
@@ -185,6 +191,17 @@ def test_anonymous_users_are_sent_to_sign_in(request, client, name):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_anonymous_visitors_get_the_public_pages(request, client, name):
+    method, _ = MATRIX[name]
+
+    response = getattr(client, method)(_reverse(request, name))
+
+    assert set(ANONYMOUS) == PUBLIC
+    assert response.status_code == ANONYMOUS[name]
 
 
 @pytest.mark.django_db
