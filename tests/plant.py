@@ -22,7 +22,8 @@ the demo MAS company, and does what a plant does in its first weeks:
   schedule;
 - importer tokens are made with the command (one revoked).
 
-Nothing is written to the database by hand where a service exists. The crawl of every page
+Nothing is written to the database by hand where a service exists. The root conftest's
+``plant`` fixture builds it once per module (rolled back after). The crawl of every page
 (``tests/woscan_portal/test_every_page.py``) runs on this state; any test may.
 Picks in the mirror go through the mirror models (never the demo's MAS column names), so the
 plant follows the demo company however its layouts change.

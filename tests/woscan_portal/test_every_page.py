@@ -1,6 +1,7 @@
 """Every page in the state a plant reaches, as every role: never a 500.
 
-The plant (``tests/plant.py``) is built once for this module through the portal's services.
+The plant (``tests/plant.py``, the ``plant`` fixture of the root conftest) is built once for
+this module through the portal's services.
 Then every URL pattern the portal serves (walked from the resolver, so a new one is never
 missed) is visited with real object ids of each kind and state, and list pages with each
 filter set to a realistic value, all filters at once, every orderable column sorted both
@@ -11,7 +12,6 @@ APIs), never a 500.
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
-from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import Table
@@ -28,10 +27,9 @@ from audit.models import AuditEntry
 from batches.models import ExportBatch
 from intake.models import Device
 from mas import models as mirror
-from mas.demo.company import odbc_connection_string
 from reviews.models import Finding, Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun
-from tests.plant import build_plant, line_ids_by_status
+from tests.plant import line_ids_by_status
 from tests.woscan_portal.test_permission_matrix import ANONYMOUS, MATRIX, PERSONAS, PUBLIC
 from tests.woscan_portal.urlwalk import named_patterns
 
@@ -39,25 +37,6 @@ pytestmark = pytest.mark.django_db  # every test, in a savepoint inside the plan
 ROLES = (*PERSONAS, "anonymous")
 PATTERNS = dict(named_patterns())
 LOGIN = reverse("accounts:login")
-
-
-@pytest.fixture(scope="module")
-def plant(django_db_setup, django_db_blocker, mas_company, tmp_path_factory):
-    """The plant's state, built once and rolled back after the module (each test runs in a
-    savepoint inside it, so what a test changes is undone too)."""
-    folder = tmp_path_factory.mktemp("plant")
-    company = folder / "ABC.sqlite"
-    shutil.copy(mas_company, company)
-    export_dir = folder / "export"
-    export_dir.mkdir()
-    with django_db_blocker.unblock(), override_settings(
-        WOSCAN_DEMO_MAS_PATH=company, WOSCAN_MAS_ODBC=odbc_connection_string(company), WOSCAN_EXPORT_DIR=export_dir
-    ):
-        atomics = TestCase._enter_atomics()
-        try:
-            yield build_plant(company, export_dir)
-        finally:
-            TestCase._rollback_atomics(atomics)
 
 
 # --- the objects each URL's arguments name ---------------------------------------------------------
