@@ -92,3 +92,29 @@ def export_dir(tmp_path, settings) -> Path:
     path.mkdir()
     settings.WOSCAN_EXPORT_DIR = path
     return path
+
+
+# --- the state of a working plant (tests/plant.py), built once per test module ----------------
+@pytest.fixture(scope="module")
+def plant(django_db_setup, django_db_blocker, mas_company, tmp_path_factory):
+    """A working plant's state, built through the services for the module that asks and rolled
+    back after it. Mark the module ``django_db``: each test then runs in a savepoint inside it,
+    so what a test changes is undone too (files in its export folder stay)."""
+    from django.test import TestCase
+
+    from mas.demo.company import odbc_connection_string
+    from tests.plant import build_plant
+
+    folder = tmp_path_factory.mktemp("plant")
+    company = folder / "ABC.sqlite"
+    shutil.copy(mas_company, company)
+    export_dir = folder / "export"
+    export_dir.mkdir()
+    with django_db_blocker.unblock(), override_settings(
+        WOSCAN_DEMO_MAS_PATH=company, WOSCAN_MAS_ODBC=odbc_connection_string(company), WOSCAN_EXPORT_DIR=export_dir
+    ):
+        atomics = TestCase._enter_atomics()
+        try:
+            yield build_plant(company, export_dir)
+        finally:
+            TestCase._rollback_atomics(atomics)

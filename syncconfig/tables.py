@@ -19,7 +19,7 @@ class AutoSyncTableTable(BaseTable):
     mas_table = tables.Column("MAS table")
     mode = tables.Column()
     key_columns = tables.Column("Key", orderable=False)
-    since = tables.DateColumn("Incremental since", default="—")
+    since = tables.DateColumn(verbose_name="Incremental since", default="—")
 
     class Meta(BaseTable.Meta):
         model = AutoSyncTable

@@ -18,3 +18,5 @@ urlpatterns = [
     path("api/importer/v1/", include("batches.api_urls")),
     path("audit/", include("audit.urls")),
 ]
+
+handler500 = "woscan_portal.errors.server_error"

@@ -200,3 +200,17 @@ def test_saving_only_the_pull_sleep_time_leaves_the_next_pull_where_it_was(admin
 
     assert Schedule.objects.get(name=PULL).next_run == next_run
     assert ServerConfig.load().pull_sleep_time == timedelta(minutes=20)
+
+
+def test_the_tables_page_shows_the_day_an_incremental_table_last_pulled(admin_client, company, no_pause):
+    from syncconfig.pull import pull_now
+
+    pull_now()
+    items = AutoSyncTable.objects.get(name="items")
+    assert items.since == timezone.localdate()
+
+    response = admin_client.get(reverse("syncconfig:autosynctable_list"))
+
+    assert response.status_code == 200
+    row = next(row for row in response.context["table"].rows if row.record.pk == items.pk)
+    assert row.get_cell("since") == f"{items.since:%Y-%m-%d}"
