@@ -80,6 +80,21 @@ def _users(plant):
     return targets
 
 
+def _unlockable_users(plant):
+    return [Target({"pk": user.pk}, f"user {name}") for name, user in plant.users.items() if name != "root"]
+
+
+def _reset_links(plant):
+    """A real reset link of a real user (the page is there only where e-mail is configured)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = plant.users["sue"]
+    return [Target({"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user)}, "a supervisor's reset link")]
+
+
 def _tables(plant):
     return [Target({"pk": pk}, f"table {name}") for pk, name in AutoSyncTable.objects.values_list("pk", "name")]
 
@@ -111,6 +126,8 @@ TARGETS = {
     "importer_api:batch_ack": _batches,
     "accounts:user_edit": _users,
     "accounts:user_password": _users,
+    "accounts:user_unlock": _unlockable_users,
+    "accounts:password_reset_confirm": _reset_links,
     "syncconfig:autosynctable_edit": _tables,
     "syncconfig:pullrun_detail": _runs,
     "syncconfig:pullrun_status": _runs,
@@ -151,6 +168,8 @@ TYPED = {
     ("ExportBatchFilterSet", "q"): lambda: f"{ExportBatch.objects.order_by('pk').values_list('number', flat=True)[0]:06d}",
     ("UserFilterSet", "q"): lambda: "ad",
     ("DeviceFilterSet", "q"): lambda: "Handheld",
+    # PR_Employee has no work center column: a site that maps one filters by a work center's code.
+    ("EmployeeFilterSet", "default_work_center"): lambda: mirror.WorkCenter.objects.order_by("pk").values_list("code", flat=True)[0],
     ("AuditEntryFilterSet", "q"): lambda: AuditEntry.objects.exclude(reason="").values_list("reason", flat=True)[0][:8],
 }
 
