@@ -16,7 +16,7 @@ from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, Pull
 from syncconfig.pull import PullAlreadyRunning, execute_pull, pull_now, request_pull
 from syncconfig.signals import pull_finished
 
-pytestmark = pytest.mark.usefixtures("no_pause")
+pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
 
 MAS_COUNTS = {
     "warehouses": 3, "work_centers": 6, "operation_codes": 20, "items": 300, "item_warehouses": 472,

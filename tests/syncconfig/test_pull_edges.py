@@ -1,6 +1,8 @@
 """The pull at its edges: odd MAS values, keys MAS returns twice, unpulled fields, padded keys, failures mid-table."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
@@ -10,7 +12,7 @@ from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
 from woscan_portal.bulk import insert_rows
 
-pytestmark = pytest.mark.usefixtures("no_pause")
+pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
 
 
 def counts(run):
@@ -31,6 +33,8 @@ def test_insert_rows_raises_djangos_integrity_error_for_a_duplicate_key():
 
 
 # --- duplicate keys in an incremental pull ------------------------------------------------------
+# MariaDB's keys ignore trailing spaces, as fixed-width keys do: MAS cannot hold both rows there.
+@pytest.mark.mas_drivers("sqlite")
 def test_an_incremental_pull_fails_a_key_mas_returns_twice_among_recent_rows(company):
     pull_now()
     code = Item.objects.order_by("code").first().code
@@ -49,6 +53,8 @@ def test_an_incremental_pull_fails_a_key_mas_returns_twice_among_recent_rows(com
     assert list(Item.objects.order_by("code").values()) == before
 
 
+# MariaDB's keys ignore trailing spaces, as fixed-width keys do: MAS cannot hold both rows there.
+@pytest.mark.mas_drivers("sqlite")
 def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_tables_go_on(company):
     pull_now()
     code = Item.objects.order_by("code").first().code
@@ -65,6 +71,7 @@ def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_ta
 
 
 # --- a failed table rolls back every row it inserted (inserts bypass Django's cursor) -------------
+@pytest.mark.mas_drivers("sqlite")  # a key twice, as above
 @pytest.mark.django_db(transaction=True)
 def test_a_first_pull_failing_late_rolls_back_the_rows_it_already_inserted(company, monkeypatch):
     # pins that raw-connection inserts stay inside pull_table's transaction (real COMMIT/ROLLBACK).
@@ -109,6 +116,7 @@ def test_odd_values_compare_equal_when_pulled_again(company):
     assert counts(again)["work_orders"] == (64, 0, 0, 0, 64)
 
 
+@pytest.mark.mas_drivers("sqlite")  # a float: MariaDB's driver hands the DECIMAL over exactly (below)
 def test_a_mas_value_the_decimal_field_cannot_hold_fails_the_table_rather_than_the_mirror(company):
     # MAS QtyOrdered is NUMERIC(16,4) like the mirror; the driver hands 999999999999.9999 over as the
     # float 1000000000000.0, which has one digit too many for max_digits=16, decimal_places=4.
@@ -123,6 +131,26 @@ def test_a_mas_value_the_decimal_field_cannot_hold_fails_the_table_rather_than_t
     assert table.status == PullStatus.FAILED
     assert "qty_ordered: 1000000000000.0 is too large for the mirror (12 digits before the point)" in table.error
     assert not WorkOrder.objects.exists()  # left as it was: every page reading work orders still works
+
+
+@pytest.mark.mas_drivers("mariadb")
+def test_a_decimal_mas_value_at_the_fields_limit_is_pulled_exactly_where_the_mirror_can_hold_it(company):
+    company.execute(
+        "INSERT INTO WO1_WorkOrderMaster VALUES ('ZZ00001', 'O', 'N', 'X', 'X', 999999999999.9999, 0, 0, "
+        "'000', '2026-01-02', '2026-01-02', '')"
+    )
+    table = AutoSyncTable.objects.get(name="work_orders")
+
+    first = pull_now(table=table)
+    again = pull_now(table=table)
+
+    if connection.vendor == "sqlite":  # SQLite keeps decimals as floats: 1e12, a digit too many to read back
+        assert "qty_ordered: 999999999999.9999 is too large for the mirror's SQLite database" in first.error
+        assert not WorkOrder.objects.exists()  # left as it was: every page reading work orders still works
+    else:
+        assert first.status == PullStatus.SUCCEEDED, first.error
+        assert WorkOrder.objects.get(number="ZZ00001").qty_ordered == Decimal("999999999999.9999")
+        assert counts(again)["work_orders"][1:4] == (0, 0, 0)
 
 
 # --- an incremental scan re-reads missing rows by their converted (trimmed) key ---------------------
