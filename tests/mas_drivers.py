@@ -87,26 +87,27 @@ def mariadb_server() -> str:
             con.cursor().execute("SELECT 1").fetchall()
     except pyodbc.Error as exc:
         message = " ".join(str(arg) for arg in exc.args)
+        where = server.split(";UID=")[0]  # never the password
         if "IM002" in message or "Can't open lib" in message:
             unavailable(
-                f"MariaDB Connector/ODBC is not registered with unixODBC as {{{mariadb.DRIVER}}} "
-                f"(scripts/setup.sh --test installs odbc-mariadb): {message}"
+                f"the MariaDB ODBC driver of {where} is not registered with unixODBC (scripts/setup.sh --test "
+                f"installs odbc-mariadb, which registers {{{mariadb.DRIVER}}}): {message}"
             )
         unavailable(
-            f"the MariaDB server does not answer ({server.split(';UID=')[0]}): {message} — start it with "
+            f"the MariaDB server does not answer ({where}): {message} — start it with "
             "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd"
         )
     return server
 
 
-def _database_name() -> str:
+def database_name() -> str:
     return f"woscan_mas_{os.getpid()}_{next(_databases)}"
 
 
 @pytest.fixture(scope="session")
 def mariadb_template(mariadb_server, mas_company) -> Iterator[str]:
     """The demo company loaded into MariaDB once a run; tests read it or copy it."""
-    name = _database_name()
+    name = database_name()
     mariadb.load_company(mas_company, mariadb_server, name)
     yield name
     mariadb.drop_company(mariadb_server, name)
@@ -124,7 +125,7 @@ def mas_source(mas_driver, mas_company, request, settings) -> MASSource:
 @pytest.fixture
 def mariadb_company(mariadb_server, mariadb_template, settings) -> Iterator[MariaDBCompany]:
     """A MariaDB copy of the demo company for this test alone; the MAS gateway reads it."""
-    name = _database_name()
+    name = database_name()
     mariadb.copy_company(mariadb_server, mariadb_template, name)
     settings.WOSCAN_MAS_ODBC = mariadb.reader_connection_string(mariadb_server, name)
     yield MariaDBCompany(mariadb_server, name)

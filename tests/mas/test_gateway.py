@@ -1,6 +1,10 @@
 """The MAS gateway reads the demo company through pyodbc and each real ODBC driver (SQLite3, MariaDB)."""
 from __future__ import annotations
 
+import datetime
+import re
+from decimal import Decimal
+
 import pyodbc
 import pytest
 
@@ -17,6 +21,30 @@ def test_pyodbc_reads_the_demo_company_through_the_odbc_driver(mas_source):
     assert len(orders) == 60
     assert {o["Status"] for o in orders} == {"O", "C"}
     assert any(o["OnHold"] == "Y" for o in orders)
+
+
+def _first_column(pattern: str) -> tuple[str, str]:
+    """(table, column) of the first column of the demo layouts whose type matches ``pattern``, in a table with rows."""
+    empty = {"WO_TransactionEntryHeader", "WO_TransactionEntryDetail", "WO_TransactionHistory"}
+    return next(
+        (table, name) for table, columns in TABLES.items() if table not in empty
+        for name, sql_type in columns if re.fullmatch(pattern, sql_type, re.I)
+    )
+
+
+def test_the_driver_hands_over_char_padded_decimal_and_date_values(mas_source):
+    # What the pull meets: SQLite's driver gives a float for a decimal column; MariaDB's, like
+    # ProvideX's, a Decimal. Both give dates as dates and CHAR(n) padded to its width.
+    char, number, day = _first_column(r"CHAR\((\d+)\)"), _first_column(r"(DECIMAL|NUMERIC)\(.*\)"), _first_column("DATE")
+    width = int(re.search(r"\d+", dict(TABLES[char[0]])[char[1]])[0])
+    with MASGateway() as mas, mas._cursor() as cursor:
+        texts = [row[0] for row in cursor.execute(f"SELECT {char[1]} FROM {char[0]}").fetchall()]
+        numbers = [row[0] for row in cursor.execute(f"SELECT {number[1]} FROM {number[0]}").fetchall()]
+        days = [row[0] for row in cursor.execute(f"SELECT {day[1]} FROM {day[0]}").fetchall()]
+
+    assert {len(text) for text in texts} == {width}, char
+    assert {type(n) for n in numbers} == ({Decimal} if mas_source.driver == "mariadb" else {float}), number
+    assert {type(d) for d in days} == {datetime.date}, day
 
 
 def test_fixed_width_values_come_back_trimmed(mas_source):
