@@ -150,7 +150,7 @@ def fitted_types(columns: Columns, key: Sequence[str] = ()) -> dict[str, str]:
 def row_bytes(columns: Iterable[tuple[str, str]]) -> int:
     """An upper estimate of the bytes a row of these columns keeps in its page (latin1)."""
     total = 0
-    for _name_, sql_type in columns:
+    for _column, sql_type in columns:
         sql_type = sql_type.strip()
         if m := _CHARS.fullmatch(sql_type):
             width = int(m[2])
