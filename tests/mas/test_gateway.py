@@ -23,28 +23,35 @@ def test_pyodbc_reads_the_demo_company_through_the_odbc_driver(mas_source):
     assert any(o["OnHold"] == "Y" for o in orders)
 
 
-def _first_column(pattern: str) -> tuple[str, str]:
-    """(table, column) of the first column of the demo layouts whose type matches ``pattern``, in a table with rows."""
-    empty = {"WO_TransactionEntryHeader", "WO_TransactionEntryDetail", "WO_TransactionHistory"}
-    return next(
-        (table, name) for table, columns in TABLES.items() if table not in empty
-        for name, sql_type in columns if re.fullmatch(pattern, sql_type, re.I)
-    )
+def _values_of_first_column(cursor, pattern: str, wanted=lambda values, sql_type: True) -> tuple[str, str, list]:
+    """(table, column, values) of the first column of the demo layouts whose type matches
+    ``pattern``, with values, ``wanted`` ones if given."""
+    for table, columns in TABLES.items():
+        for name, sql_type in columns:
+            if re.fullmatch(pattern, sql_type, re.I):
+                values = [row[0] for row in cursor.execute(f"SELECT {name} FROM {table}").fetchall()]
+                if values and wanted(values, sql_type):
+                    return table, f"{name} {sql_type}", values
+    raise AssertionError(f"no {pattern} column with values in the demo company")
+
+
+def _width(sql_type: str) -> int:
+    return int(re.search(r"\((\d+)", sql_type)[1])
 
 
 def test_the_driver_hands_over_char_padded_decimal_and_date_values(mas_source):
     # What the pull meets: SQLite's driver gives a float for a decimal column; MariaDB's, like
     # ProvideX's, a Decimal. Both give dates as dates and CHAR(n) padded to its width.
-    char, number, day = _first_column(r"CHAR\((\d+)\)"), _first_column(r"(DECIMAL|NUMERIC)\(.*\)"), _first_column("DATE")
-    width = int(re.search(r"\d+", dict(TABLES[char[0]])[char[1]])[0])
     with MASGateway() as mas, mas._cursor() as cursor:
-        texts = [row[0] for row in cursor.execute(f"SELECT {char[1]} FROM {char[0]}").fetchall()]
-        numbers = [row[0] for row in cursor.execute(f"SELECT {number[1]} FROM {number[0]}").fetchall()]
-        days = [row[0] for row in cursor.execute(f"SELECT {day[1]} FROM {day[0]}").fetchall()]
+        # A CHAR(n) column holding a value shorter than n (a code, a flag left blank).
+        char = _values_of_first_column(cursor, r"CHAR\(\d+\)", lambda values, sql_type: any(
+            len(v.rstrip()) < _width(sql_type) for v in values))
+        number = _values_of_first_column(cursor, r"(DECIMAL|NUMERIC)\(.*\)")
+        day = _values_of_first_column(cursor, "DATE")
 
-    assert {len(text) for text in texts} == {width}, char
-    assert {type(n) for n in numbers} == ({Decimal} if mas_source.driver == "mariadb" else {float}), number
-    assert {type(d) for d in days} == {datetime.date}, day
+    assert {len(text) for text in char[2]} == {_width(char[1])}, char[:2]
+    assert {type(n) for n in number[2]} == ({Decimal} if mas_source.driver == "mariadb" else {float}), number[:2]
+    assert {type(d) for d in day[2]} == {datetime.date}, day[:2]
 
 
 def test_fixed_width_values_come_back_trimmed(mas_source):

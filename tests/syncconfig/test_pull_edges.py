@@ -1,12 +1,14 @@
 """The pull at its edges: odd MAS values, keys MAS returns twice, unpulled fields, padded keys, failures mid-table."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from mas.demo.company import TABLES
 from mas.models import Crew, Employee, Item, ItemWarehouse, WorkCenter, WorkOrder
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
@@ -134,22 +136,28 @@ def test_a_mas_value_the_decimal_field_cannot_hold_fails_the_table_rather_than_t
 
 
 @pytest.mark.mas_drivers("mariadb")
-def test_a_decimal_mas_value_at_the_fields_limit_is_pulled_exactly_where_the_mirror_can_hold_it(company):
-    company.execute(
-        "INSERT INTO WO1_WorkOrderMaster VALUES ('ZZ00001', 'O', 'N', 'X', 'X', 999999999999.9999, 0, 0, "
-        "'000', '2026-01-02', '2026-01-02', '')"
-    )
+def test_the_largest_decimal_mas_holds_is_pulled_exactly_where_the_mirror_can_hold_it(company):
+    # MariaDB's driver, as ProvideX's, hands a DECIMAL over exactly: the largest value of the MAS
+    # column (up to the mirror field's largest) is pulled as it is, or refused where the portal's
+    # SQLite database would keep a float that reads back a digit too long.
     table = AutoSyncTable.objects.get(name="work_orders")
+    (key_column,), column = table.key_columns.values(), table.columns["qty_ordered"]
+    precision, places = map(int, re.findall(r"\d+", dict(TABLES[table.mas_table])[column]))
+    field = WorkOrder._meta.get_field("qty_ordered")
+    largest = min(Decimal(10) ** (precision - places) - Decimal(10) ** -places,
+                  Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(10) ** -field.decimal_places)
+    number = company.query(f"SELECT {key_column} FROM {table.mas_table} ORDER BY {key_column} LIMIT 1")[0][0].strip()
+    company.execute(f"UPDATE {table.mas_table} SET {column} = ? WHERE {key_column} = ?", largest, number)
 
     first = pull_now(table=table)
     again = pull_now(table=table)
 
-    if connection.vendor == "sqlite":  # SQLite keeps decimals as floats: 1e12, a digit too many to read back
-        assert "qty_ordered: 999999999999.9999 is too large for the mirror's SQLite database" in first.error
+    if connection.vendor == "sqlite" and len(largest.as_tuple().digits) > 15:  # read back to 15 digits
+        assert f"qty_ordered: {largest:.{field.decimal_places}f} is too large for the mirror's SQLite database" in first.error
         assert not WorkOrder.objects.exists()  # left as it was: every page reading work orders still works
     else:
         assert first.status == PullStatus.SUCCEEDED, first.error
-        assert WorkOrder.objects.get(number="ZZ00001").qty_ordered == Decimal("999999999999.9999")
+        assert WorkOrder.objects.get(number=number).qty_ordered == largest
         assert counts(again)["work_orders"][1:4] == (0, 0, 0)
 
 
