@@ -95,7 +95,7 @@ def load_company(
         cursor.execute(f"USE `{database}`")
         for table, columns in tables.items():
             nullable = _nullable(source, table)
-            cursor.execute(table_ddl(table, columns, primary_keys.get(table, ()), nullable))
+            cursor.execute(table_ddl(table, columns, primary_keys.get(table) or (), nullable))
             names = [name for name, _type in columns]
             rows = source.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()
             counts[table] = _insert(cursor, table, columns, rows)
@@ -121,9 +121,10 @@ def drop_company(server: str, database: str) -> None:
         con.cursor().execute(f"DROP DATABASE IF EXISTS `{_name(database)}`")
 
 
-def table_ddl(table: str, columns: Columns, key: Sequence[str] = (), nullable: Iterable[str] = ()) -> str:
+def table_ddl(table: str, columns: Columns, key: Sequence[str] | None = (), nullable: Iterable[str] = ()) -> str:
     """``CREATE TABLE`` for one table of the layout: each column in its type, the widest
     non-key character columns as ``TEXT`` while the row would pass InnoDB's limit."""
+    key = tuple(key or ())
     types = fitted_types(columns, key)
     nullable = set(nullable)
     cols = [f"`{name}` {types[name]}{'' if name in nullable else ' NOT NULL'}" for name, _type in columns]

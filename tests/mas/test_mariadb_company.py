@@ -79,3 +79,8 @@ def test_a_type_the_loader_does_not_know_is_passed_to_mariadb_as_spelled():
     assert mariadb.table_ddl("T", [("Stamp", "datetime"), ("Flag", "CHAR(1)")], ("Flag",)) == (
         f"CREATE TABLE `T` (`Stamp` datetime NOT NULL, `Flag` CHAR(1) NOT NULL, PRIMARY KEY (`Flag`)) {mariadb.TABLE_OPTIONS}"
     )
+
+
+def test_a_table_the_layout_gives_no_key_is_created_without_one():
+    assert "PRIMARY KEY" not in mariadb.table_ddl("WO2", [("WorkOrder", "char(7)")], None)
+    assert "PRIMARY KEY" not in mariadb.table_ddl("WO2", [("WorkOrder", "char(7)")], ())
