@@ -15,6 +15,9 @@ from tests.factories import UserFactory
 # test code beside it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The MAS driver a test reads the demo company through (sqlite, mariadb): tests/mas_drivers.py.
+pytest_plugins = ["tests.mas_drivers"]
+
 
 # --- personas ---------------------------------------------------------------------------
 @pytest.fixture

@@ -157,9 +157,19 @@ class MASGateway:
             )
 
     def tables(self) -> list[str]:
-        """Names of the tables the connection sees (for discovery by an administrator)."""
+        """Names of the tables of the company the connection is to (for discovery by an administrator).
+
+        A driver for a whole database server (MariaDB's) lists the tables of every database the
+        account sees: those of another catalog than the connection's own are left out.
+        """
         with self._cursor() as cursor:
-            return sorted({row.table_name for row in cursor.tables(tableType="TABLE")})
+            rows = cursor.tables(tableType="TABLE").fetchall()
+            catalogs = {row.table_cat for row in rows}
+            if len(catalogs) > 1:
+                own = self._conn.getinfo(pyodbc.SQL_DATABASE_NAME)
+                if own in catalogs:
+                    rows = [row for row in rows if row.table_cat == own]
+        return sorted({row.table_name for row in rows})
 
     def columns(self, table: str) -> list[tuple[str, str, int | None]]:
         """(name, type, size) of each column of ``table``."""

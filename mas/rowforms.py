@@ -2,7 +2,7 @@
 
 A pull converts every value it reads (a 100,000-item ``CI_Item`` is 600,000 values), so each
 table's rows go through one function written for its columns (``row_function``): the value
-of the usual type (a padded ``str``, a ``float``, a ``date``) is trimmed and converted inline,
+of the usual type (a padded ``str``, a ``float`` or ``Decimal``, a ``date``) is trimmed and converted inline,
 and anything else (``None``, another type, a text longer than its field) goes to the field's
 full converter (``converter``), which holds the rules.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
@@ -99,9 +99,21 @@ def _decimal_converter(model_field: models.DecimalField, form: str) -> Callable[
     if form != SQLITE:
         return to_decimal
 
+    near_limit = float(10**whole_digits - 1)
+    as_read = Context(prec=15).create_decimal_from_float  # how Django reads a float back from SQLite
+
     def to_float(v: Any):
         number = to_decimal(v)
-        return None if number is None else float(number)
+        if number is None:
+            return None
+        value = float(number)
+        if value and abs(value) >= near_limit and as_read(value).adjusted() >= whole_digits:
+            # 999999999999.9999 would read back as 1000000000000.00: a digit too many, the row unreadable.
+            raise ValueError(
+                f"{model_field.name}: {number} is too large for the mirror's SQLite database, which keeps "
+                f"15 significant digits ({as_read(value):f}; {whole_digits} digits before the point)"
+            )
+        return value
 
     return to_float
 
@@ -142,15 +154,25 @@ def column_form(field: models.Field, form: str, *, converted_on_read: bool = Fal
     elif isinstance(field, models.BooleanField):
         test = "({v}.rstrip() if {v}.__class__ is str else {v}) in TRUE"
         fast = f"(1 if {test} else 0)" if form == SQLITE else f"({test})"
-    elif isinstance(field, models.DecimalField) and form == SQLITE:
-        # A float well inside the field's range is rounded inline; NaN, infinities (no
-        # comparison holds for them) and values near the limit go to the converter, which
-        # refuses what the field cannot hold. (A float is rounded as the binary value it is, the
-        # converter rounds its shortest decimal form: they differ only on a value exactly halfway
-        # past the field's places.)
+    elif isinstance(field, models.DecimalField):
+        # A float (the SQLite driver's) or a Decimal (a DECIMAL column's, as MariaDB's and
+        # ProvideX's drivers hand them) well inside the field's range is rounded inline (``round``
+        # of a Decimal is its ``quantize``, half-even, as the converter's); NaN, infinities and
+        # values near the limit go to the converter, which refuses what the field cannot hold.
+        # (A float is rounded as the binary value it is, the converter rounds its shortest decimal
+        # form: they differ only on a value exactly halfway past the field's places.)
         places = field.decimal_places
-        bound = float(10 ** (field.max_digits - places) - 1)
-        fast = f"(round({{v}}, {places}) if {{v}}.__class__ is float and -{bound!r} < {{v}} < {bound!r} else {{slow}}({{v}}))"
+        bound = 10 ** (field.max_digits - places) - 1
+        inside = f"-{float(bound)!r} < {{v}} < {float(bound)!r}"
+        # A Decimal is compared with ints: with a float, each comparison converts it (five times slower).
+        exact = f"{{v}}.__class__ is Decimal and {{v}}.is_finite() and -{bound} < {{v}} < {bound}"
+        if form == SQLITE:
+            fast = (
+                f"(round({{v}}, {places}) if {{v}}.__class__ is float and {inside} "
+                f"else float(round({{v}}, {places})) if {exact} else {{slow}}({{v}}))"
+            )
+        else:
+            fast = f"(round({{v}}, {places}) if {exact} else {{slow}}({{v}}))"
     elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         value = "{v}.isoformat()" if form == SQLITE else "{v}"
         fast = f"({value} if {{v}}.__class__ is date and {{v}} > NO_DATE else {{slow}}({{v}}))"
@@ -171,7 +193,7 @@ def row_function(forms: Sequence[ColumnForm]) -> Callable[[Sequence[Any]], tuple
     parts = [form.fast.format(v=name, slow=f"slow{i}") for i, (name, form) in enumerate(zip(names, forms))]
     unpack = f"    {', '.join(names)}, = row\n" if names else ""
     source = f"def convert_row(row):\n{unpack}    return ({''.join(p + ', ' for p in parts)})\n"
-    scope: dict[str, Any] = {"TRUE": _TRUE, "NO_DATE": NO_DATE, "date": dt.date}
+    scope: dict[str, Any] = {"TRUE": _TRUE, "NO_DATE": NO_DATE, "date": dt.date, "Decimal": Decimal}
     scope.update({f"slow{i}": form.convert for i, form in enumerate(forms)})
     exec(compile(source, f"<row function of {len(forms)} columns>", "exec"), scope)  # noqa: S102 - our own source
     return scope["convert_row"]

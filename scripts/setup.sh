@@ -2,7 +2,7 @@
 # Set-up shared by `make demo` and `make test`: system packages, the virtual environment,
 # the Python packages. Safe and quick to run again: it only does what is not done yet.
 #   scripts/setup.sh          what the portal needs
-#   scripts/setup.sh --test   and what the test suite needs (Debian's Chromium)
+#   scripts/setup.sh --test   and what the test suite needs (MariaDB Connector/ODBC, Debian's Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,11 +19,14 @@ command -v "$PYTHON" >/dev/null || fail "no '$PYTHON' found. Install Python 3.11
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || fail "$("$PYTHON" --version) is too old: the portal needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)."
 
-# --- system packages: unixODBC, the SQLite ODBC driver (the demo MAS company), Chromium ------
+# --- system packages: unixODBC, the SQLite ODBC driver (the demo MAS company), and for the
+# tests MariaDB Connector/ODBC (the second MAS driver the gateway and pull tests run through) and Chromium
+MARIADB_ODBC="MariaDB Unicode"  # the name odbc-mariadb registers with unixODBC
 missing=()
 if [[ ! -d $VENV ]] && ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-venv); fi
 { command -v odbcinst >/dev/null && compgen -G '/usr/lib/*/libodbc.so.2' >/dev/null; } || missing+=(unixodbc)
 odbcinst -q -d -n SQLite3 >/dev/null 2>&1 || missing+=(libsqliteodbc)
+if (( want_test )) && ! odbcinst -q -d -n "$MARIADB_ODBC" >/dev/null 2>&1; then missing+=(odbc-mariadb); fi
 if (( want_test )) && [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
 
 if (( ${#missing[@]} )); then
@@ -40,6 +43,10 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "${missing[@]}" >/dev/null
   odbcinst -q -d -n SQLite3 >/dev/null 2>&1 \
     || fail "the SQLite3 ODBC driver is still not registered with unixODBC (odbcinst -q -d -n SQLite3)."
+  if (( want_test )); then
+    odbcinst -q -d -n "$MARIADB_ODBC" >/dev/null 2>&1 \
+      || fail "the MariaDB ODBC driver is still not registered with unixODBC (odbcinst -q -d -n \"$MARIADB_ODBC\")."
+  fi
 fi
 
 # --- virtual environment and Python packages ---------------------------------------------

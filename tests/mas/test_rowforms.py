@@ -1,6 +1,7 @@
 """Converting MAS values: each table's row function gives what its fields' converters give."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -23,6 +24,10 @@ ROWS = [
     ("PART-5", 42, 0, None, None),
     ("PART-6", "  LEADING", "t", 7, ""),
     ("PART-7", "ok", "", "", "1900-01-01"),
+    # A DECIMAL column through MariaDB's or ProvideX's driver: Decimals of the column's places.
+    ("PART-8", "PADDED CHAR(30)               ", "N", Decimal("-0.000050"), dt.date(2026, 1, 2)),
+    ("PART-9", "X", "Y", Decimal("99999999999.9999"), dt.date(9999, 12, 31)),
+    ("PART-10", "X", "Y", Decimal("-12.5"), dt.date(1, 1, 1)),
 ]
 
 
@@ -42,6 +47,7 @@ def test_the_python_form_is_each_fields_own_type():
     assert convert_row(ROWS[1]) == ("PART-2", "", False, Decimal("5.0000"), dt.date(2026, 1, 2))
     assert convert_row(ROWS[3])[1:] == ("X" * 60, True, Decimal("7.5000"), None)
     assert convert_row(ROWS[4])[1:] == ("42", False, None, None)
+    assert convert_row(ROWS[7]) == ("PART-8", "PADDED CHAR(30)", False, Decimal("-0.0000"), dt.date(2026, 1, 2))
 
 
 def test_the_sqlite_form_is_what_sqlite_stores():
@@ -51,10 +57,12 @@ def test_the_sqlite_form_is_what_sqlite_stores():
     assert convert_row(ROWS[2])[2:] == (1, 12.3456, "2026-01-02")  # Decimal rounded half-even, as elsewhere
     assert convert_row(ROWS[4])[2:] == (0, None, None)
     assert [type(v) for v in convert_row(ROWS[1])] == [str, str, int, float, str]
+    assert convert_row(ROWS[9])[3:] == (-12.5, None)  # a Decimal is stored as SQLite's float
+    assert [type(v) for v in convert_row(ROWS[7])] == [str, str, int, float, str]
 
 
 @pytest.mark.parametrize("form", [PYTHON, SQLITE])
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "12 EA", "1e400x"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "12 EA", "1e400x", Decimal("NaN"), Decimal("-Infinity")])
 def test_a_value_that_is_not_a_number_is_refused_with_the_field_named(form, bad):
     convert_row = row_function([column_form(Item._meta.get_field("standard_unit_cost"), form)])
 
@@ -105,3 +113,30 @@ def test_an_employee_is_inactive_in_mas_unless_its_status_says_active(form):
 
     assert [converter(field, form)(v) for v in values] == [(1 if e else 0) if form == SQLITE else e for e in expected]
     assert [convert_row((v,))[0] for v in values] == [converter(field, form)(v) for v in values]
+
+
+def test_the_largest_decimal_is_kept_exactly_where_the_portal_database_can_hold_it():
+    field = Item._meta.get_field("standard_unit_cost")  # 16 digits, 4 places
+    largest = Decimal("999999999999.9999")
+
+    assert row_function([column_form(field, PYTHON)])((largest,)) == (largest,)
+    # SQLite keeps a float, read back to 15 digits: 1000000000000.00, a digit too many to read the row back.
+    with pytest.raises(ValueError, match=r"standard_unit_cost: 999999999999.9999 is too large for the mirror's SQLite "
+                                         r"database, which keeps 15 significant digits \(1000000000000.00; 12 digits"):
+        row_function([column_form(field, SQLITE)])((largest,))
+    assert row_function([column_form(field, SQLITE)])((Decimal("999999999999.9"),)) == (999999999999.9,)
+
+
+@pytest.mark.parametrize("form", [PYTHON, SQLITE])
+def test_the_usual_values_of_every_driver_never_reach_the_slow_converters(form):
+    # The pull's fast path: padded text, a float (SQLite) or a Decimal (MariaDB, ProvideX), a date.
+    calls = []
+
+    def spy(form_):
+        return dataclasses.replace(form_, convert=lambda v: calls.append(v) or form_.convert(v))
+
+    convert_row = row_function([spy(column_form(f, form)) for f in ITEM_FIELDS])
+    for row in [ROWS[0], ROWS[7], ("PART-11", "DESC", "N", Decimal("622.112700"), dt.date(2026, 1, 2))]:
+        convert_row(row)
+
+    assert calls == ([622.1127] if form == PYTHON else [])  # PostgreSQL takes a float through the converter

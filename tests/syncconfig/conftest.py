@@ -11,6 +11,8 @@ from syncconfig.models import ServerConfig
 
 
 class Company:
+    driver = "sqlite"
+
     def __init__(self, path):
         self.path = path
 
@@ -23,9 +25,12 @@ class Company:
 
 
 @pytest.fixture
-def company(own_mas_company) -> Company:
-    """A copy of the demo company for this test alone; the MAS gateway reads it."""
-    return Company(own_mas_company)
+def company(mas_driver, request) -> Company:
+    """A copy of the demo company for this test alone, through the test's MAS driver
+    (tests/mas_drivers.py); the MAS gateway reads it."""
+    if mas_driver == "mariadb":
+        return request.getfixturevalue("mariadb_company")
+    return Company(request.getfixturevalue("own_mas_company"))
 
 
 @pytest.fixture

@@ -1,17 +1,20 @@
 """The pull at its edges: odd MAS values, keys MAS returns twice, unpulled fields, padded keys, failures mid-table."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from mas.demo.company import insert_statement
+from mas.demo.company import TABLES, insert_statement
 from mas.models import Crew, Employee, Item, ItemWarehouse, WorkCenter, WorkOrder
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
 from woscan_portal.bulk import insert_rows
 
-pytestmark = pytest.mark.usefixtures("no_pause")
+pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
 
 
 def counts(run):
@@ -40,6 +43,8 @@ def twin(code: str, updated: str) -> tuple:
     })
 
 
+# MariaDB's keys ignore trailing spaces, as fixed-width keys do: MAS cannot hold both rows there.
+@pytest.mark.mas_drivers("sqlite")
 def test_an_incremental_pull_fails_a_key_mas_returns_twice_among_recent_rows(company):
     pull_now()
     code = Item.objects.order_by("code").first().code
@@ -56,6 +61,8 @@ def test_an_incremental_pull_fails_a_key_mas_returns_twice_among_recent_rows(com
     assert list(Item.objects.order_by("code").values()) == before
 
 
+# MariaDB's keys ignore trailing spaces, as fixed-width keys do: MAS cannot hold both rows there.
+@pytest.mark.mas_drivers("sqlite")
 def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_tables_go_on(company):
     pull_now()
     code = Item.objects.order_by("code").first().code
@@ -70,6 +77,7 @@ def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_ta
 
 
 # --- a failed table rolls back every row it inserted (inserts bypass Django's cursor) -------------
+@pytest.mark.mas_drivers("sqlite")  # a key twice, as above
 @pytest.mark.django_db(transaction=True)
 def test_a_first_pull_failing_late_rolls_back_the_rows_it_already_inserted(company, monkeypatch):
     # pins that raw-connection inserts stay inside pull_table's transaction (real COMMIT/ROLLBACK).
@@ -114,6 +122,7 @@ def test_odd_values_compare_equal_when_pulled_again(company):
     assert counts(again)["work_orders"] == (64, 0, 0, 0, 64)
 
 
+@pytest.mark.mas_drivers("sqlite")  # a float: MariaDB's driver hands the DECIMAL over exactly (below)
 def test_a_mas_value_the_decimal_field_cannot_hold_fails_the_table_rather_than_the_mirror(company):
     # MAS QtyOrdered is DECIMAL(15,4); the mirror's field holds 12 digits before the point and a
     # company file (SQLite here, as a damaged MAS file might) can hold a value with 13.
@@ -128,6 +137,32 @@ def test_a_mas_value_the_decimal_field_cannot_hold_fails_the_table_rather_than_t
     assert table.status == PullStatus.FAILED
     assert "qty_ordered: '9999999999999.5' is too large for the mirror (12 digits before the point)" in table.error
     assert not WorkOrder.objects.exists()  # left as it was: every page reading work orders still works
+
+
+@pytest.mark.mas_drivers("mariadb")
+def test_the_largest_decimal_mas_holds_is_pulled_exactly_where_the_mirror_can_hold_it(company):
+    # MariaDB's driver, as ProvideX's, hands a DECIMAL over exactly: the largest value of the MAS
+    # column (up to the mirror field's largest) is pulled as it is, or refused where the portal's
+    # SQLite database would keep a float that reads back a digit too long.
+    table = AutoSyncTable.objects.get(name="work_orders")
+    (key_column,), column = table.key_columns.values(), table.columns["qty_ordered"]
+    precision, places = map(int, re.findall(r"\d+", dict(TABLES[table.mas_table])[column]))
+    field = WorkOrder._meta.get_field("qty_ordered")
+    largest = min(Decimal(10) ** (precision - places) - Decimal(10) ** -places,
+                  Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(10) ** -field.decimal_places)
+    number = company.query(f"SELECT {key_column} FROM {table.mas_table} ORDER BY {key_column} LIMIT 1")[0][0].strip()
+    company.execute(f"UPDATE {table.mas_table} SET {column} = ? WHERE {key_column} = ?", largest, number)
+
+    first = pull_now(table=table)
+    again = pull_now(table=table)
+
+    if connection.vendor == "sqlite" and len(largest.as_tuple().digits) > 15:  # read back to 15 digits
+        assert f"qty_ordered: {largest:.{field.decimal_places}f} is too large for the mirror's SQLite database" in first.error
+        assert not WorkOrder.objects.exists()  # left as it was: every page reading work orders still works
+    else:
+        assert first.status == PullStatus.SUCCEEDED, first.error
+        assert WorkOrder.objects.get(number=number).qty_ordered == largest
+        assert counts(again)["work_orders"][1:4] == (0, 0, 0)
 
 
 # --- an incremental scan re-reads missing rows by their converted (trimmed) key ---------------------

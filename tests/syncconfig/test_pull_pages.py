@@ -9,7 +9,7 @@ from mas.models import WorkOrder
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTrigger
 from syncconfig.pull import pull_now, request_pull
 
-pytestmark = pytest.mark.usefixtures("no_pause")
+pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
 PULL_NOW = reverse("syncconfig:pull_now")
 
 
