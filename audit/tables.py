@@ -33,12 +33,17 @@ class AuditEntryTable(BaseTable):
     def render_changes(self, value):
         return format_html_join(
             "", "<div><code>{}</code>: {} → {}</div>",
-            ((field, _show(change[0]), _show(change[1])) for field, change in value.items()),
+            ((field, _show(change[0]), _show(change[1])) for field, change in _in_order(value)),
         )
 
     def value_changes(self, value):
         """One change a line on the page; in the export "field: before → after; …"."""
-        return "; ".join(f"{field}: {_show(change[0])} → {_show(change[1])}" for field, change in value.items())
+        return "; ".join(f"{field}: {_show(change[0])} → {_show(change[1])}" for field, change in _in_order(value))
+
+
+def _in_order(changes: dict):
+    """The changed fields by name: PostgreSQL's jsonb keeps keys in an order of its own, SQLite as written."""
+    return sorted(changes.items())
 
 
 def _show(value):
