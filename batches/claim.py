@@ -33,7 +33,8 @@ def claim(ids=None, *, automatic_only: bool = False, now) -> int:
     return how many were claimed. Inside the export's transaction."""
     table = connection.ops.quote_name(Transaction._meta.db_table)
     where = ["status = %s"]
-    params: list = [TransactionStatus.EXPORTED, connection.ops.adapt_datetimefield_value(now), TransactionStatus.APPROVED]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params: list = [TransactionStatus.EXPORTED, stamp, TransactionStatus.APPROVED]
     if automatic_only:
         where.append("reviewed_by_id IS NULL")
     postgresql = connection.vendor == "postgresql"

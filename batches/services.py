@@ -151,7 +151,8 @@ def select(ids=None, *, automatic_only: bool = False) -> Selection:
     tally, head = Tally(), []
     for row in approved_lines(ids, automatic_only=automatic_only).values_list(*_SELECT).iterator(chunk_size=READ_CHUNK):
         pk, version, type_, _wo, hours, start, stop, quantity, qty_completed = row
-        tally.add(pk, version, type_, writer.line_hours(hours, start, stop), writer.line_quantity(quantity, qty_completed))
+        hours, quantity = writer.line_hours(hours, start, stop), writer.line_quantity(quantity, qty_completed)
+        tally.add(pk, version, type_, hours, quantity)
         if len(head) < PREVIEW_ROWS:
             head.append(row)
     return Selection(rows=head, count=tally.count, by_type=tally.by_type, total_hours=tally.total_hours,
