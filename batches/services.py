@@ -7,10 +7,12 @@ permitted user re-exports it (``reexported``, its lines go to a new batch) or vo
 
 Exactly once, whatever crashes:
 
-1. In one database transaction the approved lines are claimed (compare-and-set
-   ``approved → exported`` on ``(status, version)``), the batch is created in ``writing``
-   and its lines are stored with the values the file will hold. A crash before the commit
-   leaves nothing: the lines are still approved and no file was written.
+1. In one database transaction the approved lines are claimed in one statement
+   (compare-and-set ``approved → exported``, version + 1: ``batches.claim``), the batch is
+   created in ``writing`` and its lines are stored with the values the file will hold, read
+   once, a chunk at a time. When the claimed lines are not the ones the user confirmed (the
+   fingerprint of their ``(id, version)``), the transaction is rolled back and nothing is sent.
+   A crash before the commit leaves nothing: the lines are still approved and no file was written.
 2. After the commit the files are written (``batches.writer``: CSV, then the control file,
    each to a temporary name and renamed) and the batch is marked ``exported``. Before the
    control file's rename the batch records the staged file's name (``publishing``), so that a
@@ -40,10 +42,10 @@ import hashlib
 import json
 import logging
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
@@ -52,7 +54,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from audit.log import record
-from batches import folder_lock, writer
+from batches import claim, folder_lock, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
 from reviews.models import Transaction, TransactionStatus, TransactionType
 from woscan_portal.bulk import insert_rows
@@ -60,6 +62,8 @@ from woscan_portal.bulk import insert_rows
 log = logging.getLogger(__name__)
 
 CHUNK = 900  # ids per IN (...) list and rows per bulk write
+READ_CHUNK = 2_000  # approved lines read at a time for the confirmation page
+PREVIEW_ROWS = 200  # lines of a selection kept for the confirmation page's list (views.SEND_PREVIEW_LINES)
 SCHEDULE_LABEL = "schedule (automatic processing)"
 _FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
 # Read for each line to export: what the totals and the batch line need.
@@ -74,26 +78,49 @@ class ExportFolderError(Exception):
     """The export folder cannot be read: nothing was sent. The message names the folder."""
 
 
-@dataclass
-class Selection:
-    """Approved lines about to be exported, with their totals (for the confirmation page)."""
+class Tally:
+    """Counts, totals by type and the fingerprint of lines seen one at a time, oldest first."""
 
-    rows: list[tuple]
-    by_type: dict[str, dict] = field(default_factory=dict)
-    total_hours: Decimal = Decimal(0)
-    total_quantity: Decimal = Decimal(0)
+    def __init__(self):
+        self.count = 0
+        self.by_type: dict[str, dict] = {}
+        self.total_hours = Decimal(0)
+        self.total_quantity = Decimal(0)
+        self._digest = hashlib.sha256()
 
-    @property
-    def count(self) -> int:
-        return len(self.rows)
+    def add(self, pk: int, version: int, type_: str, hours: Decimal | None, quantity: Decimal | None) -> None:
+        self._digest.update(f"{pk}:{version};".encode())
+        h, q = hours or Decimal(0), quantity or Decimal(0)
+        bucket = self.by_type.get(type_)
+        if bucket is None:
+            bucket = self.by_type[type_] = {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)}
+        bucket["lines"] += 1
+        bucket["hours"] += h
+        bucket["quantity"] += q
+        self.total_hours += h
+        self.total_quantity += q
+        self.count += 1
 
     @property
     def fingerprint(self) -> str:
         """Changes when any line is added, removed or changed (its version moves)."""
-        digest = hashlib.sha256()
-        for row in self.rows:
-            digest.update(f"{row[0]}:{row[1]};".encode())
-        return digest.hexdigest()
+        return self._digest.hexdigest()
+
+
+@dataclass
+class Selection:
+    """Approved lines about to be exported, with their totals (for the confirmation page).
+
+    ``rows`` holds the first ``PREVIEW_ROWS`` lines only (the page lists no more); ``count``,
+    the totals and ``fingerprint`` are of all of them.
+    """
+
+    rows: list[tuple]
+    count: int = 0
+    by_type: dict[str, dict] = field(default_factory=dict)
+    total_hours: Decimal = Decimal(0)
+    total_quantity: Decimal = Decimal(0)
+    fingerprint: str = ""
 
 
 @dataclass
@@ -120,17 +147,16 @@ def approved_lines(ids=None, *, automatic_only: bool = False):
 
 
 def select(ids=None, *, automatic_only: bool = False) -> Selection:
-    selection = Selection(rows=list(approved_lines(ids, automatic_only=automatic_only).values_list(*_SELECT)))
-    for _pk, _v, type_, _wo, hours, start, stop, quantity, qty_completed in selection.rows:
-        h = writer.line_hours(hours, start, stop) or Decimal(0)
-        q = writer.line_quantity(quantity, qty_completed) or Decimal(0)
-        bucket = selection.by_type.setdefault(type_, {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)})
-        bucket["lines"] += 1
-        bucket["hours"] += h
-        bucket["quantity"] += q
-        selection.total_hours += h
-        selection.total_quantity += q
-    return selection
+    """What an export would send now, read a chunk at a time: memory does not grow with the lines."""
+    tally, head = Tally(), []
+    for row in approved_lines(ids, automatic_only=automatic_only).values_list(*_SELECT).iterator(chunk_size=READ_CHUNK):
+        pk, version, type_, _wo, hours, start, stop, quantity, qty_completed = row
+        hours, quantity = writer.line_hours(hours, start, stop), writer.line_quantity(quantity, qty_completed)
+        tally.add(pk, version, type_, hours, quantity)
+        if len(head) < PREVIEW_ROWS:
+            head.append(row)
+    return Selection(rows=head, count=tally.count, by_type=tally.by_type, total_hours=tally.total_hours,
+                     total_quantity=tally.total_quantity, fingerprint=tally.fingerprint)
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -159,6 +185,10 @@ def _read_folder() -> tuple[Path, set[int]]:
     return directory, {int(m[1]) for name in names if (m := _FILE_NUMBER.match(name))}
 
 
+class _Changed(Exception):
+    """The claimed lines are not the ones the user confirmed: the export's transaction is rolled back."""
+
+
 def export_transactions(
     ids=None, *, by=None, actor_label: str = "", automatic_only: bool = False, confirmed: str | None = None
 ) -> ExportOutcome:
@@ -168,22 +198,22 @@ def export_transactions(
     since, nothing is exported and ``changed`` says so. Returns the batch, or none when no
     line was approved. Raises ``ExportFolderError`` (nothing created) when the export folder
     cannot be read.
+
+    The lines are claimed in one statement (``batches.claim``), then read once, a chunk at a
+    time, to store the batch lines and the audit rows: the cost follows the lines exported.
     """
     outcome = ExportOutcome(recovered=recover_batches())
     for attempt in range(3):
         try:
             with transaction.atomic():
-                selection = select(ids, automatic_only=automatic_only)
-                if confirmed is not None and confirmed != selection.fingerprint:
-                    outcome.changed = True
+                batch = _export(ids, by=by, actor_label=actor_label, automatic_only=automatic_only, confirmed=confirmed)
+                if batch is None:
                     return outcome
-                if not selection.rows:
-                    return outcome
-                batch = _create_batch(selection, by=by, actor_label=actor_label)
-                _claim_lines(batch, selection.rows)
-                _record_export(batch, selection, by=by, actor_label=actor_label)
                 transaction.on_commit(partial(finish_batch, batch.pk))
             break
+        except _Changed:
+            outcome.changed = True
+            return outcome
         except IntegrityError:
             # Another export took the same number at the same moment; try the next one.
             if attempt == 2:
@@ -194,40 +224,52 @@ def export_transactions(
     return outcome
 
 
-def _create_batch(selection: Selection, *, by, actor_label: str, replaces: ExportBatch | None = None) -> ExportBatch:
+def _export(ids, *, by, actor_label: str, automatic_only: bool, confirmed: str | None) -> ExportBatch | None:
+    """Claim, create the batch, store its lines and audit rows; in the caller's transaction."""
+    now = timezone.now()
+    count = claim.claim(ids, automatic_only=automatic_only, now=now)
+    if not count:
+        claim.release()
+        if confirmed is not None and confirmed != Tally().fingerprint:
+            raise _Changed
+        return None
+    batch = _create_batch(count, by=by, actor_label=actor_label)
+    label = "" if getattr(by, "is_authenticated", False) else batch.actor_label
+    tally = Tally()
+    rows = claim.claimed_rows(*_SELECT)
+    while chunk := list(islice(rows, claim.READ_CHUNK)):
+        start = tally.count
+        lines, refs = [], []
+        for pk, version, type_, wo, hours, t0, t1, quantity, qty_completed in chunk:
+            h, q = writer.line_hours(hours, t0, t1), writer.line_quantity(quantity, qty_completed)
+            tally.add(pk, version - 1, type_, h, q)  # the version the supervisor saw, before the claim
+            lines.append((batch.pk, pk, start + len(lines) + 1, True, type_, h, q))
+            refs.append(_TxnRef(pk, type_, wo))
+        _insert_lines(lines)
+        _record_lines(batch, refs, by=by, actor_label=label)
+    if tally.count != count:
+        raise RuntimeError(f"{count} lines were claimed but {tally.count} were read")
+    if confirmed is not None and confirmed != tally.fingerprint:
+        raise _Changed
+    claim.release()
+    ExportBatch.objects.filter(pk=batch.pk).update(total_hours=tally.total_hours, total_quantity=tally.total_quantity)
+    batch.total_hours, batch.total_quantity = tally.total_hours, tally.total_quantity
+    _record_export(batch, by=by, actor_label=label)
+    return batch
+
+
+def _create_batch(lines: int, *, by, actor_label: str, total_hours=Decimal(0), total_quantity=Decimal(0),
+                  replaces: ExportBatch | None = None) -> ExportBatch:
     return ExportBatch.objects.create(
         number=next_number(),
         status=BatchStatus.WRITING,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         actor_label="" if getattr(by, "is_authenticated", False) else (actor_label or SCHEDULE_LABEL),
-        lines=selection.count,
-        total_hours=selection.total_hours,
-        total_quantity=selection.total_quantity,
+        lines=lines,
+        total_hours=total_hours,
+        total_quantity=total_quantity,
         replaces=replaces,
     )
-
-
-def _claim_lines(batch: ExportBatch, rows: list[tuple]) -> None:
-    """Compare-and-set each line approved → exported and store it as a line of ``batch``."""
-    now = timezone.now()
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        by_version: dict[int, list[int]] = defaultdict(list)
-        for row in chunk:
-            by_version[row[1]].append(row[0])
-        claimed = 0
-        for version, pks in by_version.items():
-            claimed += Transaction.objects.filter(
-                pk__in=pks, status=TransactionStatus.APPROVED, version=version
-            ).update(status=TransactionStatus.EXPORTED, version=version + 1, updated_at=now)
-        if claimed != len(chunk):
-            # Someone changed a line between our read and our write: start again from a fresh read.
-            raise IntegrityError(f"{len(chunk) - claimed} approved lines changed while exporting")
-        _insert_lines(
-            (batch.pk, pk, start + offset + 1, True, type_, writer.line_hours(hours, t0, t1),
-             writer.line_quantity(quantity, qty_completed))
-            for offset, (pk, _v, type_, _wo, hours, t0, t1, quantity, qty_completed) in enumerate(chunk)
-        )
 
 
 _LINE_COLUMNS = ("batch_id", "transaction_id", "line_no", "live", "type", "hours", "quantity")
@@ -259,22 +301,21 @@ class _TxnRef:
         return self.text
 
 
-def _record_export(batch: ExportBatch, selection: Selection, *, by, actor_label: str) -> None:
-    """The audit trail of an export: one row per line and one for the batch."""
-    label = "" if getattr(by, "is_authenticated", False) else batch.actor_label
-    for start in range(0, selection.count, CHUNK):
-        record(
-            [_TxnRef(pk, type_, wo) for pk, _v, type_, wo, *_ in selection.rows[start : start + CHUNK]],
-            "export",
-            by=by,
-            actor_label=label,
-            changes={"status": [TransactionStatus.APPROVED, TransactionStatus.EXPORTED], "batch": [None, batch.label]},
-        )
+_EXPORTED = {"status": [TransactionStatus.APPROVED, TransactionStatus.EXPORTED]}
+
+
+def _record_lines(batch: ExportBatch, refs: list[_TxnRef], *, by, actor_label: str) -> None:
+    """One audit row per exported line."""
+    record(refs, "export", by=by, actor_label=actor_label, changes={**_EXPORTED, "batch": [None, batch.label]})
+
+
+def _record_export(batch: ExportBatch, *, by, actor_label: str) -> None:
+    """The batch's own audit row, once its lines are stored."""
     record(
         [batch],
         "create",
         by=by,
-        actor_label=label,
+        actor_label=actor_label,
         changes={"status": [None, batch.status], "lines": [None, batch.lines], "total_hours": [None, batch.total_hours]},
     )
 
@@ -563,8 +604,8 @@ def reexport(batch_id: int, *, by, reason: str) -> ExportBatch:
             raise BatchStateError(f"{old} was changed by someone else; look again.")
         lines = list(old.batch_lines.filter(live=True).order_by("line_no").values_list("transaction_id", "line_no", "type", "hours", "quantity"))
         old.batch_lines.update(live=False)
-        selection = Selection(rows=lines, total_hours=old.total_hours, total_quantity=old.total_quantity)
-        new = _create_batch(selection, by=by, actor_label="", replaces=old)
+        new = _create_batch(len(lines), by=by, actor_label="", total_hours=old.total_hours,
+                            total_quantity=old.total_quantity, replaces=old)
         for start in range(0, len(lines), CHUNK):
             chunk = lines[start : start + CHUNK]
             BatchLine.objects.bulk_create(
