@@ -47,8 +47,7 @@ class DeviceTable(BaseTable):
         if record.revoked_at or not request.user.has_perm("intake.change_device"):
             return ""
         return format_html(
-            '<form method="post" action="{}" class="d-inline" data-confirm="Revoke {}? It can no longer push or pull." '
-            'onsubmit="return confirm(this.dataset.confirm)">'
+            '<form method="post" action="{}" class="d-inline" data-confirm="Revoke {}? It can no longer push or pull.">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button class="btn btn-outline-danger btn-sm" type="submit">Revoke</button></form>',
             reverse("intake:device_revoke", args=[record.pk]), record.name, get_token(request),

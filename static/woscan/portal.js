@@ -20,3 +20,9 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   window.print();
 });
+
+// A form that asks first (data-confirm="Revoke …?"): submitted only when the person agrees.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
