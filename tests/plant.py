@@ -52,17 +52,16 @@ from batches.models import BatchStatus, ExportBatch, ImporterClient
 from batches.reconcile import reconcile
 from batches.tasks import export_automatic
 from intake.devices import register_device, revoke_device
-from intake.models import Device, IntakeSettings, ProcessingMode
-from intake.options import save_processing_options
 from intake.services import collect
 from mas import models as mirror
 from mas.demo.company import change_company
 from mas.demo.importer import delete_batch, import_batch, import_from_folder
 from mas.demo.journal import post_batch
 from reviews import services as reviews
-from reviews.models import Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
 from syncconfig.pull import execute_pull, pull_now, request_pull
+from transactions.models import Device, IntakeSettings, ProcessingMode, Transaction, TransactionStatus, TransactionType
+from transactions.options import save_processing_options
 
 PASSWORD = "plant-floor-password-2026"
 VALIDATION_SOURCE = Path(__file__).resolve().parent.parent / "reviews" / "validation.py"
