@@ -24,7 +24,7 @@ def test_the_migration_fills_the_work_center_of_stored_lines_from_the_mirror_in_
         TransactionFactory(step="0090"), TransactionFactory(step="", status="exported"),
     ]
 
-    # The models as that migration knows them (the line was reviews.Transaction then).
+    # The models as that migration knows them (the line was still in the reviews app then).
     apps = MigrationLoader(connection).project_state(("reviews", "0003_transaction_work_center")).apps
     step_0003.fill_work_center(apps, SimpleNamespace(connection=connection))
 
