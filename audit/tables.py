@@ -53,13 +53,13 @@ def _show(value):
 def object_url(entry: AuditEntry, user=None) -> str:
     """The page of the object an entry is about, where the portal has one (and, given ``user``,
     only one that user may open: the audit trail is read by roles that may not see every page)."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import NoReverseMatch
 
     model = entry.content_type.model_class() if entry.content_type_id else None
     if model is None or not hasattr(model, "get_absolute_url"):
         return ""
     try:
-        url = reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[entry.object_id])
+        url = model(pk=entry.object_id).get_absolute_url()
     except NoReverseMatch:
         return ""
     return url if user is None or _may_open(url, user) else ""

@@ -82,6 +82,6 @@ class BatchLineTable(BaseTable):
         order_by = ("line_no",)
 
     def render_type(self, value):
-        from reviews.models import TransactionType
+        from transactions.models import TransactionType
 
         return TransactionType(value).label if value in TransactionType.values else value

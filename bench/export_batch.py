@@ -63,7 +63,7 @@ def load() -> str:
 
 
 def make_approved(n: int) -> None:
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     now = timezone.now()
     kinds = [
@@ -87,7 +87,7 @@ def settle() -> None:
     """Exported batches are taken by the importer (posted, files gone), lines left approved by a
     floor are set aside (rejected); PostgreSQL is vacuumed."""
     from batches.models import BatchStatus, ExportBatch
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     Transaction.objects.filter(status="approved").update(status="rejected")
     ExportBatch.objects.exclude(status=BatchStatus.POSTED).update(status=BatchStatus.POSTED)
@@ -111,7 +111,7 @@ def floor(n: int) -> dict[str, float]:
     from audit.models import AuditEntry
     from batches.models import BatchLine, ExportBatch
     from batches.writer import TXN_FIELDS
-    from reviews.models import Transaction
+    from transactions.models import Transaction
     from woscan_portal.bulk import insert_rows
 
     q = connection.ops.quote_name
@@ -252,7 +252,7 @@ def bench_rss(n: int) -> None:
 
 def child(what: str) -> None:
     from batches import services
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     lines = 0
     t0 = time.perf_counter()

@@ -26,9 +26,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
-from intake.models import Device
 from intake.services import MAX_PER_REQUEST, collect
-from reviews.models import TransactionType
+from transactions.models import Device, TransactionType
 from woscan_portal import jsonbody
 from woscan_portal.tokens import hash_token, parse_authorization
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.log import record
-from intake.models import Device
+from transactions.models import Device
 from woscan_portal.tokens import make_token
 
 

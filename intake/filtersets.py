@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import django_filters as filters
 
-from intake.models import Device
+from transactions.models import Device
 from woscan_portal.filters import TextSearchFilterSet
 
 

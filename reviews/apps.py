@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Collected transactions and review"
+    verbose_name = "Review of collected transactions (queue, correct, approve, reject)"

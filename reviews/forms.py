@@ -5,8 +5,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
-from reviews.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
 from reviews.services import EDITABLE_FIELDS
+from transactions.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
 
 T = TransactionType
 UPPER_KEYS = ("work_order", "step", "employee", "crew", "item_code", "warehouse")

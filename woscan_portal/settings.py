@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "mas",
+    "transactions",
     "intake",
     "syncconfig",
     "reviews",

@@ -16,8 +16,8 @@ from batches import services, writer
 from batches.models import LIVE_STATUSES, BatchLine, BatchStatus, ExportBatch, ImporterClient
 from batches.reconcile import reconcile
 from mas.demo.importer import delete_batch, import_from_folder
-from reviews.models import Transaction, TransactionStatus
 from tests.factories import TransactionFactory
+from transactions.models import Transaction, TransactionStatus
 from woscan_portal.tokens import make_token
 
 

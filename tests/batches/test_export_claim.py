@@ -13,8 +13,8 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from batches import claim, services
 from batches.models import BatchLine, ExportBatch
-from reviews.models import Transaction
 from tests.factories import TransactionFactory
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

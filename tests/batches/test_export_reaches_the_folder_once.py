@@ -16,8 +16,8 @@ from django.core.management import call_command
 
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from mas.demo.importer import import_batch, ready_batches
-from reviews.models import Transaction, TransactionStatus
 from tests.batches.conftest import mas_rows
+from transactions.models import Transaction, TransactionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)

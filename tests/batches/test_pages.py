@@ -5,8 +5,8 @@ import pytest
 
 from audit.models import AuditEntry
 from batches.models import BatchStatus, ExportBatch
-from reviews.models import Transaction
 from tests.factories import TransactionFactory
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from audit.log import history
-from reviews.models import Transaction
 from tests.factories import EmployeeFactory, UserFactory, WorkOrderFactory, WorkOrderStepFactory
+from transactions.models import Transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

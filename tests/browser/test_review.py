@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import Finding, Transaction
 from tests.factories import (
     PASSWORD, EmployeeFactory, TransactionFactory, UserFactory, WorkCenterFactory, WorkOrderFactory,
     WorkOrderStepFactory,
 )
+from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,35 +1,17 @@
-"""Fixtures of the intake tests: a small mirror, a registered device and an API client."""
+"""Fixtures of the intake tests: the core's small mirror, a registered device and an API client."""
 from __future__ import annotations
 
 import json
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from intake.devices import register_device
-from tests.factories import (
-    CrewFactory, EmployeeFactory, ItemFactory, MaterialLineFactory, WarehouseFactory,
-    WorkOrderFactory, WorkOrderStepFactory,
-)
+from tests.transactions.conftest import mirror  # noqa: F401  (the core's small mirror, a fixture here too)
 
 PUSH_URL = "/api/sync/v1/transactions"
-
-
-@pytest.fixture
-def mirror(db):
-    """Open work order 0001001 (100 ordered) with steps 0010 and 0020, employee 0000001,
-    crew C001, item PART-0001 on its material list, warehouse 000."""
-    WarehouseFactory(code="000")
-    WorkOrderFactory(number="0001001", qty_ordered=Decimal("100"))
-    WorkOrderStepFactory(work_order="0001001", step="0010")
-    WorkOrderStepFactory(work_order="0001001", step="0020")
-    EmployeeFactory(number="0000001", first_name="Jane", last_name="Doe")
-    CrewFactory(number="C001")
-    ItemFactory(code="PART-0001")
-    MaterialLineFactory(work_order="0001001", item_code="PART-0001", qty_required=Decimal("10"))
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from intake.parsing import MAX_LINE_CHARS, MAX_VALUE_DEPTH
-from reviews.models import Transaction
 from tests.intake.conftest import labor
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 MASTERDATA = "/api/sync/v1/masterdata"

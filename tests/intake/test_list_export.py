@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from intake.devices import register_device, revoke_device
-from intake.models import Device
 from tests.woscan_portal.exports import compare_exports
+from transactions.models import Device
 
 pytestmark = pytest.mark.django_db
 

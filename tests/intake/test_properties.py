@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from intake.parsing import FIELDS
-from reviews.models import Transaction, TransactionType
 from tests.intake.conftest import PUSH_URL, labor
+from transactions.models import Transaction, TransactionType
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from reviews import services, validation
-from reviews.models import Transaction
+from reviews import services
 from syncconfig.signals import pull_finished
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor
+from transactions import validation
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 MASTERDATA_URL = "/api/sync/v1/masterdata"

@@ -5,8 +5,8 @@ import pytest
 
 from audit.models import AuditEntry
 from intake import services
-from reviews.models import Transaction
 from tests.intake.conftest import labor
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

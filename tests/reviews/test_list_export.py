@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from intake.devices import register_device
-from reviews.models import Finding
 from tests.factories import EmployeeFactory, TransactionFactory
 from tests.woscan_portal.exports import compare_exports
+from transactions.models import Finding
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("reviews:transaction_list")

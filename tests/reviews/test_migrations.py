@@ -5,11 +5,11 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
-from reviews.models import Transaction
 from tests.factories import TransactionFactory, WorkOrderStepFactory
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 step_0003 = importlib.import_module("reviews.migrations.0003_transaction_work_center")
@@ -24,6 +24,8 @@ def test_the_migration_fills_the_work_center_of_stored_lines_from_the_mirror_in_
         TransactionFactory(step="0090"), TransactionFactory(step="", status="exported"),
     ]
 
+    # The models as that migration knows them (the line was still in the reviews app then).
+    apps = MigrationLoader(connection).project_state(("reviews", "0003_transaction_work_center")).apps
     step_0003.fill_work_center(apps, SimpleNamespace(connection=connection))
 
     stored = dict(Transaction.objects.values_list("pk", "work_center"))

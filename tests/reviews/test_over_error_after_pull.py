@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from audit.log import history
-from intake.revalidation import _recheck
-from reviews import validation
-from reviews.models import Finding, Transaction
 from tests.factories import TransactionFactory
+from transactions import validation
+from transactions.models import Finding, Transaction
+from transactions.revalidation import _recheck
 
 pytestmark = pytest.mark.django_db
 APPROVE = reverse("reviews:transaction_bulk_approve")

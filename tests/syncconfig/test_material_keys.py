@@ -14,10 +14,10 @@ from django.utils import timezone
 from intake.devices import register_device
 from mas.demo.company import MATERIAL, insert_material_line, material_list, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder
-from reviews.models import Transaction
 from syncconfig.material_keys import match_lines, next_keys
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
+from transactions.models import Transaction
 
 pytestmark = pytest.mark.usefixtures("no_pause")
 IDENTITY = [0, 1]  # (item, step, qty) below: item and step make a line

@@ -25,13 +25,12 @@ from django_tables2 import Table
 
 from audit.models import AuditEntry
 from batches.models import ExportBatch
-from intake.models import Device
 from mas import models as mirror
-from reviews.models import Finding, Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun
 from tests.plant import line_ids_by_status
 from tests.woscan_portal.test_permission_matrix import ANONYMOUS, MATRIX, PERSONAS, PUBLIC
 from tests.woscan_portal.urlwalk import named_patterns
+from transactions.models import Device, Finding, Transaction, TransactionStatus, TransactionType
 
 pytestmark = pytest.mark.django_db  # every test, in a savepoint inside the plant's transaction
 ROLES = (*PERSONAS, "anonymous")

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from batches.models import BatchStatus, ExportBatch
-from intake.models import Device
 from tests.factories import UserFactory
 from tests.woscan_portal.test_list_pages import LIST_URLS
+from transactions.models import Device
 from woscan_portal.paging import MAX_PER_PAGE
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from reviews.models import TransactionType
+from transactions.models.transaction import TransactionType
 
 
 class Device(models.Model):
@@ -25,6 +25,7 @@ class Device(models.Model):
     last_push_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "intake_device"  # the table it had in the intake app
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -49,6 +50,7 @@ class ProcessingOption(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "intake_processingoption"  # the table it had in the intake app
         ordering = ["type"]
 
     def __str__(self) -> str:
@@ -79,6 +81,7 @@ class IntakeSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "intake_intakesettings"  # the table it had in the intake app
         verbose_name = "intake settings"
         verbose_name_plural = "intake settings"
         permissions = [("enter_transactions", "Can enter collected transactions at a desktop (Direct Connect)")]

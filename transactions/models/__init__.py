@@ -1,0 +1,14 @@
+"""The transaction core's models: collected lines and their findings (``transaction.py``), the
+devices they come from, the processing option per type and the validation thresholds
+(``intake.py``). Import them from here: ``from transactions.models import Transaction``."""
+from transactions.models.transaction import (
+    FIELDS, PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Finding, Severity, Transaction, TransactionQuerySet,
+    TransactionSource, TransactionStatus, TransactionType,
+)
+from transactions.models.intake import Device, IntakeSettings, ProcessingMode, ProcessingOption
+
+__all__ = [
+    "FIELDS", "PADDED_KEYS", "TIMED_TYPES", "TYPE_FIELDS", "Device", "Finding", "IntakeSettings", "ProcessingMode",
+    "ProcessingOption", "Severity", "Transaction", "TransactionQuerySet", "TransactionSource", "TransactionStatus",
+    "TransactionType",
+]
