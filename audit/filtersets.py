@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from audit.models import AuditEntry
-from woscan_portal.filters import TextSearchFilterSet
+from kernel.filters import TextSearchFilterSet
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -38,7 +38,7 @@ from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, stora
 from mas.models import WorkOrder
 from reviews import validation
 from reviews.models import Finding, Transaction, TransactionSource, TransactionStatus, TransactionType
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 try:
     import fcntl

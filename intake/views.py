@@ -19,8 +19,8 @@ from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from reviews.models import TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 
 # --- devices ----------------------------------------------------------------------------------

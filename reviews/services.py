@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from audit.log import history, record
 from reviews.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 S = TransactionStatus
 APPROVE_FROM = frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED})

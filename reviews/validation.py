@@ -35,7 +35,7 @@ from django.utils.text import capfirst
 
 from mas import models as mirror
 from reviews.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit

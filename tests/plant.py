@@ -56,9 +56,9 @@ from intake.models import Device, IntakeSettings, ProcessingMode
 from intake.options import save_processing_options
 from intake.services import collect
 from mas import models as mirror
-from mas.demo.company import change_company
-from mas.demo.importer import delete_batch, import_batch, import_from_folder
-from mas.demo.journal import post_batch
+from demo.company import change_company
+from demo.importer import delete_batch, import_batch, import_from_folder
+from demo.journal import post_batch
 from reviews import services as reviews
 from reviews.models import Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig

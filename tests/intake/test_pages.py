@@ -17,7 +17,7 @@ from intake.devices import register_device
 from intake.models import Device, IntakeSettings, ProcessingOption
 from reviews.models import Transaction
 from tests.factories import UserFactory
-from woscan_portal.tokens import hash_token
+from kernel.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 
