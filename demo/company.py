@@ -29,13 +29,12 @@ from demo import plant
 from demo.layouts import PRIMARY_KEYS, TABLES
 
 __all__ = [
-    "AS_OF", "COMPANY_CODE", "PRIMARY_KEYS", "SCHEMA_VERSION", "TABLES", "build_company", "change_company",
+    "AS_OF", "PRIMARY_KEYS", "SCHEMA_VERSION", "TABLES", "build_company", "change_company",
     "insert_material_line", "insert_statement", "is_current", "material_list", "odbc_connection_string",
     "remove_material_line",
 ]
 
 SCHEMA_VERSION = 2  # 2: the real Sage 100 layouts; PR_Employee; WO2 as a linked list
-COMPANY_CODE = "ABC"
 AS_OF = date(2026, 11, 16)
 INFO_TABLE = "WOScanDemoInfo"
 MATERIAL = "WO2_WorkOrderMaterialDetail"

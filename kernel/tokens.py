@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -30,7 +29,3 @@ def parse_authorization(header: str) -> str | None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     return token if scheme == "Token" and token else None
-
-
-def same_digest(a: str, b: str) -> bool:
-    return hmac.compare_digest(a, b)

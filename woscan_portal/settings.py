@@ -191,7 +191,7 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     "camera": "(self)",
     **{feature: "()" for feature in (
-        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "display-capture", "encrypted-media",
+        "accelerometer", "autoplay", "browsing-topics", "display-capture", "encrypted-media",
         "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi",
         "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
         "xr-spatial-tracking",
