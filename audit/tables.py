@@ -23,6 +23,12 @@ class AuditEntryTable(BaseTable):
         fields = ()
         sequence = ("at", "who", "action", "object_repr", "changes", "reason", "request_id")
 
+    def render_action(self, record):
+        return record.action_label
+
+    def value_action(self, record):
+        return record.action_label
+
     def render_who(self, record):
         return record.actor_label or (record.actor.get_username() if record.actor_id else "—")
 
