@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts import throttle, usernames
 from accounts.models import SignInAttempt
 from accounts.roles import Role
+from audit.actions import AuditAction
 from audit.log import record
 
 User = get_user_model()
@@ -72,7 +73,7 @@ def create_user(
         user.groups.add(*Group.objects.filter(name__in=roles))
         changes = {name: [None, getattr(user, name)] for name in PROFILE_FIELDS}
         changes["roles"] = [None, _label(roles)]
-        record([user], "user.created", by=by, changes=changes)
+        record([user], AuditAction.CREATED, by=by, changes=changes)
     return user
 
 
@@ -111,7 +112,7 @@ def update_user(user, *, by, roles: Iterable[str], **fields) -> dict[str, list]:
         role_groups = Group.objects.filter(name__in=Role.values)
         current.groups.remove(*role_groups.exclude(name__in=roles))
         current.groups.add(*role_groups.filter(name__in=roles))
-        record([current], "user.changed", by=by, changes=changes)
+        record([current], AuditAction.CHANGED, by=by, changes=changes)
     for name in fields:
         setattr(user, name, getattr(current, name))
     return changes
@@ -126,7 +127,7 @@ def set_password(user, password: str, *, by) -> None:
             raise PermissionDenied("Only a superuser may set a superuser's password.")
         user.set_password(password)
         User.objects.filter(pk=user.pk).update(password=user.password)
-        record([user], "user.password_set", by=by, changes={"password": [None, "set"]})
+        record([user], AuditAction.PASSWORD_SET, by=by, changes={"password": [None, "set"]})
 
 
 def _checked_roles(roles: Iterable[str]) -> list[str]:
@@ -144,7 +145,7 @@ def _label(roles: Iterable[str]) -> str:
 
 
 def unlock_user(user, *, by) -> int:
-    """Lift the sign-in lock of ``user``'s user name (forget its wrong passwords); one ``signin.unlocked``
+    """Lift the sign-in lock of ``user``'s user name (forget its wrong passwords); one ``unlocked``
     audit row when there was something to forget. Returns how many failed-attempt rows were removed."""
     return _unlock(throttle.USER_NAME, user.get_username(), by=by)
 
@@ -161,7 +162,7 @@ def _unlock(kind: str, value: str, *, by) -> int:
         subject = throttle.audit_subject(kind, value)
         removed, _ = SignInAttempt.objects.filter(**{kind: value}).delete()
         if removed and subject is not None:
-            record([subject], throttle.UNLOCKED, by=by, changes={
+            record([subject], AuditAction.UNLOCKED, by=by, changes={
                 "locked": ["yes" if locked else "no", "no"], "failures": [counted, 0],
             })
     return removed
@@ -169,10 +170,10 @@ def _unlock(kind: str, value: str, *, by) -> int:
 
 def reset_password(user, password: str) -> None:
     """Set the password a person chose through the e-mailed reset link (already checked by the password
-    validators): one ``user.password_reset`` audit row by them, and their user name's sign-in lock lifted."""
+    validators): one ``password_reset`` audit row by them, and their user name's sign-in lock lifted."""
     with transaction.atomic():
         user.set_password(password)
         User.objects.filter(pk=user.pk).update(password=user.password)
-        record([user], "user.password_reset", by=user, changes={"password": [None, "set"]},
+        record([user], AuditAction.PASSWORD_RESET, by=user, changes={"password": [None, "set"]},
                reason="through the e-mailed reset link")
         _unlock(throttle.USER_NAME, user.get_username(), by=user)

@@ -7,7 +7,7 @@ Two locks, counted apart (axes' ``AXES_LOCKOUT_PARAMETERS = ["username", "ip_add
   names (higher: a floor desktop or a whole network behind one router is shared by many people).
 
 Each lasts ``WOSCAN_SIGNIN_LOCK_MINUTES`` from the last wrong password counted; tries made while locked
-are not counted and do not extend it. Every lockout is one ``signin.locked_out`` audit row; an
+are not counted and do not extend it. Every lockout is one ``locked_out`` audit row; an
 administrator lifts a lock sooner on *Users* (``accounts.services.unlock_user``/``unlock_address``).
 """
 from __future__ import annotations
@@ -27,12 +27,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import SignInAttempt
+from audit.actions import AuditAction
 from audit.log import record
 
 USER_NAME = "username"
 ADDRESS = "ip_address"
-LOCKED_OUT = "signin.locked_out"
-UNLOCKED = "signin.unlocked"
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ def _record_lockout(lock: Lock, *, username: str | None, address: str | None) ->
         changes["address"] = [None, address or ""]
     else:
         changes["user_name"] = [None, username or ""]
-    record([subject], LOCKED_OUT, actor_label="sign-in", changes=changes, reason=lock.describe())
+    record([subject], AuditAction.LOCKED_OUT, actor_label="sign-in", changes=changes, reason=lock.describe())
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -6,8 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
+from audit.actions import LEGACY, AuditAction, codes_of
 from audit.models import AuditEntry
-from woscan_portal.filters import TextSearchFilterSet
+from kernel.filters import TextSearchFilterSet
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -15,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class AuditEntryFilterSet(TextSearchFilterSet):
     q = filters.CharFilter(method="search", label="Search", help_text="Object, reason, actor or request id")
     search_lookups = ("object_repr__icontains", "reason__icontains", "actor_label__icontains", "request_id")
-    action = filters.CharFilter(lookup_expr="exact")
+    action = filters.ChoiceFilter(choices=AuditAction.choices, method="filter_action", label="Action")
     actor = filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="Who")
     content_type = filters.ModelChoiceFilter(
         queryset=ContentType.objects.filter(app_label__in=["transactions", "batches", "syncconfig", "auth"]),
@@ -28,4 +29,14 @@ class AuditEntryFilterSet(TextSearchFilterSet):
     class Meta:
         model = AuditEntry
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("action") in LEGACY:  # a link made before the vocabulary
+            data = data.copy()
+            data["action"] = LEGACY[data["action"]].value
+        super().__init__(data, *args, **kwargs)
+
+    def filter_action(self, queryset, name, value):
+        """Rows of the action, whichever code they were written with (old rows keep theirs)."""
+        return queryset.filter(action__in=codes_of(value))
 

@@ -1,7 +1,7 @@
 """Writing the audit trail: one row per object changed, in bulk, never edited afterwards."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,8 +9,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from woscan_portal.bulk import insert_rows
-from woscan_portal.middleware import current_request_id
+from kernel.bulk import insert_rows
+from kernel.middleware import current_request_id
 
 
 def record(
@@ -20,17 +20,22 @@ def record(
     by=None,
     actor_label: str = "",
     reason: str = "",
-    changes: Mapping[Any, Mapping[str, list]] | Mapping[str, list] | None = None,
+    changes: Mapping[str, Sequence] | None = None,
+    changes_by_pk: Mapping[Any, Mapping[str, Sequence]] | None = None,
 ) -> int:
     """Write one audit row per object; return how many were written.
 
-    ``changes`` is either one ``{field: [before, after]}`` for every object, or a mapping
-    from an object's pk to its own ``{field: [before, after]}``. ``by`` is the user who
-    acted; ``actor_label`` names a device, the schedule or a command when no user did.
-    All rows of one call share one timestamp. They are written in bulk (``woscan_portal.bulk``)
-    rather than as model instances, so approving or exporting thousands of lines costs little
-    more than the lines themselves.
+    ``action`` is an ``audit.actions.AuditAction``. What changed is given one of two ways:
+    ``changes``, one ``{field: [before, after]}`` shared by every object, or ``changes_by_pk``,
+    each object's own ``{field: [before, after]}`` by its pk (an object left out gets ``{}``).
+    ``by`` is the user who acted; ``actor_label`` names a device, the schedule or a command when
+    no user did. All rows of one call share one timestamp. They are written in bulk
+    (``kernel.bulk.insert_rows``: ``COPY`` on PostgreSQL, multi-row ``INSERT`` on SQLite) rather
+    than as model instances, so approving or exporting thousands of lines costs little more than
+    the lines themselves.
     """
+    if changes is not None and changes_by_pk is not None:
+        raise TypeError("record() takes changes (shared by every object) or changes_by_pk, not both.")
     objects = list(objects)
     if not objects:
         return 0
@@ -39,8 +44,7 @@ def record(
              "changes", "reason")
     fields = [meta.get_field(name) for name in names]
     changes_field = meta.get_field("changes")
-    per_object = bool(changes) and all(not isinstance(v, list) for v in changes.values())
-    shared = None if per_object else changes_field.get_db_prep_save(_jsonable(changes or {}), connection)
+    shared = changes_field.get_db_prep_save(_jsonable(changes or {}), connection)
     request_id = current_request_id()
     user = by if getattr(by, "is_authenticated", False) else None
     at = meta.get_field("at").get_db_prep_save(timezone.now(), connection)
@@ -50,7 +54,8 @@ def record(
     rows = [
         (
             at, user.pk if user else None, label, rid, action, content_type_id, str(obj.pk), str(obj)[:200],
-            changes_field.get_db_prep_save(_jsonable(changes.get(obj.pk, {})), connection) if per_object else shared,
+            shared if changes_by_pk is None
+            else changes_field.get_db_prep_save(_jsonable(changes_by_pk.get(obj.pk, {})), connection),
             reason,
         )
         for obj in objects
@@ -66,7 +71,7 @@ def history(obj: models.Model):
     ).select_related("actor")
 
 
-def _jsonable(changes: Mapping[str, list]) -> dict[str, list]:
+def _jsonable(changes: Mapping[str, Sequence]) -> dict[str, list]:
     def plain(value):
         if value is None or isinstance(value, (bool, int, float, str)):
             return value

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audit.actions import label_of
+
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -30,6 +32,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or self.actor} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """The action as the pages name it ("Approved"), for new and legacy codes alike."""
+        return label_of(self.action)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

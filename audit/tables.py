@@ -5,8 +5,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from audit.models import AuditEntry
-from woscan_portal.columns import DateTimeColumn
-from woscan_portal.tables import BaseTable
+from kernel.columns import DateTimeColumn
+from kernel.tables import BaseTable
 
 
 class AuditEntryTable(BaseTable):
@@ -22,6 +22,12 @@ class AuditEntryTable(BaseTable):
         model = AuditEntry
         fields = ()
         sequence = ("at", "who", "action", "object_repr", "changes", "reason", "request_id")
+
+    def render_action(self, record):
+        return record.action_label
+
+    def value_action(self, record):
+        return record.action_label
 
     def render_who(self, record):
         return record.actor_label or (record.actor.get_username() if record.actor_id else "—")

@@ -57,7 +57,7 @@ from audit.log import record
 from batches import claim, folder_lock, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
 from transactions.models import Transaction, TransactionStatus, TransactionType
-from woscan_portal.bulk import insert_rows
+from kernel.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from batches.forms import ReasonForm
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.tables import BatchLineTable, ExportBatchTable
 from transactions.models import TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
-from woscan_portal.paging import ListParametersMixin, ListRequestConfig
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
+from kernel.paging import ListParametersMixin, ListRequestConfig
 
 SEND_PREVIEW_LINES = 200
 HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")

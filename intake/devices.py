@@ -4,9 +4,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.log import record
 from transactions.models import Device
-from woscan_portal.tokens import make_token
+from kernel.tokens import make_token
 
 
 def register_device(name: str, *, by=None, actor_label: str = "") -> tuple[Device, str]:
@@ -16,7 +17,7 @@ def register_device(name: str, *, by=None, actor_label: str = "") -> tuple[Devic
         device = Device.objects.create(
             name=name.strip(), token_prefix=new.prefix, token_hash=new.digest, created_by=by if by else None
         )
-        record([device], "registered", by=by, actor_label=actor_label, changes={"name": [None, device.name]})
+        record([device], AuditAction.REGISTERED, by=by, actor_label=actor_label, changes={"name": [None, device.name]})
     return device, new.token
 
 
@@ -27,5 +28,5 @@ def revoke_device(device: Device, *, by=None, reason: str = "") -> bool:
         changed = Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now)
         if changed:
             device.revoked_at = now
-            record([device], "revoked", by=by, reason=reason, changes={"revoked_at": [None, now]})
+            record([device], AuditAction.REVOKED, by=by, reason=reason, changes={"revoked_at": [None, now]})
     return bool(changed)

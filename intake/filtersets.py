@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters as filters
 
 from transactions.models import Device
-from woscan_portal.filters import TextSearchFilterSet
+from kernel.filters import TextSearchFilterSet
 
 
 class DeviceFilterSet(TextSearchFilterSet):

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from transactions.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
-from woscan_portal.clock import elapsed_hours
-from woscan_portal.jsonbody import text_problem
+from kernel.clock import elapsed_hours
+from kernel.jsonbody import text_problem
 
 # Bounds on one transaction as sent, checked before anything else reads it: beyond them the
 # line is ``invalid`` (the field named), and the other lines of the request are not affected.

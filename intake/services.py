@@ -40,7 +40,7 @@ from transactions.models import (
     Device, Finding, ProcessingMode, ProcessingOption, Transaction, TransactionSource, TransactionStatus,
     TransactionType,
 )
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 try:
     import fcntl
@@ -272,7 +272,7 @@ def _store(txns, findings, reasons, *, device, user, now) -> dict:
         for reason, group in by_reason.items():
             record(
                 group, "collected", by=user, actor_label=device.name if device else "", reason=reason,
-                changes={txn.pk: {"status": [None, txn.status]} for txn in group},
+                changes_by_pk={txn.pk: {"status": [None, txn.status]} for txn in group},
             )
         if device is not None:
             Device.objects.filter(pk=device.pk).update(last_push_at=now, last_seen_at=now)

@@ -8,9 +8,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from transactions.models import Device
-from woscan_portal.columns import DateTimeColumn
-from woscan_portal.display import plant_datetime
-from woscan_portal.tables import BaseTable
+from kernel.columns import DateTimeColumn
+from kernel.display import plant_datetime
+from kernel.tables import BaseTable
 
 
 class DeviceTable(BaseTable):

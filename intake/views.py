@@ -18,8 +18,8 @@ from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from transactions.models import Device, IntakeSettings, TransactionType
 from transactions.options import SETTINGS_FIELDS, save_processing_options
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 
 # --- devices ----------------------------------------------------------------------------------

@@ -84,16 +84,6 @@ class MASGateway:
             except pyodbc.Error:
                 pass
 
-    def select(
-        self, table: str, columns: Sequence[str], *, where: str = "", params: Sequence[Any] = ()
-    ) -> Iterator[dict[str, Any]]:
-        """Stream rows of one table as dicts of trimmed values.
-
-        ``where`` is a condition in the ProvideX subset with ``?`` placeholders.
-        """
-        for row in self.select_rows(table, columns, where=where, params=params):
-            yield dict(zip(columns, row))
-
     def select_rows(
         self,
         table: str,
@@ -103,7 +93,8 @@ class MASGateway:
         params: Sequence[Any] = (),
         convert_row: Callable[[Sequence[Any]], tuple] | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Like ``select`` but each row is a tuple in ``columns`` order (cheaper for big pulls).
+        """Stream rows of one table, each a tuple in ``columns`` order. ``where`` is a condition in the
+        ProvideX subset with ``?`` placeholders.
 
         ``convert_row``: one function making each fetched row the tuple to yield, trimming
         included (``mas.rowforms.row_function``: a big pull converts every value, and a second

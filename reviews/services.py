@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from audit.log import history, record
 from transactions.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 S = TransactionStatus
 APPROVE_FROM = frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED})
@@ -195,7 +195,7 @@ def _decide(action, txns, *, by, reason, seen_at, actor_label) -> Outcome:
         by_pk = {t.pk: t for t in txns}
         record(
             [by_pk[pk] for pk in outcome.done], action, by=user, actor_label=actor_label, reason=reason,
-            changes={pk: {"status": [seen[pk]["status"], target]} for pk in outcome.done},
+            changes_by_pk={pk: {"status": [seen[pk]["status"], target]} for pk in outcome.done},
         )
         ids = list(outcome.done)
         db.on_commit(lambda: reviewed.send(sender=Transaction, action=action, ids=ids, by=user))

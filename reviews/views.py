@@ -28,9 +28,9 @@ from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
 from reviews.tables import TransactionTable
 from transactions.models import Severity, Transaction, TransactionStatus
-from woscan_portal.display import number_text, plant_datetime
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.display import number_text, plant_datetime
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 S = TransactionStatus
 TO_REVIEW = (S.NEEDS_REVIEW, S.FLAGGED)

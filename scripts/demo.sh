@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PORT=${PORT:-8000}
+# Where the settings keep the SQLite files and logs (WOSCAN_VAR_DIR, default var/; a leading ~ as the settings read it).
+VAR_DIR=${WOSCAN_VAR_DIR:-var}
+VAR_DIR=${VAR_DIR/#\~/$HOME}
 
 $PY manage.py build_demo_mas
 $PY manage.py migrate --noinput
@@ -17,7 +20,8 @@ setsid $PY manage.py qcluster &
 cluster=$!
 # On the first start, fill the mirror from the demo company in the background (Time Between
 # Syncs pauses between tables, as in production); the administrator's page shows it running.
-$PY manage.py pull_mas --if-never-pulled >var/first-pull.log 2>&1 &
+mkdir -p "$VAR_DIR"
+$PY manage.py pull_mas --if-never-pulled >"$VAR_DIR/first-pull.log" 2>&1 &
 first_pull=$!
 printf '\n\033[1mWOScan Portal: http://127.0.0.1:%s/  (Ctrl-C stops the web server and the cluster)\033[0m\n\n' "$PORT"
 # gunicorn in the background and waited for, so that this script takes the signal itself: a

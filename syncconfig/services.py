@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.forms import ModelForm
 
+from audit.actions import AuditAction
 from audit.log import record
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
 from syncconfig.pull import request_pull
@@ -27,7 +28,7 @@ def save_server_config(form: ModelForm, *, by) -> ServerConfig:
         # between tables must not push the pull back by a whole interval each time.
         reschedule_pull(config, keep_next_run=True)
         if changes := _diff(form, before):  # a save that changed nothing leaves no audit row
-            record([config], "serverconfig.changed", by=by, changes=changes)
+            record([config], AuditAction.CHANGED, by=by, changes=changes)
     return config
 
 
@@ -50,7 +51,7 @@ def save_autosync_table(form: ModelForm, *, by) -> AutoSyncTable:
             elif before[name] != after[name]:
                 changes[name] = [before[name], after[name]]
         if changes:
-            record([table], "autosynctable.changed", by=by, changes=changes)
+            record([table], AuditAction.CHANGED, by=by, changes=changes)
     return table
 
 
@@ -58,5 +59,5 @@ def start_pull(*, by, table: AutoSyncTable | None = None) -> PullRun:
     """Pull now: claim a run and queue it (raises PullAlreadyRunning if one holds the claim)."""
     with transaction.atomic():
         run = request_pull(trigger=PullTrigger.MANUAL, by=by, table=table)
-        record([run], "pull.requested", by=by, changes={"table": [None, table.name if table else "all"]})
+        record([run], AuditAction.PULL_REQUESTED, by=by, changes={"table": [None, table.name if table else "all"]})
     return run

@@ -54,9 +54,9 @@ from batches.tasks import export_automatic
 from intake.devices import register_device, revoke_device
 from intake.services import collect
 from mas import models as mirror
-from mas.demo.company import change_company
-from mas.demo.importer import delete_batch, import_batch, import_from_folder
-from mas.demo.journal import post_batch
+from demo.company import change_company
+from demo.importer import delete_batch, import_batch, import_from_folder
+from demo.journal import post_batch
 from reviews import services as reviews
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
 from syncconfig.pull import execute_pull, pull_now, request_pull

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from audit.actions import AuditAction
 from audit.log import record
 from transactions.models import IntakeSettings, ProcessingOption
 
@@ -19,12 +20,12 @@ def save_processing_options(modes: dict[str, str], settings_values: dict, *, by)
             option = current.get(type_)
             if option is None:
                 option = ProcessingOption.objects.create(type=type_, mode=mode)
-                record([option], "changed", by=by, changes={"mode": [None, mode]})
+                record([option], AuditAction.CHANGED, by=by, changes={"mode": [None, mode]})
                 changed += 1
             elif option.mode != mode:
                 before, option.mode = option.mode, mode
                 option.save(update_fields=["mode", "updated_at"])
-                record([option], "changed", by=by, changes={"mode": [before, mode]})
+                record([option], AuditAction.CHANGED, by=by, changes={"mode": [before, mode]})
                 changed += 1
         settings_row = IntakeSettings.objects.select_for_update().get(pk=IntakeSettings.load().pk)
         changes = {}
@@ -35,6 +36,6 @@ def save_processing_options(modes: dict[str, str], settings_values: dict, *, by)
                 setattr(settings_row, name, after)
         if changes:
             settings_row.save()
-            record([settings_row], "changed", by=by, changes=changes)
+            record([settings_row], AuditAction.CHANGED, by=by, changes=changes)
             changed += len(changes)
     return changed

@@ -37,7 +37,7 @@ from mas import models as mirror
 from transactions.models import (
     FIELDS, TYPE_FIELDS, Finding, IntakeSettings, Severity, Transaction, TransactionStatus, TransactionType,
 )
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit

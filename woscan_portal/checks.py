@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -30,4 +31,17 @@ def production_settings(app_configs, **kwargs) -> list[Warning]:
             hint="Behind a TLS proxy that sets X-Forwarded-Proto, set WOSCAN_HTTPS=1.",
             id="woscan.W003",
         ))
+    if on_the_demo_company(settings.WOSCAN_MAS_ODBC):
+        found.append(Warning(
+            "WOSCAN_MAS_ODBC is left on the demo company: pulls read the demo plant \"ABC\" and batches are reconciled "
+            "against it, not against MAS.",
+            hint="Set WOSCAN_MAS_ODBC to the MAS ODBC connection string, e.g. DSN=SOTAMAS90;UID=…;PWD=…;COMPANY=….",
+            id="woscan.W004",
+        ))
     return found
+
+
+def on_the_demo_company(connection_string: str) -> bool:
+    """Whether the connection string reads the demo company: the default one, or one naming its file."""
+    demo_file = Path(settings.WOSCAN_DEMO_MAS_PATH).resolve().as_uri()
+    return connection_string == settings.WOSCAN_DEMO_MAS_ODBC or demo_file in connection_string

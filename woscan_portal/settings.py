@@ -14,8 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mas.demo.company import odbc_connection_string as demo_odbc_connection_string
-from woscan_portal.env import envbool, envchoice, envint, envlist, envpath, envstr, secret_key
+from kernel.env import envbool, envchoice, envint, envlist, envpath, envstr, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = envpath("WOSCAN_VAR_DIR", BASE_DIR / "var")
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "woscan_portal",
+    "kernel",
     "accounts",
     "audit",
     "mas",
@@ -50,14 +50,15 @@ INSTALLED_APPS = [
     "syncconfig",
     "reviews",
     "batches",
+    "demo",  # the demo company and its commands: installed, never imported by the product (see demo/apps.py)
 ]
 
 MIDDLEWARE = [
-    "woscan_portal.middleware.HealthCheckMiddleware",  # before the host check and the HTTPS redirect
+    "kernel.middleware.HealthCheckMiddleware",  # before the host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "woscan_portal.middleware.RequestIdMiddleware",
-    "woscan_portal.apierrors.JsonApiErrorsMiddleware",
+    "kernel.middleware.RequestIdMiddleware",
+    "kernel.apierrors.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "woscan_portal.middleware.PermissionsPolicyMiddleware",
+    "kernel.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a sign-in that locks someone out into the lockout page
 ]
 
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "woscan_portal.navigation.navigation",
+                "kernel.navigation.navigation",
             ],
         },
     },
@@ -141,8 +142,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
-# One date and date-time format on every page, table, form and filter (see woscan_portal/formats).
-FORMAT_MODULE_PATH = ["woscan_portal.formats"]
+# One date and date-time format on every page, table, form and filter (see kernel/formats).
+FORMAT_MODULE_PATH = ["kernel.formats"]
 # django-filter: an unset choice filter reads "Any", not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
@@ -191,14 +192,14 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     "camera": "(self)",
     **{feature: "()" for feature in (
-        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "display-capture", "encrypted-media",
+        "accelerometer", "autoplay", "browsing-topics", "display-capture", "encrypted-media",
         "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi",
         "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
         "xr-spatial-tracking",
     )},
 }
 # Debug pages (DEBUG=1 only) never show the passwords inside WOSCAN_MAS_ODBC, DATABASE_URL or REDIS_URL.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "woscan_portal.debugfilter.SecretMaskingFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kernel.debugfilter.SecretMaskingFilter"
 
 # --- Sign-in throttling (django-axes) -------------------------------------------------------
 # A user name is locked after WOSCAN_SIGNIN_FAILURES wrong passwords, an address (a shared floor
@@ -258,7 +259,11 @@ else:
 
 # --- MAS and the export folder -----------------------------------------------------------
 WOSCAN_DEMO_MAS_PATH = envpath("WOSCAN_DEMO_MAS_PATH", VAR_DIR / "mas_demo" / "ABC.sqlite")
-WOSCAN_MAS_ODBC = envstr("WOSCAN_MAS_ODBC", demo_odbc_connection_string(WOSCAN_DEMO_MAS_PATH))
+# Unset, the portal reads the demo company: its file through the SQLite ODBC driver, read-only (a SQLite URI
+# with mode=ro; NoCreat=1 refuses a missing file). The demo app builds the same string for itself
+# (demo.company.odbc_connection_string); the deploy check woscan.W004 warns while it is in use.
+WOSCAN_DEMO_MAS_ODBC = f"Driver={{SQLite3}};Database={WOSCAN_DEMO_MAS_PATH.resolve().as_uri()}?mode=ro;NoCreat=1;"
+WOSCAN_MAS_ODBC = envstr("WOSCAN_MAS_ODBC", WOSCAN_DEMO_MAS_ODBC)
 WOSCAN_MAS_TIMEOUT = envint("WOSCAN_MAS_TIMEOUT", 30, minimum=1, maximum=3600)
 WOSCAN_EXPORT_DIR = envpath("WOSCAN_EXPORT_DIR", VAR_DIR / "export")
 
@@ -271,7 +276,7 @@ LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "woscan_portal.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "kernel.middleware.RequestIdLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "INFO", LOG_LEVELS)},

@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
+from audit.actions import AuditAction
 from audit.models import AuditEntry
 from tests.factories import UserFactory
 
@@ -70,7 +71,7 @@ def test_a_person_resets_their_password_through_the_e_mailed_link_and_signs_in(c
                        follow=True)
 
     assert "Your new password is set." in done.content.decode()
-    entry = AuditEntry.objects.get(action="user.password_reset")
+    entry = AuditEntry.objects.get(action=AuditAction.PASSWORD_RESET)
     assert entry.actor == person and entry.changes == {"password": [None, "set"]}
     assert client.post(LOGIN, {"username": "pat.person", "password": NEW_PASSWORD}).status_code == 302
     assert client.get(link, follow=True).context["validlink"] is False  # the link works once
@@ -94,7 +95,7 @@ def test_resetting_the_password_lifts_the_sign_in_lock_of_the_user_name(client, 
     client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
     assert not AccessAttempt.objects.filter(username="pat.person").exists()
-    assert AuditEntry.objects.get(action="signin.unlocked").actor == person
+    assert AuditEntry.objects.get(action=AuditAction.UNLOCKED).actor == person
     assert client.post(LOGIN, {"username": "pat.person", "password": NEW_PASSWORD}).status_code == 302
 
 

@@ -9,10 +9,11 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.models import AuditEntry
 from intake.devices import register_device
 from tests.factories import PASSWORD, UserFactory
-from woscan_portal.tokens import make_token
+from kernel.tokens import make_token
 
 LOGIN = reverse("accounts:login")
 
@@ -78,7 +79,7 @@ def test_a_lockout_is_one_audit_row_on_the_user_and_tries_meanwhile_neither_coun
 
     attempt = AccessAttempt.objects.get()
     assert attempt.failures_since_start == 5 and attempt.attempt_time == locked_at
-    entry = AuditEntry.objects.get(action="signin.locked_out")
+    entry = AuditEntry.objects.get(action=AuditAction.LOCKED_OUT)
     assert entry.object_id == str(person.pk) and entry.object_repr == "pat.person"
     assert entry.actor is None and entry.actor_label == "sign-in"
     assert entry.changes["failures"] == [None, 5]
@@ -109,7 +110,7 @@ def test_an_address_is_locked_after_twenty_wrong_passwords_for_any_user_names(cl
 
     assert sign_in(client, "pat.person", PASSWORD, REMOTE_ADDR="10.0.0.5").status_code == 429
     assert sign_in(client, "pat.person", PASSWORD, REMOTE_ADDR="10.0.0.6").status_code == 302
-    entry = AuditEntry.objects.get(action="signin.locked_out")
+    entry = AuditEntry.objects.get(action=AuditAction.LOCKED_OUT)
     assert entry.object_repr == "sign-in from address 10.0.0.5"
     assert entry.changes["user_name"] == [None, "guess19"]
     assert entry.reason == "20 wrong passwords from address 10.0.0.5 within 15 minutes"
@@ -118,7 +119,7 @@ def test_an_address_is_locked_after_twenty_wrong_passwords_for_any_user_names(cl
 def test_a_lock_of_a_user_name_nobody_has_is_audited_too(client, db):
     fail(client, "nobody.here", 5)
 
-    entry = AuditEntry.objects.get(action="signin.locked_out")
+    entry = AuditEntry.objects.get(action=AuditAction.LOCKED_OUT)
     assert entry.object_repr == "sign-in as 'nobody.here'"
 
 
@@ -155,7 +156,7 @@ def test_an_administrator_sees_the_lock_on_the_users_page_and_unlocks_the_person
     assert "5 wrong passwords; locked until" in page and "Unlock pat.person" in page
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
-    entry = AuditEntry.objects.get(action="signin.unlocked")
+    entry = AuditEntry.objects.get(action=AuditAction.UNLOCKED)
     assert entry.actor == administrator and entry.object_id == str(person.pk)
     assert entry.changes == {"locked": ["yes", "no"], "failures": [5, 0]}
     client.logout()
@@ -172,7 +173,7 @@ def test_an_administrator_unlocks_an_address_on_the_users_list(client, person, a
 
     assert "Address <strong>10.0.0.5</strong>" in listed and "Unlock 10.0.0.5" in listed
     assert response.status_code == 302
-    assert AuditEntry.objects.get(action="signin.unlocked").object_repr == "sign-in from address 10.0.0.5"
+    assert AuditEntry.objects.get(action=AuditAction.UNLOCKED).object_repr == "sign-in from address 10.0.0.5"
     client.logout()
     assert sign_in(client, "pat.person", PASSWORD, REMOTE_ADDR="10.0.0.5").status_code == 302
 
@@ -183,7 +184,7 @@ def test_unlocking_a_bad_address_says_so_and_changes_nothing(client, administrat
     response = client.post(reverse("accounts:address_unlock"), {"address": "not-an-address"}, follow=True)
 
     assert "That is not an address: nothing was unlocked." in response.content.decode()
-    assert not AuditEntry.objects.filter(action="signin.unlocked").exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.UNLOCKED).exists()
 
 
 @pytest.mark.parametrize("persona", ["supervisor", "accountant", "floor_desktop", "outsider"])

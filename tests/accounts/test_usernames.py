@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts import services
+from audit.actions import AuditAction
 from audit.models import AuditEntry
 from tests.accounts.test_user_pages import NEW_PASSWORD, _edit_data
 from tests.factories import UserFactory
@@ -39,7 +40,7 @@ def test_an_administrator_cannot_add_a_look_alike_or_accented_user_name(client, 
     assert errors[0].startswith(named) or errors[0].startswith(f"The character {named}")
     assert "letters a–z and A–Z, digits and . _ - @ only" in errors[0]
     assert not User.objects.filter(username=username).exists()
-    assert not AuditEntry.objects.filter(action="user.created").exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.CREATED).exists()
 
 
 def test_full_width_letters_are_stored_as_their_plain_form(client, administrator):

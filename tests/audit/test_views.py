@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.actions import AuditAction
 from audit.log import record
 from reviews import services
 from tests.factories import TransactionFactory
@@ -58,7 +59,7 @@ def test_the_list_links_only_to_pages_the_reader_may_open(client, accountant, ad
     from syncconfig.models import PullRun
 
     run = PullRun.objects.create(trigger="manual", status="succeeded")
-    record([run], "pull.requested", by=administrator, changes={"table": [None, "all"]})
+    record([run], AuditAction.PULL_REQUESTED, by=administrator, changes={"table": [None, "all"]})
     url = reverse("syncconfig:pullrun_detail", args=[run.pk])
 
     client.force_login(accountant)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from batches import services, tasks, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
-from mas.demo.importer import import_from_folder
+from demo.importer import import_from_folder
 from tests.batches.conftest import Crash, assert_exactly_once, read_csv
 from tests.factories import TransactionFactory
 from transactions.models import Transaction

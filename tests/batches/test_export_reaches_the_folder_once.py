@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from batches.models import BatchLine, BatchStatus, ExportBatch
-from mas.demo.importer import import_batch, ready_batches
+from demo.importer import import_batch, ready_batches
 from tests.batches.conftest import mas_rows
 from transactions.models import Transaction, TransactionStatus
 

@@ -134,3 +134,15 @@ def test_the_sign_in_lockout_and_password_reset_pages_pass_the_policy(page, sett
     expect(page.get_by_test_id("reset-sent")).to_be_visible()
 
     assert problems == []
+
+
+def test_chromium_knows_every_feature_the_permissions_policy_names(page, sign_in, supervisor):
+    # An unknown feature ("bluetooth" was one) makes Chromium say "Unrecognized feature" on every page.
+    said = []
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}")
+            if "Permissions-Policy" in message.text or "Unrecognized feature" in message.text else None)
+    sign_in(supervisor)
+    visit(page, reverse("reviews:dashboard"))
+    visit(page, reverse("reviews:transaction_list"))
+
+    assert said == []

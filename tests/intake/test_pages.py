@@ -16,7 +16,7 @@ from audit.log import history
 from intake.devices import register_device
 from tests.factories import UserFactory
 from transactions.models import Device, IntakeSettings, ProcessingOption, Transaction
-from woscan_portal.tokens import hash_token
+from kernel.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 

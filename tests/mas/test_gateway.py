@@ -8,19 +8,24 @@ from decimal import Decimal
 import pyodbc
 import pytest
 
-from mas.demo.company import INFO_TABLE, TABLES
+from demo.company import INFO_TABLE, TABLES
 from mas.gateway import IN_CHUNK, MASError, MASGateway
 
 pytestmark = pytest.mark.mas_drivers
 
 
+def pulled(mas: MASGateway, table: str, columns: list[str], **kwargs) -> list[tuple]:
+    """The rows of ``table`` as the pull reads them (``select_chunks``, a chunk of fetched rows at a time)."""
+    return [row for chunk in mas.select_chunks(table, columns, **kwargs) for row in chunk]
+
+
 def test_pyodbc_reads_the_demo_company_through_the_odbc_driver(mas_source):
     with MASGateway() as mas:
-        orders = list(mas.select("WO1_WorkOrderMaster", ["WorkOrder", "Status", "OnHold"]))
+        orders = pulled(mas, "WO1_WorkOrderMaster", ["WorkOrder", "Status", "OnHold"])
 
     assert len(orders) == 60
-    assert {o["Status"] for o in orders} == {"O", "C"}
-    assert any(o["OnHold"] == "Y" for o in orders)
+    assert {status for _order, status, _hold in orders} == {"O", "C"}
+    assert any(hold == "Y" for _order, _status, hold in orders)
 
 
 def _values_of_first_column(cursor, pattern: str, wanted=lambda values, sql_type: True) -> tuple[str, str, list]:
@@ -57,7 +62,7 @@ def test_the_driver_hands_over_char_padded_decimal_and_date_values(mas_source):
 
 def test_fixed_width_values_come_back_trimmed(mas_source):
     with MASGateway() as mas:
-        centers = [row["WorkCenter"] for row in mas.select("WO_WorkCenter", ["WorkCenter"])]
+        centers = [center for (center,) in pulled(mas, "WO_WorkCenter", ["WorkCenter"])]
 
     assert "ASM" in centers
     assert all(c == c.rstrip() for c in centers)
@@ -77,16 +82,18 @@ def test_rows_can_be_converted_as_they_are_trimmed(mas_source):
 
 def test_a_filter_uses_question_mark_parameters(mas_source):
     with MASGateway() as mas:
-        steps = list(
-            mas.select("WO3_WorkOrderOperationDetail", ["WorkOrder", "StepNumber"], where="StepComplete = ?", params=["Y"])
-        )
+        # as an incremental pull asks for rows changed since a date
+        steps = pulled(mas, "WO3_WorkOrderOperationDetail", ["WorkOrder", "StepNumber", "StepComplete"],
+                       where="StepComplete = ?", params=["Y"])
+        every = pulled(mas, "WO3_WorkOrderOperationDetail", ["StepComplete"])
 
-    assert steps and all(len(s["StepNumber"]) == 4 for s in steps)
+    assert steps and all(len(step) == 4 and done == "Y" for _order, step, done in steps)
+    assert len(steps) == sum(done == "Y" for (done,) in every) < len(every)
 
 
 def test_in_lists_are_sent_in_chunks_of_at_most_200(mas_source, monkeypatch):
     with MASGateway() as mas:
-        codes = [row["ItemCode"] for row in mas.select("CI_Item", ["ItemCode"])]
+        codes = [code for (code,) in pulled(mas, "CI_Item", ["ItemCode"])]
         sizes = []
         original = mas.select_rows
 
@@ -122,7 +129,7 @@ def test_the_gateway_cannot_write_to_mas(mas_source):
     with MASGateway() as mas:
         with mas._cursor() as cursor, pytest.raises(pyodbc.Error):
             cursor.execute("DELETE FROM CI_Item")
-        assert len(list(mas.select("CI_Item", ["ItemCode"]))) == 300
+        assert len(pulled(mas, "CI_Item", ["ItemCode"])) == 300
 
 
 def test_a_connection_that_fails_says_so_in_one_sentence(tmp_path):
@@ -133,9 +140,9 @@ def test_a_connection_that_fails_says_so_in_one_sentence(tmp_path):
 
 def test_a_missing_column_says_which_query_failed(mas_source):
     with MASGateway() as mas, pytest.raises(MASError, match=r"^MAS query failed: .*NoSuchColumn"):
-        list(mas.select("CI_Item", ["ItemCode", "NoSuchColumn"]))
+        pulled(mas, "CI_Item", ["ItemCode", "NoSuchColumn"])
 
 
 def test_names_are_checked_before_they_reach_the_driver(mas_source):
     with MASGateway() as mas, pytest.raises(MASError, match="not a valid MAS table or column name"):
-        list(mas.select("CI_Item; DROP TABLE CI_Item", ["ItemCode"]))
+        pulled(mas, "CI_Item; DROP TABLE CI_Item", ["ItemCode"])

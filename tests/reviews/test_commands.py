@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.contrib.auth import get_user_model
 
+from audit.actions import AuditAction
 from audit.log import history
 
 pytestmark = pytest.mark.django_db
@@ -19,4 +20,4 @@ def test_an_administrator_grants_then_revokes_the_override(supervisor, capsys):
 
     assert granted and "sue.supervisor" in listed
     assert not get_user_model().objects.get(pk=supervisor.pk).has_perm("transactions.approve_over_error")
-    assert [(e.action, e.reason) for e in history(supervisor)] == [("revoke", "Moved"), ("grant", "Lead supervisor")]
+    assert [(e.action, e.reason) for e in history(supervisor)] == [(AuditAction.REVOKED, "Moved"), (AuditAction.GRANTED, "Lead supervisor")]

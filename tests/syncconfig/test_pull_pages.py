@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.actions import AuditAction
 from audit.log import history
 from mas.models import WorkOrder
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTrigger
@@ -31,7 +32,7 @@ def test_pull_now_runs_the_pull_in_the_background_and_shows_the_run(
     assert (run.status, run.trigger, run.requested_by) == (PullStatus.SUCCEEDED, PullTrigger.MANUAL, administrator)
     assert WorkOrder.objects.count() == 60
     entry = history(run).get()
-    assert entry.action == "pull.requested" and entry.actor == administrator
+    assert entry.action == AuditAction.PULL_REQUESTED and entry.actor == administrator
 
     page = admin_client.get(run.get_absolute_url())
     assert page.context["run"] == run

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
 
+from audit.actions import AuditAction
 from audit.log import history
 from syncconfig.models import AutoSyncTable, IntervalType, ServerConfig
 from syncconfig.schedules import PULL
@@ -50,7 +51,7 @@ def test_saving_server_configs_reschedules_the_one_pull_schedule(admin_client, a
     config = ServerConfig.load()
     assert (config.interval_type, config.interval_option, config.updated_by) == (IntervalType.HOUR, 90, administrator)
     entries = list(history(config))
-    assert len(entries) == 4 and entries[0].action == "serverconfig.changed" and entries[0].actor == administrator
+    assert len(entries) == 4 and entries[0].action == AuditAction.CHANGED and entries[0].actor == administrator
     assert entries[0].changes["interval_option"] == [45, 90]
 
 
@@ -135,7 +136,7 @@ def test_an_administrator_remaps_a_table_and_the_change_is_audited(admin_client,
     assert table.columns["description"] == "ProductType" and "item_type" not in table.columns
     assert table.since is None  # the next pull reads the whole table again
     entry = history(table).get()
-    assert entry.action == "autosynctable.changed" and entry.actor == administrator
+    assert entry.action == AuditAction.CHANGED and entry.actor == administrator
     assert entry.changes == {
         "columns.description": ["ItemCodeDesc", "ProductType"], "columns.item_type": ["ItemType", None]
     }

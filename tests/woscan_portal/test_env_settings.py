@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from woscan_portal.env import envbool, envint, envlist
+from kernel.env import envbool, envint, envlist
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +59,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "WOSCAN_HTTPS": "1",
     "ALLOWED_HOSTS": "portal.example.com",
+    "WOSCAN_MAS_ODBC": "DSN=SOTAMAS90;UID=portal;PWD=not-a-real-password;COMPANY=ABC",
 }
 
 
@@ -116,6 +117,7 @@ def test_the_embedded_database_is_readable_by_the_portals_user_alone(tmp_path):
         ("SECRET_KEY", "woscan.W001) SECRET_KEY is not set"),
         ("ALLOWED_HOSTS", "woscan.W002) ALLOWED_HOSTS is not set"),
         ("WOSCAN_HTTPS", "woscan.W003) WOSCAN_HTTPS is off"),
+        ("WOSCAN_MAS_ODBC", "woscan.W004) WOSCAN_MAS_ODBC is left on the demo company"),
     ],
 )
 def test_check_deploy_names_the_production_setting_left_out(left_out, message):
@@ -123,3 +125,28 @@ def test_check_deploy_names_the_production_setting_left_out(left_out, message):
     result = _manage("check", "--deploy", without=(left_out,), **env)
 
     assert message in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_mas_is_the_demo_company_named_by_hand(tmp_path):
+    demo_file = tmp_path / "ABC.sqlite"
+    by_hand = f"Driver={{SQLite3}};Database={demo_file.as_uri()};"  # not the default string, the same file
+    result = _manage("check", "--deploy", **{**PRODUCTION, "WOSCAN_DEMO_MAS_PATH": str(demo_file),
+                                             "WOSCAN_MAS_ODBC": by_hand})
+
+    assert "woscan.W004) WOSCAN_MAS_ODBC is left on the demo company" in result.stdout + result.stderr
+
+
+def test_the_demo_check_reads_the_settings_the_portal_runs_with(settings, tmp_path):
+    from django.core.checks import run_checks
+
+    from demo.company import odbc_connection_string
+
+    def warnings_for(connection_string):
+        settings.WOSCAN_MAS_ODBC = connection_string
+        return [m.id for m in run_checks(include_deployment_checks=True) if m.id.startswith("woscan.")]
+
+    # the demo app's own connection string is the one the settings fall back on
+    assert settings.WOSCAN_DEMO_MAS_ODBC == odbc_connection_string(settings.WOSCAN_DEMO_MAS_PATH)
+    assert "woscan.W004" in warnings_for(odbc_connection_string(settings.WOSCAN_DEMO_MAS_PATH))
+    assert "woscan.W004" not in warnings_for("DSN=SOTAMAS90;UID=portal;PWD=x;COMPANY=ABC")
+    assert "woscan.W004" not in warnings_for(odbc_connection_string(tmp_path / "another.sqlite"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.log import record
 from batches.models import ImporterClient
-from woscan_portal.tokens import make_token
+from kernel.tokens import make_token
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             if client is None:
                 raise CommandError(f"No importer is called {name!r}.")
             ImporterClient.objects.filter(pk=client.pk).update(revoked_at=timezone.now())
-            record([client], "revoke", actor_label="create_importer_token command")
+            record([client], AuditAction.REVOKED, actor_label="create_importer_token command")
             self.stdout.write(f"Revoked the token of {name}.")
             return
         if client is not None and not rotate:
@@ -32,9 +33,9 @@ class Command(BaseCommand):
         new = make_token()
         if client is None:
             client = ImporterClient.objects.create(name=name, token_prefix=new.prefix, token_hash=new.digest)
-            record([client], "create", actor_label="create_importer_token command")
+            record([client], AuditAction.REGISTERED, actor_label="create_importer_token command")
         else:
             ImporterClient.objects.filter(pk=client.pk).update(token_prefix=new.prefix, token_hash=new.digest, revoked_at=None)
-            record([client], "rotate", actor_label="create_importer_token command")
+            record([client], AuditAction.ROTATED, actor_label="create_importer_token command")
         self.stdout.write(f"Importer {name}: token (shown once, keep it in WOScan Sync's settings):")
         self.stdout.write(new.token)

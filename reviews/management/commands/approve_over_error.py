@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
+from audit.actions import AuditAction
 from audit.log import record
 
 
@@ -47,6 +48,6 @@ class Command(BaseCommand):
             else:
                 user.user_permissions.remove(permission)
             if had != bool(grant):
-                record([user], "grant" if grant else "revoke", actor_label="manage.py approve_over_error",
+                record([user], AuditAction.GRANTED if grant else AuditAction.REVOKED, actor_label="manage.py approve_over_error",
                        reason=reason, changes={"transactions.approve_over_error": [had, bool(grant)]})
         self.stdout.write(f"{username}: {'may' if grant else 'may not'} approve over an error-level finding.")
