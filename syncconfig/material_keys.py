@@ -18,7 +18,7 @@ Collected transactions refer to material lines by work order and item code (the 
 "not on the material list" and over-issue checks); handhelds keep them by (work order,
 ``line_key``): both stay with the same rows.
 
-``KeyedRows`` plugs this into ``syncconfig.pull.sync_table``: it turns the table's spec into one
+``KeyedRows`` plugs this into ``syncconfig.pull_run.sync_table``: it turns the table's spec into one
 with the full key, and MAS's keyless rows into keyed rows the usual comparison takes.
 """
 from __future__ import annotations

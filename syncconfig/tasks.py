@@ -19,7 +19,7 @@ def heartbeat() -> str:
 
 def run_pull(run_id: int) -> str:
     """Run a claimed pull (queued by Pull now)."""
-    from syncconfig.pull import execute_pull
+    from syncconfig.pull_run import execute_pull
 
     run = execute_pull(run_id)
     return f"pull {run.pk}: {run.status}"
@@ -28,7 +28,7 @@ def run_pull(run_id: int) -> str:
 def scheduled_pull() -> str:
     """The schedule's task: claim and run a pull, or say that one is already running."""
     from syncconfig.models import PullTrigger
-    from syncconfig.pull import PullAlreadyRunning, pull_now
+    from syncconfig.pull_run import PullAlreadyRunning, pull_now
 
     try:
         run = pull_now(trigger=PullTrigger.SCHEDULE)

@@ -12,9 +12,10 @@ from django.utils import timezone
 from mas import gateway
 from mas.demo.company import insert_statement, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
-from syncconfig import pull, pull_lock
+from syncconfig import pull_lock
+from syncconfig import pull_run as pull
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
-from syncconfig.pull import PullAlreadyRunning, execute_pull, pull_now, request_pull
+from syncconfig.pull_run import PullAlreadyRunning, execute_pull, pull_now, request_pull
 from syncconfig.signals import pull_finished
 
 pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]

@@ -206,7 +206,7 @@ def test_saving_only_the_pull_sleep_time_leaves_the_next_pull_where_it_was(admin
 
 
 def test_the_tables_page_shows_the_day_an_incremental_table_last_pulled(admin_client, company, no_pause):
-    from syncconfig.pull import pull_now
+    from syncconfig.pull_run import pull_now
 
     pull_now()
     items = AutoSyncTable.objects.get(name="items")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from syncconfig.autosync import ensure_default_tables
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTrigger
-from syncconfig.pull import PullAlreadyRunning, pull_now
+from syncconfig.pull_run import PullAlreadyRunning, pull_now
 
 
 class Command(BaseCommand):
