@@ -12,7 +12,7 @@ from django.utils import timezone
 from mas import gateway
 from mas.demo.company import insert_statement, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
-from syncconfig import pull_lock
+from syncconfig import pull_diff, pull_lock
 from syncconfig import pull_run as pull
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
 from syncconfig.pull_run import PullAlreadyRunning, execute_pull, pull_now, request_pull
@@ -139,7 +139,7 @@ def test_a_dropped_connection_in_the_middle_of_a_table_leaves_that_mirror_as_it_
     company.execute("UPDATE WO1_WorkOrderMaster SET OnHold = 'Y' WHERE Status = 'O'")
     held = WorkOrder.objects.filter(status="O", on_hold=False).count()
     monkeypatch.setattr(gateway, "FETCH_SIZE", 50)
-    monkeypatch.setattr(pull, "WRITE_BATCH", 20)  # writes go out before the drop, then roll back
+    monkeypatch.setattr(pull_diff, "WRITE_BATCH", 20)  # writes go out before the drop, then roll back
     select = gateway.MASGateway.select_chunks
 
     def dropping_select(self, table, columns, **kwargs):

@@ -82,7 +82,7 @@ def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_ta
 def test_a_first_pull_failing_late_rolls_back_the_rows_it_already_inserted(company, monkeypatch):
     # pins that raw-connection inserts stay inside pull_table's transaction (real COMMIT/ROLLBACK).
     from mas import gateway
-    from syncconfig import pull_run as pull
+    from syncconfig import pull_diff as pull
 
     assert not connection.in_atomic_block  # no test transaction around the pull: real COMMIT/ROLLBACK
     monkeypatch.setattr(gateway, "FETCH_SIZE", 50)
