@@ -7,6 +7,7 @@ transaction: read from MAS (streamed), compare with the mirror by key, write onl
 in bulk, and mark rows MAS no longer has inactive (``syncconfig.pull_diff`` decides what
 changed, ``syncconfig.pull_write`` writes it). A table that fails is rolled back and leaves its
 mirror as it was; the run is marked failed with MAS's message and the other tables go on.
+What follows a pull that succeeded (re-checking open lines, reconciling batches) is ``afterpull``.
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from syncconfig.autosync import TableSpec
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
 from syncconfig.pull_diff import sync_table
 from syncconfig.pull_lock import LostClaim, PullAlreadyRunning, current_run, request_pull  # noqa: F401 - callers import them here
-from syncconfig.signals import pull_finished
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ def execute_pull(run_id: int, *, sleep=time.sleep) -> PullRun:
             run.refresh_from_db()
         pull_lock.release(run.pk)
     log.info("Pull %s %s; changed: %s", run.pk, run.status, ", ".join(sorted(changed)) or "nothing")
-    pull_finished.send(sender=PullRun, run=run, changed=changed)
     return run
 
 
@@ -144,9 +143,3 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"Unknown mirror field {exc}: fix the table's mapping."
     return str(exc) or exc.__class__.__name__
-
-
-def pull_now(*, trigger: str = PullTrigger.COMMAND, by=None, table: AutoSyncTable | None = None) -> PullRun:
-    """Claim and run a pull here and now (the management command, the schedule)."""
-    run = request_pull(trigger=trigger, by=by, table=table, enqueue=False)
-    return execute_pull(run.pk)

@@ -6,7 +6,7 @@ from django.forms import ModelForm
 
 from audit.log import record
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
-from syncconfig.pull_run import request_pull
+from syncconfig.pull_lock import request_pull
 from syncconfig.schedules import reschedule_pull
 
 

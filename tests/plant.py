@@ -62,7 +62,9 @@ from mas.demo.journal import post_batch
 from reviews import services as reviews
 from reviews.models import Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
-from syncconfig.pull_run import execute_pull, pull_now, request_pull
+from afterpull.followups import execute as execute_pull
+from afterpull.followups import pull_now
+from syncconfig.pull_run import request_pull
 
 PASSWORD = "plant-floor-password-2026"
 VALIDATION_SOURCE = Path(__file__).resolve().parent.parent / "reviews" / "validation.py"

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "syncconfig",
     "reviews",
     "batches",
+    "afterpull",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,8 @@ from mas.models import WorkOrder
 from syncconfig import pull_lock
 from syncconfig.health import sync_health
 from syncconfig.models import PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
-from syncconfig.pull_run import PullAlreadyRunning, pull_now, request_pull
+from afterpull.followups import pull_now
+from syncconfig.pull_run import PullAlreadyRunning, request_pull
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE_AFTER = 2  # seconds: WOSCAN_PULL_STALE_AFTER of the child and of this test

@@ -17,7 +17,7 @@ from mas.models import Item, MaterialLine, WorkOrder
 from reviews.models import Transaction
 from syncconfig.material_keys import match_lines, next_keys
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
-from syncconfig.pull_run import pull_now
+from afterpull.followups import pull_now
 
 pytestmark = pytest.mark.usefixtures("no_pause")
 IDENTITY = [0, 1]  # (item, step, qty) below: item and step make a line
