@@ -3,7 +3,7 @@
 A pull that succeeded is followed, in this order, by
 
 1. re-checking the lines still open for review against the changed mirror
-   (``intake.revalidation.recheck_after_pull``: their findings, needs review ↔ flagged, each move
+   (``transactions.revalidation.recheck_after_pull``: their findings, needs review ↔ flagged, each move
    with its audit row) — not needed when the pull changed only tables no finding depends on;
 2. reconciling the export batches with what MAS's Transaction Entry and history hold
    (``batches.reconcile.reconcile``, on a MAS connection of its own).
@@ -25,7 +25,7 @@ import logging
 from django.db.models import Q
 
 from batches.reconcile import reconcile
-from intake.revalidation import recheck_after_pull
+from transactions.revalidation import recheck_after_pull
 from mas.tablemaps import TABLE_MAPS
 from syncconfig.models import AutoSyncTable, FollowUpStatus, PullRun, PullStatus, PullTrigger
 from syncconfig.pull_run import execute_pull, request_pull

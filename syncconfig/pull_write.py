@@ -9,11 +9,11 @@ from django.db import connection
 
 from mas.rowforms import column_forms, row_function
 from syncconfig.autosync import TableSpec
-from woscan_portal.bulk import insert_rows
+from kernel.bulk import insert_rows
 
 
 class MirrorTable:
-    """One mirror table, read and written with plain SQL in bulk (``woscan_portal.bulk`` for new
+    """One mirror table, read and written with plain SQL in bulk (``kernel.bulk`` for new
     rows, ``executemany`` for changed ones), never a ``save()`` or a model instance per row."""
 
     def __init__(self, spec: TableSpec, now):

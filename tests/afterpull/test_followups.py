@@ -17,11 +17,11 @@ from afterpull.followups import follow_up, pull_now
 from audit.log import history
 from audit.models import AuditEntry
 from batches.models import BatchStatus
-from mas.demo.company import change_company
-from mas.demo.importer import import_from_folder
+from demo.company import change_company
+from demo.importer import import_from_folder
 from mas.models import WorkOrder, WorkOrderStep
-from reviews import validation
-from reviews.models import Transaction
+from transactions import validation
+from transactions.models import Transaction
 from syncconfig.models import AutoSyncTable, FollowUpStatus, PullStatus
 from tests.factories import TransactionFactory
 

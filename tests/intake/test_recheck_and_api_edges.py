@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from intake.revalidation import recheck_after_pull
-from reviews import services, validation
-from reviews.models import Transaction
+from transactions.revalidation import recheck_after_pull
+from reviews import services
+from transactions import validation
+from transactions.models import Transaction
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor
 

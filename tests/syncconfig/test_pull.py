@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mas import gateway
-from mas.demo.company import insert_statement, remove_material_line
+from demo.company import insert_statement, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
 from afterpull.followups import changed_tables, pull_now
 from syncconfig import pull_diff, pull_lock
