@@ -1,6 +1,7 @@
 """Batch status from MAS: what Work Order Transaction Entry and history really hold.
 
-Run after every pull (a receiver of ``syncconfig.signals.pull_finished``), by
+Run after every pull that succeeded (called by ``afterpull.followups``, which stores the outcome
+or the error on the pull run), by
 ``manage.py reconcile_batches`` and by the ``batches.tasks.reconcile_batches`` task. It opens its
 own ``MASGateway`` and reads three tables (names per site, ``batches.conf``) with single-table
 ``SELECT``s filtered on the batch number, in ``IN`` lists of at most 200:
@@ -20,7 +21,6 @@ stores the differences on the batch (``discrepancies``), with what MAS holds.
 """
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,9 +33,8 @@ from audit.log import record
 from batches.conf import mas_tables
 from batches.models import RECONCILED_STATUSES, RETIRED_STATUSES, BatchStatus, ExportBatch
 from batches.writer import HOURS, QUANTITY
-from mas.gateway import MASError, MASGateway
+from mas.gateway import MASGateway
 
-log = logging.getLogger(__name__)
 ACTOR = "MAS reconciliation"
 
 
@@ -182,15 +181,3 @@ def _apply(batch: ExportBatch, target: str, fields: dict, outcome: ReconcileOutc
         return  # changed by someone else meanwhile: the next run looks again
     if "discrepancies" in fields and fields["discrepancies"] != old_problems:
         record([batch], "discrepancies", actor_label=ACTOR, changes={"discrepancies": [old_problems, fields["discrepancies"]]})
-
-
-def on_pull_finished(sender=None, **kwargs) -> None:
-    """Receiver of ``pull_finished``: reconcile after each pull; a MAS error never breaks the pull."""
-    try:
-        outcome = reconcile()
-    except MASError as exc:
-        log.warning("Batch reconciliation after the pull failed: %s", exc)
-    except Exception:  # noqa: BLE001 - the pull's own work is done; report and go on
-        log.exception("Batch reconciliation after the pull failed")
-    else:
-        log.info("Batch reconciliation after the pull: %s", outcome)

@@ -83,7 +83,7 @@ def main() -> None:
     import pyodbc
     from mas.models import Item
     from syncconfig.models import AutoSyncTable, PullTableRun, ServerConfig, SyncMode
-    from syncconfig.pull import pull_now
+    from afterpull.followups import pull_now
 
     call_command("migrate", verbosity=0)
     ServerConfig.objects.filter(pk=1).update(time_between_syncs=0)

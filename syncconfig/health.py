@@ -1,4 +1,5 @@
-"""Sync health as the administrator sees it: last pull, next pull, is a cluster alive."""
+"""Sync health as the administrator sees it: last pull, next pull, is a cluster alive, and what
+the follow-ups of the last pull that had them did."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_q.models import Schedule
 
-from syncconfig.models import ClusterHeartbeat, PullRun, PullStatus
+from syncconfig.models import ClusterHeartbeat, FollowUpStatus, PullRun, PullStatus
 from syncconfig.pull_lock import reap
 
 # The heartbeat runs every minute; two missed beats mean no cluster is running.
@@ -21,6 +22,13 @@ class SyncHealth:
     failures_since_success: int
     next_pull_at: datetime | None
     last_heartbeat: datetime | None
+    last_follow_ups: PullRun | None = None  # the latest pull whose follow-ups ran (or run now)
+
+    @property
+    def follow_up_problems(self) -> list[str]:
+        """The follow-ups that failed after the latest pull that had them: a problem until a
+        later pull's follow-ups go through."""
+        return self.last_follow_ups.follow_up_problems if self.last_follow_ups else []
 
     @property
     def cluster_alive(self) -> bool:
@@ -40,5 +48,8 @@ def sync_health(pull_schedule_name: str | None = None) -> SyncHealth:
     if pull_schedule_name:
         next_pull_at = Schedule.objects.filter(name=pull_schedule_name).values_list("next_run", flat=True).first()
     beat = ClusterHeartbeat.objects.exclude(cluster="").order_by("-beat_at").values_list("beat_at", flat=True).first()
-    return SyncHealth(last_pull, last_success, failures.count(), next_pull_at, beat)
+    follow_ups = PullRun.objects.exclude(
+        recheck_status=FollowUpStatus.NOT_RUN, reconcile_status=FollowUpStatus.NOT_RUN
+    ).first()
+    return SyncHealth(last_pull, last_success, failures.count(), next_pull_at, beat, follow_ups)
 

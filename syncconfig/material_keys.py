@@ -18,7 +18,7 @@ Collected transactions refer to material lines by work order and item code (the 
 "not on the material list" and over-issue checks); handhelds keep them by (work order,
 ``line_key``): both stay with the same rows.
 
-``KeyedRows`` plugs this into ``syncconfig.pull.sync_table``: it turns the table's spec into one
+``KeyedRows`` plugs this into ``syncconfig.pull_diff.sync_table``: it turns the table's spec into one
 with the full key, and MAS's keyless rows into keyed rows the usual comparison takes.
 """
 from __future__ import annotations
@@ -98,7 +98,7 @@ class KeyedRows:
         self.convert_row = row_function(column_forms(spec.model_fields, connection))
 
     def chunks(self, mas, mirror) -> Iterator[list[tuple]]:
-        """MAS's rows, keyed, in chunks; ``mirror`` is the pull's ``_MirrorTable`` of the full spec."""
+        """MAS's rows, keyed, in chunks; ``mirror`` is the pull's ``MirrorTable`` (``syncconfig.pull_write``) of the full spec."""
         orders: dict[tuple, list[tuple]] = defaultdict(list)
         for chunk in mas.select_chunks(self.source.mas_table, self.source.mas_columns, convert_row=self.convert_row):
             for values in chunk:

@@ -61,8 +61,19 @@ class PullTrigger(models.TextChoices):
     COMMAND = "command", "Command line"
 
 
+class FollowUpStatus(models.TextChoices):
+    """How a follow-up of a pull (``afterpull``) went. Empty: it has not run (the pull did not
+    succeed, or has not finished)."""
+
+    NOT_RUN = "", "Not run"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Not needed"
+    FAILED = "failed", "Failed"
+
+
 class PullRun(models.Model):
-    """One pull of MAS master data into the mirror."""
+    """One pull of MAS master data into the mirror, and what its follow-ups did after it."""
 
     status = models.CharField(max_length=10, choices=PullStatus.choices, default=PullStatus.RUNNING, db_index=True)
     trigger = models.CharField(max_length=10, choices=PullTrigger.choices)
@@ -73,6 +84,22 @@ class PullRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The follow-ups of a pull that succeeded (``afterpull.followups``). A failed one leaves the
+    # pull's own data as it is; sync health shows it as a problem.
+    recheck_status = models.CharField(
+        "re-check of open lines", max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.NOT_RUN,
+        blank=True,
+    )
+    recheck_lines = models.PositiveIntegerField("open lines re-checked", default=0)
+    recheck_changed = models.PositiveIntegerField("lines that changed status", default=0)
+    recheck_error = models.TextField(blank=True)
+    reconcile_status = models.CharField(
+        "batch reconciliation", max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.NOT_RUN,
+        blank=True,
+    )
+    reconcile_batches = models.PositiveIntegerField("batches reconciled", default=0)
+    reconcile_discrepancies = models.PositiveIntegerField("batches with discrepancies", default=0)
+    reconcile_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -100,6 +127,16 @@ class PullRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+    @property
+    def follow_up_problems(self) -> list[str]:
+        """The follow-ups that failed after this pull, in words (empty when none did)."""
+        problems = []
+        if self.recheck_status == FollowUpStatus.FAILED:
+            problems.append(f"Re-checking the open lines after pull {self.pk} failed: {self.recheck_error}")
+        if self.reconcile_status == FollowUpStatus.FAILED:
+            problems.append(f"Reconciling the batches with MAS after pull {self.pk} failed: {self.reconcile_error}")
+        return problems
 
 
 class ClusterHeartbeat(models.Model):
@@ -150,7 +187,7 @@ class AutoSyncTable(models.Model):
 
     @property
     def model_label(self) -> str:
-        """The mirror model's label, e.g. "mas.item" (as ``pull_finished`` reports it)."""
+        """The mirror model's label, e.g. "mas.item"."""
         from mas.tablemaps import TABLE_MAPS
 
         return TABLE_MAPS[self.name].model.lower()

@@ -182,7 +182,7 @@ def _enqueue(run_id: int) -> None:
     from django_q.tasks import async_task
 
     try:
-        async_task("syncconfig.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
+        async_task("afterpull.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
     except Exception as exc:  # noqa: BLE001 - any broker failure: the run must not stay queued
         log.exception("Pull %s could not be queued", run_id)
         broker = "Redis at REDIS_URL" if "redis" in settings.Q_CLUSTER else "the database queue"

@@ -34,7 +34,7 @@ def reschedule_pull(config, *, keep_next_run: bool = False) -> Schedule:
         current = Schedule.objects.filter(name=PULL).values("schedule_type", "minutes", "next_run").first()
         if current and current["next_run"] and all(current[k] == v for k, v in timing.items()):
             fields["next_run"] = current["next_run"]
-    return upsert_schedule(PULL, "syncconfig.tasks.scheduled_pull", **fields)
+    return upsert_schedule(PULL, "afterpull.tasks.scheduled_pull", **fields)
 
 
 def ensure_schedules() -> None:

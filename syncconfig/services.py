@@ -7,7 +7,7 @@ from django.forms import ModelForm
 from audit.actions import AuditAction
 from audit.log import record
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
-from syncconfig.pull import request_pull
+from syncconfig.pull_lock import request_pull
 from syncconfig.schedules import reschedule_pull
 
 

@@ -1,4 +1,5 @@
-"""Background tasks of the sync settings app (run by the django-q2 cluster)."""
+"""Background tasks of the sync settings app (run by the django-q2 cluster). The tasks that run a
+pull, with its follow-ups, are ``afterpull.tasks``."""
 from __future__ import annotations
 
 from django.utils import timezone
@@ -15,23 +16,3 @@ def heartbeat() -> str:
     ClusterHeartbeat.objects.update_or_create(cluster=Conf.PREFIX, defaults={"beat_at": timezone.now()})
     reap()
     return Conf.PREFIX
-
-
-def run_pull(run_id: int) -> str:
-    """Run a claimed pull (queued by Pull now)."""
-    from syncconfig.pull import execute_pull
-
-    run = execute_pull(run_id)
-    return f"pull {run.pk}: {run.status}"
-
-
-def scheduled_pull() -> str:
-    """The schedule's task: claim and run a pull, or say that one is already running."""
-    from syncconfig.models import PullTrigger
-    from syncconfig.pull import PullAlreadyRunning, pull_now
-
-    try:
-        run = pull_now(trigger=PullTrigger.SCHEDULE)
-    except PullAlreadyRunning as exc:
-        return str(exc)
-    return f"pull {run.pk}: {run.status}"

@@ -180,6 +180,12 @@ class PullRunStatusView(PermissionRequiredMixin, View):
             "status_display": run.get_status_display(),
             "finished": run.is_finished,
             "error": run.error,
+            "follow_ups": {
+                "recheck": {"status": run.recheck_status, "lines": run.recheck_lines,
+                            "changed": run.recheck_changed, "error": run.recheck_error},
+                "reconcile": {"status": run.reconcile_status, "batches": run.reconcile_batches,
+                              "discrepancies": run.reconcile_discrepancies, "error": run.reconcile_error},
+            },
             "tables": [
                 {
                     "name": t.name, "status": t.status, "read": t.read, "inserted": t.inserted,

@@ -1,8 +1,10 @@
-"""Re-checking the lines still open for review when the mirror changes (after a pull)."""
+"""Re-checking the lines still open for review when the mirror changes (after a pull, called
+by ``afterpull.followups``)."""
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
@@ -20,32 +22,40 @@ CHUNK = 500
 IRRELEVANT = {"mas.workcenter", "mas.operationcode", "mas.itemwarehouse"}
 
 
-def recheck_after_pull(sender=None, run=None, changed=None, **kwargs) -> None:
-    """``syncconfig.signals.pull_finished`` receiver."""
+@dataclass
+class Recheck:
+    """What one re-check of the open lines did."""
+
+    checked: int = 0  # open lines re-checked
+    changed: int = 0  # of them, lines that changed status (each with its audit row)
+
+
+def recheck_after_pull(changed: set[str] | None = None) -> Recheck | None:
+    """After a pull that changed the mirror models ``changed`` ({"mas.workorder", …}; None: any):
+    re-check the open lines, or nothing (None) when no finding depends on what changed. Errors
+    are the caller's to report (``afterpull`` stores them on the pull run)."""
     if changed is not None and not (set(changed) - IRRELEVANT):
-        return
-    try:
-        moved = recheck_open()
-    except Exception:  # the pull itself succeeded: say so, and let the next pull try again
-        logger.exception("Re-checking open transactions after the pull failed")
-        return
-    logger.info("Re-checked open transactions after the pull: %d changed status", moved)
+        return None
+    outcome = recheck_open()
+    logger.info("Re-checked %d open transactions after the pull: %d changed status", outcome.checked, outcome.changed)
+    return outcome
 
 
-def recheck_open() -> int:
+def recheck_open() -> Recheck:
     """Refresh the work center of every open line, replace their findings, and move
-    needs_review ↔ flagged where they changed. Returns how many lines changed status (each
-    with its audit row)."""
+    needs_review ↔ flagged where they changed. Returns how many lines it checked and how many
+    changed status (each with its audit row)."""
     refresh_work_centers()
     fill_default_warehouses()
-    moved = 0
+    outcome = Recheck()
     last_pk = 0
     while True:
         chunk = list(Transaction.objects.filter(status__in=OPEN, pk__gt=last_pk).order_by("pk")[:CHUNK])
         if not chunk:
-            return moved
+            return outcome
         last_pk = chunk[-1].pk
-        moved += _recheck(chunk)
+        outcome.checked += len(chunk)
+        outcome.changed += _recheck(chunk)
 
 
 def refresh_work_centers() -> int:

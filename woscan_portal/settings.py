@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from demo.company import odbc_connection_string as demo_odbc_connection_string
 from kernel.env import envbool, envchoice, envint, envlist, envpath, envstr, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "reviews",
     "batches",
     "demo",  # the demo company and its commands: installed, never imported by the product (see demo/apps.py)
+    "afterpull",
 ]
 
 MIDDLEWARE = [

@@ -169,3 +169,11 @@ def assert_exactly_once(export_dir) -> None:
     for ctl in export_dir.glob("WOS*.ctl"):
         assert ctl.stem in known, f"{ctl.name} has no batch in the database"
         assert writer.file_problem(known[ctl.stem], export_dir) is None
+
+
+@pytest.fixture
+def no_pause(db):
+    """Time Between Syncs 0, for tests that pull: tests never sleep."""
+    from syncconfig.models import ServerConfig
+
+    ServerConfig.objects.update_or_create(pk=1, defaults={"time_between_syncs": 0})

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from afterpull.followups import pull_now
 from audit.models import AuditEntry
 from batches import services, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
@@ -179,24 +180,26 @@ def test_the_table_names_are_the_sites_own(exported, export_dir, company, settin
     assert exported.status == BatchStatus.IMPORTED and exported.mas_lines == 4
 
 
-def test_the_pull_reconciles_the_batches_when_it_finishes(exported, export_dir, company):
+def test_the_pull_reconciles_the_batches_when_it_finishes(exported, export_dir, company, no_pause):
     import_from_folder(company, export_dir, 1)
 
-    pull_finished.send(sender=None, run=None, changed=set())
+    run = pull_now()
 
     exported.refresh_from_db()
     assert exported.status == BatchStatus.IMPORTED
+    assert (run.reconcile_status, run.reconcile_batches) == ("done", 1)
 
 
-def test_mas_out_of_reach_never_breaks_the_pull(exported, settings, caplog):
-    settings.WOSCAN_MAS_ODBC = "Driver={SQLite3};Database=file:/nonexistent/x.sqlite?mode=ro;NoCreat=1;"
+def test_mas_out_of_reach_never_breaks_the_pull(exported, company, no_pause, settings, caplog):
+    settings.WOSCAN_MAS_ENTRY_HEADER_TABLE = "WO_EntryHeadersGone"  # reconciliation cannot read MAS
 
     with caplog.at_level(logging.WARNING):
-        pull_finished.send(sender=None, run=None, changed=set())
+        run = pull_now()
 
     exported.refresh_from_db()
+    assert run.status == "succeeded" and run.reconcile_status == "failed"
     assert exported.status == BatchStatus.EXPORTED
-    assert "reconciliation after the pull failed" in caplog.text
+    assert "Reconciling the batches after the pull failed" in caplog.text
 
 
 def test_the_reconcile_command_reports_what_it_did(exported, export_dir, company, capsys):

@@ -83,7 +83,7 @@ def test_a_handheld_line_goes_all_the_way_to_posted(
 ):
     """Handheld push → supervisor approves → Send to MAS → the stand-in imports → the pull shows
     imported → the stand-in posts → the pull shows posted; the totals match at each step."""
-    pull = pytest.importorskip("syncconfig.pull")
+    pull = pytest.importorskip("afterpull.followups")
     devices = pytest.importorskip("intake.devices")
     from syncconfig.models import ServerConfig
 

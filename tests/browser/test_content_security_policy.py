@@ -35,7 +35,7 @@ def problems(page):
 @pytest.fixture
 def plant(own_mas_company, supervisor, administrator, export_dir):
     """A pulled mirror, a line to review, an exported batch, a user to look at."""
-    from syncconfig.pull import pull_now
+    from afterpull.followups import pull_now
 
     ServerConfig.objects.update_or_create(pk=1, defaults={"time_between_syncs": 0})
     run = pull_now()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from reviews import services
 from syncconfig.signals import pull_finished
+from transactions.revalidation import recheck_after_pull
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor
 from transactions import validation
@@ -50,7 +51,7 @@ def test_a_device_clock_warning_survives_the_recheck_after_a_pull(push, mirror, 
 
     later = timezone.now() + timedelta(hours=1)  # the next hourly pull changes a work order
     monkeypatch.setattr(timezone, "now", lambda: later)
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder"})
+    recheck_after_pull({"mas.workorder"})
 
     txn.refresh_from_db()
     # The line still carries the device's wrong time to MAS; the warning must not vanish.
@@ -73,7 +74,7 @@ def test_an_edit_during_the_recheck_keeps_the_edited_lines_findings(mirror, supe
         return results
 
     monkeypatch.setattr(validation, "check_many", check_then_a_supervisor_edits)
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder"})
+    recheck_after_pull({"mas.workorder"})
     monkeypatch.undo()
 
     txn.refresh_from_db()
@@ -91,7 +92,7 @@ def test_a_completion_pushed_before_its_order_reached_the_mirror_gets_the_parent
     assert Transaction.objects.get(pk=result["id"]).status == "flagged"  # unknown work order, for now
 
     WorkOrderFactory(number="0002000", qty_ordered=Decimal("10"), parent_warehouse="000")
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder"})
+    recheck_after_pull({"mas.workorder"})
 
     txn = Transaction.objects.get(pk=result["id"])
     assert txn.status == "needs_review" and not txn.findings.exists()

@@ -18,7 +18,8 @@ from mas.models import WorkOrder
 from syncconfig import pull_lock
 from syncconfig.health import sync_health
 from syncconfig.models import PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
-from syncconfig.pull import PullAlreadyRunning, pull_now, request_pull
+from afterpull.followups import pull_now
+from syncconfig.pull_run import PullAlreadyRunning, request_pull
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE_AFTER = 2  # seconds: WOSCAN_PULL_STALE_AFTER of the child and of this test
@@ -31,7 +32,7 @@ import sys, time
 import django
 django.setup()
 from django.core.management import call_command
-from syncconfig import pull
+from syncconfig import pull_run as pull
 
 original = pull.sync_table
 
@@ -133,7 +134,7 @@ def test_a_live_pull_keeps_its_claim_past_the_stale_time_because_it_beats(pull_p
 
 
 def test_a_takeover_during_a_table_rolls_that_table_back(company, no_pause, monkeypatch):
-    from syncconfig import pull
+    from syncconfig import pull_run as pull
 
     original = pull.sync_table
 

@@ -18,6 +18,7 @@ from syncconfig.material_keys import match_lines, next_keys
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
 from transactions.models import Transaction
+from afterpull.followups import pull_now
 
 pytestmark = pytest.mark.usefixtures("no_pause")
 IDENTITY = [0, 1]  # (item, step, qty) below: item and step make a line

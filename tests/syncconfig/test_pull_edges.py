@@ -12,6 +12,7 @@ from demo.company import TABLES, insert_statement
 from mas.models import Crew, Employee, Item, ItemWarehouse, WorkCenter, WorkOrder
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
+from afterpull.followups import pull_now
 from kernel.bulk import insert_rows
 
 pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
@@ -82,7 +83,7 @@ def test_an_incremental_pull_fails_an_old_key_mas_returns_twice_and_the_other_ta
 def test_a_first_pull_failing_late_rolls_back_the_rows_it_already_inserted(company, monkeypatch):
     # pins that raw-connection inserts stay inside pull_table's transaction (real COMMIT/ROLLBACK).
     from mas import gateway
-    from syncconfig import pull
+    from syncconfig import pull_diff as pull
 
     assert not connection.in_atomic_block  # no test transaction around the pull: real COMMIT/ROLLBACK
     monkeypatch.setattr(gateway, "FETCH_SIZE", 50)

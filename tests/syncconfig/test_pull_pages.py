@@ -8,7 +8,8 @@ from audit.actions import AuditAction
 from audit.log import history
 from mas.models import WorkOrder
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTrigger
-from syncconfig.pull import pull_now, request_pull
+from afterpull.followups import pull_now
+from syncconfig.pull_run import request_pull
 
 pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
 PULL_NOW = reverse("syncconfig:pull_now")

@@ -34,7 +34,7 @@ def test_saving_server_configs_reschedules_the_one_pull_schedule(admin_client, a
 
     schedule = Schedule.objects.get(name=PULL)
     assert (schedule.schedule_type, schedule.minutes, schedule.func) == (
-        Schedule.MINUTES, 30, "syncconfig.tasks.scheduled_pull"
+        Schedule.MINUTES, 30, "afterpull.tasks.scheduled_pull"
     )
     soon = timezone.now() + timedelta(minutes=30)
     assert soon - timedelta(minutes=1) < schedule.next_run <= soon
@@ -45,7 +45,7 @@ def test_saving_server_configs_reschedules_the_one_pull_schedule(admin_client, a
     admin_client.post(SETTINGS, settings_form(interval_type="hour", interval_option="90"))
 
     assert Schedule.objects.filter(name=PULL).count() == 1
-    assert Schedule.objects.filter(func="syncconfig.tasks.scheduled_pull").count() == 1
+    assert Schedule.objects.filter(func="afterpull.tasks.scheduled_pull").count() == 1
     schedule.refresh_from_db()
     assert schedule.schedule_type == Schedule.HOURLY
     config = ServerConfig.load()
@@ -207,7 +207,7 @@ def test_saving_only_the_pull_sleep_time_leaves_the_next_pull_where_it_was(admin
 
 
 def test_the_tables_page_shows_the_day_an_incremental_table_last_pulled(admin_client, company, no_pause):
-    from syncconfig.pull import pull_now
+    from afterpull.followups import pull_now
 
     pull_now()
     items = AutoSyncTable.objects.get(name="items")

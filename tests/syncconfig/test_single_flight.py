@@ -8,7 +8,7 @@ from django.db import connection
 
 from syncconfig.autosync import ensure_default_tables
 from syncconfig.models import PullLock, PullRun, PullTrigger
-from syncconfig.pull import PullAlreadyRunning, request_pull
+from syncconfig.pull_run import PullAlreadyRunning, request_pull
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import pytest
 
 from audit.log import history
 from mas.models import WorkOrder
-from syncconfig.signals import pull_finished
+from transactions.revalidation import recheck_after_pull
 from tests.factories import TransactionFactory, WorkOrderFactory
 from transactions.models import Transaction
 
@@ -17,7 +17,7 @@ def test_a_line_becomes_flagged_when_its_work_order_closes_in_mas(mirror):
     approved = TransactionFactory(status="approved", hours=5)
     WorkOrder.objects.filter(number="0001001").update(status="C")
 
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder"})
+    recheck_after_pull({"mas.workorder"})
 
     txn.refresh_from_db()
     approved.refresh_from_db()
@@ -39,7 +39,7 @@ def test_a_flagged_line_goes_back_to_needs_review_when_the_work_order_arrives(mi
 
     WorkOrderStepFactory(work_order="0005000", step="0010")
 
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder", "mas.workorderstep"})
+    recheck_after_pull({"mas.workorder", "mas.workorderstep"})
 
     txn.refresh_from_db()
     assert txn.status == "needs_review"
@@ -51,7 +51,7 @@ def test_a_pull_that_changed_nothing_relevant_checks_nothing(mirror):
     txn = TransactionFactory(status="needs_review")
     WorkOrder.objects.filter(number="0001001").update(status="C")
 
-    pull_finished.send(sender=None, run=None, changed={"mas.workcenter"})
+    recheck_after_pull({"mas.workcenter"})
 
     txn.refresh_from_db()
     assert txn.status == "needs_review"
@@ -59,10 +59,10 @@ def test_a_pull_that_changed_nothing_relevant_checks_nothing(mirror):
 
 def test_findings_that_did_not_change_are_left_as_they_are(mirror):
     txn = TransactionFactory(status="flagged", work_order="0009999")
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder"})
+    recheck_after_pull({"mas.workorder"})
     finding_ids = list(txn.findings.values_list("pk", flat=True))
 
-    pull_finished.send(sender=None, run=None, changed={"mas.workorder"})
+    recheck_after_pull({"mas.workorder"})
 
     assert list(txn.findings.values_list("pk", flat=True)) == finding_ids
     assert [f.code for f in txn.findings.all()] == ["unknown_work_order"]
@@ -79,7 +79,7 @@ def test_a_pull_gives_open_lines_the_work_center_of_their_mirror_step(mirror):
     WorkOrderStep.objects.filter(work_order="0001001", step="0010").update(work_center="WELD")
     WorkOrderStepFactory(work_order="0001001", step="0030", work_center="PAINT")
 
-    pull_finished.send(sender=None, run=None, changed={"mas.workorderstep"})
+    recheck_after_pull({"mas.workorderstep"})
 
     for txn in (moved, new_step, approved):
         txn.refresh_from_db()
