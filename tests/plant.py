@@ -52,8 +52,6 @@ from batches.models import BatchStatus, ExportBatch, ImporterClient
 from batches.reconcile import reconcile
 from batches.tasks import export_automatic
 from intake.devices import register_device, revoke_device
-from transactions.models import Device, IntakeSettings, ProcessingMode
-from transactions.options import save_processing_options
 from intake.services import collect
 from mas import models as mirror
 from demo.company import change_company
@@ -61,10 +59,8 @@ from demo.importer import delete_batch, import_batch, import_from_folder
 from demo.journal import post_batch
 from reviews import services as reviews
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
-
 from transactions.models import Device, IntakeSettings, ProcessingMode, Transaction, TransactionStatus, TransactionType
 from transactions.options import save_processing_options
-from transactions.models import Transaction, TransactionStatus, TransactionType
 from afterpull.followups import execute as execute_pull
 from afterpull.followups import pull_now
 from syncconfig.pull_run import request_pull

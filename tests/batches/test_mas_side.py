@@ -17,7 +17,6 @@ from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.reconcile import reconcile
 from demo.importer import delete_batch, import_from_folder, ready_batches
 from demo.journal import NothingToPost, post_batch
-from syncconfig.signals import pull_finished
 from tests.batches.conftest import assert_exactly_once, mas_rows
 from transactions.models import Transaction
 

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from reviews import services
-from syncconfig.signals import pull_finished
 from transactions.revalidation import recheck_after_pull
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor

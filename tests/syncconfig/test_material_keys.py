@@ -16,7 +16,6 @@ from demo.company import MATERIAL, insert_material_line, material_list, remove_m
 from mas.models import Item, MaterialLine, WorkOrder
 from syncconfig.material_keys import match_lines, next_keys
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
-from syncconfig.pull import pull_now
 from transactions.models import Transaction
 from afterpull.followups import pull_now
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from demo.company import TABLES, insert_statement
 from mas.models import Crew, Employee, Item, ItemWarehouse, WorkCenter, WorkOrder
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
-from syncconfig.pull import pull_now
 from afterpull.followups import pull_now
 from kernel.bulk import insert_rows
 
