@@ -13,7 +13,7 @@ from woscan_portal.display import number_text, plant_datetime
 from woscan_portal.tables import SelectableTable
 
 STATUS_BADGE = {
-    "collected": "secondary", "needs_review": "primary", "flagged": "warning",
+    "needs_review": "primary", "flagged": "warning",
     "approved": "success", "rejected": "danger", "exported": "dark",
 }
 
