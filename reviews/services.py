@@ -294,7 +294,7 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
         for name, value in values.items():
             setattr(corrected, name, value)
         # The work center follows the (new) mirror step, out of the same read as the findings.
-        [findings] = validation.check_many([corrected], fill_work_center=True)
+        findings = validation.recheck(corrected)
         target = lifecycle.open_state(bool(findings))
         moved = lifecycle.move(
             "correct", [corrected], by=actor, reason=reason, targets={current.pk: target},

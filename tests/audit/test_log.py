@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 def test_it_writes_one_row_per_object_with_each_objects_changes(supervisor):
     a, b = TransactionFactory(), TransactionFactory()
 
-    written = record([a, b], "edit", by=supervisor, reason="typo", changes={a.pk: {"step": ["0010", "0020"]}, b.pk: {}})
+    written = record([a, b], "corrected", by=supervisor, reason="typo", changes={a.pk: {"step": ["0010", "0020"]}, b.pk: {}})
 
     assert written == 2
     row = history(a).get()
-    assert (row.actor, row.actor_label, row.action, row.reason) == (supervisor, "sue.supervisor", "edit", "typo")
+    assert (row.actor, row.actor_label, row.action, row.reason) == (supervisor, "sue.supervisor", "corrected", "typo")
     assert row.changes == {"step": ["0010", "0020"]} and row.object_repr == str(a)
     assert row.at is not None
     assert history(b).get().changes == {}

@@ -54,10 +54,10 @@ def test_exported_lines_are_locked_and_audited_one_row_per_line(run_export, appr
     for txn in approved:
         txn.refresh_from_db()
         assert txn.status == "exported" and txn.version == 2
-    rows = AuditEntry.objects.filter(action="export")
+    rows = AuditEntry.objects.filter(action="exported")
     assert rows.count() == 4 and {r.actor for r in rows} == {supervisor}
     assert rows.first().changes == {"status": ["approved", "exported"], "batch": [None, "000001"]}
-    assert AuditEntry.objects.filter(action="create", object_id=str(batch.pk)).exists()
+    assert AuditEntry.objects.filter(action="created", object_id=str(batch.pk)).exists()
     assert batch.exported_by == supervisor.username
 
 
@@ -293,7 +293,7 @@ def test_an_unreadable_export_folder_stops_the_export_before_anything_is_created
     assert str(unreachable_share) in str(error.value) and "nothing was sent" in str(error.value)
     assert not ExportBatch.objects.exists() and not BatchLine.objects.exists()
     assert set(Transaction.objects.values_list("status", flat=True)) == {"approved"}
-    assert not AuditEntry.objects.filter(action="export").exists()
+    assert not AuditEntry.objects.filter(action="exported").exists()
 
 
 def test_the_schedule_logs_an_unreadable_export_folder_and_sends_nothing(approved, unreachable_share, caplog):
