@@ -43,9 +43,11 @@ def unreachable_share(tmp_path, settings):
 
 @pytest.fixture
 def run_export(django_capture_on_commit_callbacks):
-    """Export through the service, running what it leaves for after the commit as production does."""
+    """Export through the service, running what it leaves for after the commit as production does
+    (by the schedule's actor unless a test says who)."""
 
     def _export(*args, **kwargs):
+        kwargs.setdefault("by", services.SCHEDULE)
         with django_capture_on_commit_callbacks(execute=True):
             outcome = services.export_transactions(*args, **kwargs)
         if outcome.batch is not None:

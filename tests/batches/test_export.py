@@ -89,7 +89,11 @@ def test_numbers_are_never_reused_even_for_files_of_a_lost_export(run_export, ap
 
 
 def test_the_schedule_exports_only_lines_approved_by_the_automatic_option(run_export, approved, supervisor):
-    by_hand = TransactionFactory(status="approved", reviewed_by=supervisor)
+    Transaction.objects.filter(pk__in=[t.pk for t in approved]).update(decision_source="automatic")
+    by_hand = TransactionFactory(status="approved", reviewed_by=supervisor, decision_source="supervisor")
+    # Approved on arrival by "ready at once", or by someone with no user: not the automatic option.
+    ready = TransactionFactory(status="approved", decision_source="ready_at_once")
+    unnamed = TransactionFactory(status="approved", decision_source="system")
 
     from batches.tasks import export_automatic
 
@@ -98,8 +102,9 @@ def test_the_schedule_exports_only_lines_approved_by_the_automatic_option(run_ex
     batch = ExportBatch.objects.get()
     assert batch.lines == 4 and batch.created_by is None and "schedule" in batch.exported_by
     assert "Batch 000001 with 4 lines" in message
-    by_hand.refresh_from_db()
-    assert by_hand.status == "approved"
+    assert set(Transaction.objects.filter(status="approved").values_list("pk", flat=True)) == {
+        by_hand.pk, ready.pk, unnamed.pk
+    }
 
 
 def test_the_export_schedule_is_upserted_by_name(settings):
@@ -117,7 +122,7 @@ def test_the_export_schedule_is_upserted_by_name(settings):
 
 # --- crash points ------------------------------------------------------------------------------
 def test_a_crash_before_the_commit_leaves_every_line_approved_and_no_file(run_export, approved, export_dir, monkeypatch):
-    monkeypatch.setattr(services, "_record_export", crash)
+    monkeypatch.setattr(services.lifecycle, "record_created", crash)
 
     with pytest.raises(Crash):
         run_export()
