@@ -247,7 +247,10 @@ def move(
     outcome = Moved(name)
     eligible = []
     for line in lines:
-        (eligible if line.status in transition.sources else outcome.refused).append(line)
+        if line.status in transition.sources:
+            eligible.append(line)
+        else:
+            outcome.refused.append(line.pk)
     if not eligible:
         return outcome
     with db.atomic():
