@@ -22,7 +22,7 @@ from array import array
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from reviews.models import Transaction
+from transactions.models import Transaction
 from transactions import lifecycle
 
 TEMP_TABLE = "woscan_export_claim"

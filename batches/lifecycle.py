@@ -4,7 +4,7 @@ what each records. The one module that writes a batch's ``status``.
 ==============  ===============  =====================================  ==============  ======================
 from            to               who may                                audit action    sets
 ==============  ===============  =====================================  ==============  ======================
-—               writing          ``reviews.export_transactions`` or     created         (the new batch)
+—               writing          ``transactions.export_transactions`` or     created         (the new batch)
                                  ``batches.reexport_batch``; the system
 writing         exported         the system (the export's writer)       written         sha256, written_at,
                                                                                         publishing
@@ -58,7 +58,7 @@ class Transition:
         return allowed(self.perms, self.system, actor)
 
 
-CREATE = Transition(("reviews.export_transactions", "batches.reexport_batch"), True, "created")
+CREATE = Transition(("transactions.export_transactions", "batches.reexport_batch"), True, "created")
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (B.WRITING, B.EXPORTED): Transition((), True, "written", ("sha256", "written_at", "publishing")),
     (B.EXPORTED, B.EXPORTED): Transition((), True, "import_refused", ("import_error",)),

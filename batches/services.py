@@ -58,10 +58,10 @@ from django.utils.text import capfirst
 from audit.log import record
 from batches import claim, folder_lock, lifecycle, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
-from reviews.models import DecisionSource, Transaction, TransactionStatus, TransactionType
+from transactions.models import DecisionSource, Transaction, TransactionStatus, TransactionType
 from transactions import lifecycle as line_states
 from transactions.lifecycle import Actor
-from woscan_portal.bulk import insert_rows
+from kernel.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 

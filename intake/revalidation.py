@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from audit.log import record
 from mas.models import WorkOrder
-from reviews import validation
-from reviews.models import Finding, Transaction, TransactionType
+from transactions import validation
+from transactions.models import Finding, Transaction, TransactionType
 from transactions import lifecycle
 from transactions.lifecycle import OPEN, Actor
 

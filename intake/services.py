@@ -1,7 +1,7 @@
 """How collected transactions come in: one path for the device API and the desktop form.
 
 ``collect(rows, device=… | user=…)`` reads each row (intake.parsing), checks the new ones
-against the mirror (reviews.validation, which also gives each its step's work center), and
+against the mirror (transactions.validation, which also gives each its step's work center), and
 stores them with their findings and one audit row each, in one database transaction per call.
 It answers one ``Result`` per row, in order:
 
@@ -31,14 +31,14 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from intake.models import Device, ProcessingOption
+from transactions.models import Device, ProcessingOption
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
 from mas.models import WorkOrder
-from reviews import validation
-from reviews.models import Finding, Transaction, TransactionSource, TransactionType
+from transactions import validation
+from transactions.models import Finding, Transaction, TransactionSource, TransactionType
 from transactions import lifecycle
 from transactions.lifecycle import Actor
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 try:
     import fcntl

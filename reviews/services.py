@@ -8,7 +8,7 @@ and what it records). Each function here
   without the permission;
 - sorts the lines into those that change and those skipped, with the reason (``Skip``): the
   review's own rules — a reason to undo a rejection or to approve over an error, which needs the
-  ``reviews.approve_over_error`` permission;
+  ``transactions.approve_over_error`` permission;
 - moves them with ``lifecycle.move`` in one ``transaction.atomic()``: a compare-and-set on
   ``(status, version)``, so a line someone else changed since the caller read it is skipped and
   reported, never overwritten; one audit row per changed line.
@@ -40,10 +40,10 @@ from django.db import transaction as db
 from django.utils import timezone
 
 from audit.log import history
-from reviews.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
+from transactions.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
 from transactions import lifecycle
 from transactions.lifecycle import Actor
-from woscan_portal.clock import elapsed_hours
+from kernel.clock import elapsed_hours
 
 S = TransactionStatus
 APPROVE_FROM = lifecycle.TRANSITIONS["approve"].sources
@@ -183,7 +183,7 @@ def _plan(action, txns, current, *, by, reason, seen_at) -> Outcome:
             candidates.append(txn.pk)
     if action == "approve" and candidates:
         with_errors = _with_error_findings(candidates)
-        may_override = by.has_perm("reviews.approve_over_error")
+        may_override = by.has_perm("transactions.approve_over_error")
         for pk in candidates:
             needs_reason = pk in with_errors or current[pk]["status"] in REASON_REQUIRED_FROM["approve"]
             if pk in with_errors and not may_override:
@@ -264,7 +264,7 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
     is written, and its fields, its ``work_center`` (from the mirror step its work order and step
     name) and its state (by its findings) are written in one compare-and-set ``UPDATE``.
     """
-    from reviews import validation
+    from transactions import validation
 
     actor = Actor.of(by)
     if not lifecycle.TRANSITIONS["correct"].may(actor):

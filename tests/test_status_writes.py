@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from batches.models import BatchStatus
-from reviews.models import TransactionStatus
+from transactions.models import TransactionStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 OWNERS = {"transactions/lifecycle.py", "batches/lifecycle.py"}
@@ -192,7 +192,7 @@ def test_the_checker_finds_the_state_machines_own_writes():
 
 PLANTED = {
     "an update on a query": """
-from reviews.models import Transaction, TransactionStatus
+from transactions.models import Transaction, TransactionStatus
 def void(pks):
     Transaction.objects.filter(pk__in=pks).update(status=TransactionStatus.NEEDS_REVIEW)
 """,
@@ -203,13 +203,13 @@ def apply(batch, target):
     qs.update(status=target)
 """,
     "an assignment then save": """
-from reviews.models import TransactionStatus as TS
+from transactions.models import TransactionStatus as TS
 def approve(txn):
     txn.status = TS.APPROVED
     txn.save()
 """,
     "an assignment in a tuple": """
-from reviews.models import Transaction
+from transactions.models import Transaction
 def move(txn, target):
     before, txn.status = txn.status, target
 """,
@@ -219,7 +219,7 @@ def reject(txn):
     txn.save(update_fields=["status"])
 """,
     "a bulk update": """
-from reviews.models import Transaction
+from transactions.models import Transaction
 def flag(txns):
     Transaction.objects.bulk_update(txns, ["status", "version"])
 """,
@@ -235,7 +235,7 @@ def claim(table):
         cursor.execute(f"UPDATE {table} SET version = version + 1, status = %s WHERE status = %s", ["exported", "approved"])
 """,
     "setattr": """
-from reviews.models import TransactionStatus
+from transactions.models import TransactionStatus
 def approve(txn):
     setattr(txn, "status", TransactionStatus.APPROVED)
 """,
@@ -250,7 +250,7 @@ def test_the_checker_catches_a_planted_status_write(planted):
 def test_the_checker_leaves_other_models_states_and_plain_reads_alone():
     assert not status_writes('''
 """Docstrings may say ``UPDATE … SET status = 'exported'``."""
-from reviews.models import Transaction, TransactionStatus
+from transactions.models import Transaction, TransactionStatus
 from syncconfig.models import PullRun, PullStatus
 def finish(run, errors):
     run.status = PullStatus.FAILED if errors else PullStatus.SUCCEEDED

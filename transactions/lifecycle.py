@@ -8,15 +8,15 @@ gives it (``admit``). Every later change of a stored line's state goes through `
 move              from                          to                   who may                           audit action
 ================  ===========================  ===================  ================================  ============
 (arrival)         —                             needs_review,        the device, or a user with        collected
-                                                flagged, approved    ``intake.enter_transactions``
-approve           needs_review, flagged,        approved             ``reviews.review_transaction``    approved
+                                                flagged, approved    ``transactions.enter_transactions``
+approve           needs_review, flagged,        approved             ``transactions.review_transaction``    approved
                   rejected
-reject            needs_review, flagged,        rejected             ``reviews.review_transaction``    rejected
+reject            needs_review, flagged,        rejected             ``transactions.review_transaction``    rejected
                   approved
-correct           needs_review, flagged,        by its findings      ``reviews.change_transaction``    corrected
+correct           needs_review, flagged,        by its findings      ``transactions.change_transaction``    corrected
                   approved, rejected
 revalidate        needs_review, flagged         by its findings      the system (after a pull)         revalidated
-export            approved                      exported             ``reviews.export_transactions``,  exported
+export            approved                      exported             ``transactions.export_transactions``,  exported
                                                                      or the system (schedule, command)
 return            exported                      by its findings      ``batches.reexport_batch``        returned
 reexport          exported                      exported (new batch) ``batches.reexport_batch``        reexported
@@ -61,7 +61,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.log import record
-from reviews.models import FIELDS, DecisionSource, Finding, Transaction, TransactionStatus
+from transactions.models import FIELDS, DecisionSource, Finding, Transaction, TransactionStatus
 
 S = TransactionStatus
 OPEN = (S.NEEDS_REVIEW, S.FLAGGED)  # waiting for a supervisor; re-checked after each pull
@@ -131,23 +131,23 @@ class Transition:
         return allowed(self.perms, self.system, actor)
 
 
-_REVIEW = ("reviews.review_transaction",)
+_REVIEW = ("transactions.review_transaction",)
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("approve", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED}), S.APPROVED, _REVIEW, False,
                "approved", review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
     Transition("reject", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED}), S.REJECTED, _REVIEW, False,
                "rejected", review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
     Transition("correct", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED, S.REJECTED}), BY_FINDINGS,
-               ("reviews.change_transaction",), False, "corrected", sets=(*FIELDS, "work_center"),
+               ("transactions.change_transaction",), False, "corrected", sets=(*FIELDS, "work_center"),
                by_user=True, decision=DecisionSource.NONE),
     Transition("revalidate", frozenset(OPEN), BY_FINDINGS, (), True, "revalidated", decision=DecisionSource.NONE),
-    Transition("export", frozenset({S.APPROVED}), S.EXPORTED, ("reviews.export_transactions",), True, "exported"),
+    Transition("export", frozenset({S.APPROVED}), S.EXPORTED, ("transactions.export_transactions",), True, "exported"),
     Transition("return", frozenset({S.EXPORTED}), BY_FINDINGS, ("batches.reexport_batch",), False, "returned",
                sets=("review_reason",), decision=DecisionSource.NONE),
     Transition("reexport", frozenset({S.EXPORTED}), S.EXPORTED, ("batches.reexport_batch",), False, "reexported"),
 )}
 
-# Arrival, per processing option (intake.ProcessingMode): (state without findings, with findings,
+# Arrival, per processing option (transactions.ProcessingMode): (state without findings, with findings,
 # decision source when approved, audit reason without findings, with findings).
 ARRIVAL = {
     "ready": (S.APPROVED, S.APPROVED, DecisionSource.READY_AT_ONCE,
@@ -158,7 +158,7 @@ ARRIVAL = {
     "review": (S.NEEDS_REVIEW, S.FLAGGED, DecisionSource.NONE,
                "Processing option: review by hand.", "Processing option: review by hand."),
 }
-ARRIVAL_PERMS = ("intake.enter_transactions",)  # a user entering lines; a device is a system actor
+ARRIVAL_PERMS = ("transactions.enter_transactions",)  # a user entering lines; a device is a system actor
 
 
 def open_state(has_findings: bool) -> str:

@@ -16,11 +16,11 @@ from audit.models import AuditEntry
 from batches import lifecycle as batch_states
 from batches import services as batch_services
 from batches.models import BatchLine, BatchStatus, ExportBatch
-from intake import revalidation
-from intake.models import ProcessingMode, ProcessingOption
+from transactions import revalidation
+from transactions.models import ProcessingMode, ProcessingOption
 from intake.services import collect
 from reviews import services as review_services
-from reviews.models import Finding, Transaction, TransactionStatus
+from transactions.models import Finding, Transaction, TransactionStatus
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import device, device_and_token, labor, mirror  # noqa: F401 (fixtures)
 from transactions import lifecycle
@@ -254,7 +254,7 @@ def test_services_refuse_an_unnamed_actor(supervisor):
 
 
 def test_a_supervisors_decision_is_stored_as_theirs_and_a_correction_undoes_it(supervisor, monkeypatch):
-    from reviews import validation
+    from transactions import validation
 
     monkeypatch.setattr(validation, "recheck", lambda txn: [])
     txn = TransactionFactory()
