@@ -2,7 +2,8 @@
 
 One statement moves every approved line in scope ``approved → exported`` and raises its
 version: ``UPDATE … SET status='exported', version=version+1 WHERE status='approved' AND
-<scope> RETURNING id``. The ids it returns go into a temporary table of the connection, from
+<scope> RETURNING id`` — the ``export`` move of ``transactions.lifecycle``, which writes the
+statement (``lifecycle.export_claim``); this module runs it. The ids it returns go into a temporary table of the connection, from
 which the export then reads the claimed lines, oldest first, a chunk at a time
 (``claimed_rows``): no list of every line is ever held, and no line is visited twice.
 
@@ -22,6 +23,8 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from transactions.models import Transaction, TransactionStatus
+from transactions.models import Transaction
+from transactions import lifecycle
 
 TEMP_TABLE = "woscan_export_claim"
 FETCH = 5_000  # ids taken at a time from the claim's RETURNING (SQLite)
@@ -31,25 +34,8 @@ READ_CHUNK = 2_000  # claimed lines read at a time
 def claim(ids=None, *, automatic_only: bool = False, now) -> int:
     """Claim every approved line (of ``ids``, or automatically approved only) in one statement;
     return how many were claimed. Inside the export's transaction."""
-    table = connection.ops.quote_name(Transaction._meta.db_table)
-    where = ["status = %s"]
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    params: list = [TransactionStatus.EXPORTED, stamp, TransactionStatus.APPROVED]
-    if automatic_only:
-        where.append("reviewed_by_id IS NULL")
+    update, params = lifecycle.export_claim(ids, automatic_only=automatic_only, now=now)
     postgresql = connection.vendor == "postgresql"
-    if ids is not None:
-        ids = [int(pk) for pk in ids]
-        if postgresql:
-            where.append("id = ANY(%s)")
-            params.append(ids)
-        else:  # one parameter, whatever the number of ids (SQLite's json1 is built in)
-            where.append("id IN (SELECT value FROM json_each(%s))")
-            params.append(f"[{','.join(map(str, ids))}]")
-    update = (
-        f"UPDATE {table} SET status = %s, version = version + 1, updated_at = %s "
-        f"WHERE {' AND '.join(where)} RETURNING id"
-    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
         if postgresql:

@@ -26,16 +26,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.log import record
+from batches import lifecycle
 from batches.conf import mas_tables
 from batches.models import RECONCILED_STATUSES, RETIRED_STATUSES, BatchStatus, ExportBatch
 from batches.writer import HOURS, QUANTITY
 from mas.gateway import MASGateway
+from transactions.lifecycle import Actor
 
-ACTOR = "MAS reconciliation"
+ACTOR = Actor.system("MAS reconciliation")
 
 
 @dataclass
@@ -166,18 +167,15 @@ def reconcile(numbers: list[int] | None = None, *, connection_string: str | None
 
 
 def _apply(batch: ExportBatch, target: str, fields: dict, outcome: ReconcileOutcome) -> None:
-    qs = ExportBatch.objects.filter(pk=batch.pk, status=batch.status, version=batch.version)
     old_problems = batch.discrepancies
-    if target == batch.status:
-        qs.update(**fields)
-    elif qs.update(status=target, version=F("version") + 1, **fields):
-        outcome.moved[target] += 1
-        changes = {"status": [batch.status, target]}
-        if "discrepancies" in fields:
-            changes["discrepancies"] = [old_problems, fields["discrepancies"]]
-        record([batch], target, actor_label=ACTOR, changes=changes)
+    if target != batch.status:
+        changes = {"discrepancies": [old_problems, fields["discrepancies"]]} if "discrepancies" in fields else {}
+        if lifecycle.move(batch, target, by=ACTOR, values=fields, changes=changes):
+            outcome.moved[target] += 1
+        return  # or changed by someone else meanwhile: the next run looks again
+    # The state stays: only what MAS holds is stored (compare-and-set, like a move).
+    if not ExportBatch.objects.filter(pk=batch.pk, status=batch.status, version=batch.version).update(**fields):
         return
-    else:
-        return  # changed by someone else meanwhile: the next run looks again
     if "discrepancies" in fields and fields["discrepancies"] != old_problems:
-        record([batch], "discrepancies", actor_label=ACTOR, changes={"discrepancies": [old_problems, fields["discrepancies"]]})
+        record([batch], "discrepancies_found", actor_label=ACTOR.label,
+               changes={"discrepancies": [old_problems, fields["discrepancies"]]})

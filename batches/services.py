@@ -3,7 +3,9 @@
 A batch moves ``writing → exported → imported → posted`` (the last two also by the MAS
 reconciliation, ``batches.reconcile``), or ``imported → deleted_in_mas``, from which a
 permitted user re-exports it (``reexported``, its lines go to a new batch) or voids it
-(``voided``, its lines go back to the review queue).
+(``voided``, its lines go back to the review queue, where their findings say). Every move of a
+batch is ``batches.lifecycle.move`` and every move of a line ``transactions.lifecycle``; who acts
+is always said (``by``: a user or a ``lifecycle.Actor``, never ``None``).
 
 Exactly once, whatever crashes:
 
@@ -54,10 +56,13 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from audit.log import record
-from batches import claim, folder_lock, writer
+from batches import claim, folder_lock, lifecycle, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
 from transactions.models import Transaction, TransactionStatus, TransactionType
 from kernel.bulk import insert_rows
+from transactions.models import DecisionSource, Transaction, TransactionStatus, TransactionType
+from transactions import lifecycle as line_states
+from transactions.lifecycle import Actor
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +70,8 @@ CHUNK = 900  # ids per IN (...) list and rows per bulk write
 READ_CHUNK = 2_000  # approved lines read at a time for the confirmation page
 PREVIEW_ROWS = 200  # lines of a selection kept for the confirmation page's list (views.SEND_PREVIEW_LINES)
 SCHEDULE_LABEL = "schedule (automatic processing)"
+SCHEDULE = Actor.system(SCHEDULE_LABEL)  # the export schedule (batches.tasks)
+WRITER = Actor.system("export")  # what writes, rewrites and retires the files
 _FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
 # Read for each line to export: what the totals and the batch line need.
 _SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "quantity", "qty_completed")
@@ -135,12 +142,12 @@ class ExportOutcome:
 def approved_lines(ids=None, *, automatic_only: bool = False):
     """The approved transactions to export, oldest first.
 
-    ``automatic_only``: only lines approved by the automatic processing option, i.e. approved
-    with no user (``reviewed_by`` is empty) — what the export schedule sends.
+    ``automatic_only``: only lines approved by the automatic processing option (their
+    ``decision_source``) — what the export schedule sends.
     """
     qs = Transaction.objects.filter(status=TransactionStatus.APPROVED)
     if automatic_only:
-        qs = qs.filter(reviewed_by__isnull=True)
+        qs = qs.filter(decision_source=DecisionSource.AUTOMATIC)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.order_by("collected_at", "pk")
@@ -190,9 +197,10 @@ class _Changed(Exception):
 
 
 def export_transactions(
-    ids=None, *, by=None, actor_label: str = "", automatic_only: bool = False, confirmed: str | None = None
+    ids=None, *, by, automatic_only: bool = False, confirmed: str | None = None
 ) -> ExportOutcome:
-    """Export the approved lines (all, or those of ``ids``) as one new batch.
+    """Export the approved lines (all, or those of ``ids``) as one new batch, ``by`` a user who
+    may export or a system actor (``SCHEDULE``, a command).
 
     ``confirmed`` is the fingerprint of the selection the user saw: when the lines changed
     since, nothing is exported and ``changed`` says so. Returns the batch, or none when no
@@ -202,11 +210,12 @@ def export_transactions(
     The lines are claimed in one statement (``batches.claim``), then read once, a chunk at a
     time, to store the batch lines and the audit rows: the cost follows the lines exported.
     """
+    actor = line_states.check("export", by)
     outcome = ExportOutcome(recovered=recover_batches())
     for attempt in range(3):
         try:
             with transaction.atomic():
-                batch = _export(ids, by=by, actor_label=actor_label, automatic_only=automatic_only, confirmed=confirmed)
+                batch = _export(ids, by=actor, automatic_only=automatic_only, confirmed=confirmed)
                 if batch is None:
                     return outcome
                 transaction.on_commit(partial(finish_batch, batch.pk))
@@ -224,7 +233,7 @@ def export_transactions(
     return outcome
 
 
-def _export(ids, *, by, actor_label: str, automatic_only: bool, confirmed: str | None) -> ExportBatch | None:
+def _export(ids, *, by: Actor, automatic_only: bool, confirmed: str | None) -> ExportBatch | None:
     """Claim, create the batch, store its lines and audit rows; in the caller's transaction."""
     now = timezone.now()
     count = claim.claim(ids, automatic_only=automatic_only, now=now)
@@ -233,8 +242,7 @@ def _export(ids, *, by, actor_label: str, automatic_only: bool, confirmed: str |
         if confirmed is not None and confirmed != Tally().fingerprint:
             raise _Changed
         return None
-    batch = _create_batch(count, by=by, actor_label=actor_label)
-    label = "" if getattr(by, "is_authenticated", False) else batch.actor_label
+    batch = lifecycle.create(by=by, number=next_number(), lines=count)
     tally = Tally()
     rows = claim.claimed_rows(*_SELECT)
     while chunk := list(islice(rows, claim.READ_CHUNK)):
@@ -246,7 +254,7 @@ def _export(ids, *, by, actor_label: str, automatic_only: bool, confirmed: str |
             lines.append((batch.pk, pk, start + len(lines) + 1, True, type_, h, q))
             refs.append(_TxnRef(pk, type_, wo))
         _insert_lines(lines)
-        _record_lines(batch, refs, by=by, actor_label=label)
+        line_states.record_exported(refs, batch_label=batch.label, by=by)
     if tally.count != count:
         raise RuntimeError(f"{count} lines were claimed but {tally.count} were read")
     if confirmed is not None and confirmed != tally.fingerprint:
@@ -254,22 +262,9 @@ def _export(ids, *, by, actor_label: str, automatic_only: bool, confirmed: str |
     claim.release()
     ExportBatch.objects.filter(pk=batch.pk).update(total_hours=tally.total_hours, total_quantity=tally.total_quantity)
     batch.total_hours, batch.total_quantity = tally.total_hours, tally.total_quantity
-    _record_export(batch, by=by, actor_label=label)
+    # The batch's own audit row, once its lines are stored.
+    lifecycle.record_created(batch, by=by, changes={"lines": [None, batch.lines], "total_hours": [None, batch.total_hours]})
     return batch
-
-
-def _create_batch(lines: int, *, by, actor_label: str, total_hours=Decimal(0), total_quantity=Decimal(0),
-                  replaces: ExportBatch | None = None) -> ExportBatch:
-    return ExportBatch.objects.create(
-        number=next_number(),
-        status=BatchStatus.WRITING,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-        actor_label="" if getattr(by, "is_authenticated", False) else (actor_label or SCHEDULE_LABEL),
-        lines=lines,
-        total_hours=total_hours,
-        total_quantity=total_quantity,
-        replaces=replaces,
-    )
 
 
 _LINE_COLUMNS = ("batch_id", "transaction_id", "line_no", "live", "type", "hours", "quantity")
@@ -299,25 +294,6 @@ class _TxnRef:
 
     def __str__(self) -> str:
         return self.text
-
-
-_EXPORTED = {"status": [TransactionStatus.APPROVED, TransactionStatus.EXPORTED]}
-
-
-def _record_lines(batch: ExportBatch, refs: list[_TxnRef], *, by, actor_label: str) -> None:
-    """One audit row per exported line."""
-    record(refs, "export", by=by, actor_label=actor_label, changes={**_EXPORTED, "batch": [None, batch.label]})
-
-
-def _record_export(batch: ExportBatch, *, by, actor_label: str) -> None:
-    """The batch's own audit row, once its lines are stored."""
-    record(
-        [batch],
-        "create",
-        by=by,
-        actor_label=actor_label,
-        changes={"status": [None, batch.status], "lines": [None, batch.lines], "total_hours": [None, batch.total_hours]},
-    )
 
 
 def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
@@ -391,13 +367,11 @@ def _finish_batch(batch_id: int, *, files_taken: bool) -> bool:
     except OSError as exc:
         log.error("%s: its files could not be written (%s); the next run will write them.", batch, exc)
         return False
-    updated = ExportBatch.objects.filter(pk=batch.pk, status=BatchStatus.WRITING, version=batch.version).update(
-        status=BatchStatus.EXPORTED, version=F("version") + 1, sha256=facts.sha256, written_at=timezone.now(),
-        publishing="",
+    return lifecycle.move(
+        batch, BatchStatus.EXPORTED, by=WRITER,
+        values={"sha256": facts.sha256, "written_at": timezone.now(), "publishing": ""},
+        changes={"sha256": [None, facts.sha256]},
     )
-    if updated:
-        record([batch], "written", actor_label="export", changes={"status": [BatchStatus.WRITING, BatchStatus.EXPORTED], "sha256": [None, facts.sha256]})
-    return bool(updated)
 
 
 def _write_csv_once(batch: ExportBatch, directory: Path, staged: Path | None) -> writer.FileFacts:
@@ -469,7 +443,7 @@ def _rewrite_files(batch: ExportBatch, directory: Path | None) -> bool:
     except OSError as exc:
         log.error("%s: its files could not be written again (%s); the next run tries again.", batch, exc)
         return False
-    record([batch], "rewritten", actor_label="export",
+    record([batch], "rewritten", actor_label=WRITER.label,
            changes={"files": [problem, f"written again, SHA-256 {facts.sha256}"]})
     return True
 
@@ -488,7 +462,7 @@ def retire_files(batch_id: int) -> bool:
                   batch, batch.get_status_display().lower(), writer.RETIRED_DIR, exc)
         return False
     if moved:
-        record([batch], "files_retired", actor_label="export",
+        record([batch], "files_retired", actor_label=WRITER.label,
                changes={"files": [", ".join(moved), f"moved to {writer.RETIRED_DIR}/"]})
     return bool(moved)
 
@@ -568,10 +542,8 @@ def acknowledge_import(number: int, *, actor_label: str) -> tuple[ExportBatch, b
             )
         if batch.status != BatchStatus.EXPORTED:
             raise BatchStateError(f"{batch} is {batch.get_status_display().lower()}: it must not be imported.")
-        changed = _move(batch, BatchStatus.EXPORTED, BatchStatus.IMPORTED, imported_at=timezone.now(), import_error="")
-        if changed:
-            record([batch], "imported", actor_label=actor_label,
-                   changes={"status": [BatchStatus.EXPORTED, BatchStatus.IMPORTED]})
+        changed = lifecycle.move(batch, BatchStatus.IMPORTED, by=Actor.system(actor_label),
+                                 values={"imported_at": timezone.now(), "import_error": ""})
     batch.refresh_from_db()
     return batch, changed
 
@@ -585,9 +557,8 @@ def refuse_import(number: int, reason: str, *, actor_label: str) -> tuple[Export
             raise BatchStateError(f"{batch} is {batch.get_status_display().lower()}: nothing to refuse.")
         if batch.import_error == reason:
             return batch, False
-        before = batch.import_error
-        ExportBatch.objects.filter(pk=batch.pk).update(import_error=reason, version=F("version") + 1)
-        record([batch], "import_refused", actor_label=actor_label, reason=reason, changes={"import_error": [before, reason]})
+        lifecycle.move(batch, BatchStatus.EXPORTED, by=Actor.system(actor_label), values={"import_error": reason},
+                       reason=reason, changes={"import_error": [batch.import_error, reason]})
     batch.refresh_from_db()
     return batch, True
 
@@ -597,29 +568,26 @@ def reexport(batch_id: int, *, by, reason: str) -> ExportBatch:
     """Export the lines of a batch deleted in MAS again, as a new batch; the old one is kept and,
     after the commit, its files are retired (``retire_files``)."""
     reason = _reason(reason)
+    actor = lifecycle.check(BatchStatus.DELETED_IN_MAS, BatchStatus.REEXPORTED, by)
     with transaction.atomic():
         old = ExportBatch.objects.select_for_update().get(pk=batch_id)
         _require(old, BatchStatus.DELETED_IN_MAS, "re-exported")
-        if not _move(old, BatchStatus.DELETED_IN_MAS, BatchStatus.REEXPORTED):
+        batch_lines = list(old.batch_lines.filter(live=True).order_by("line_no").values_list("transaction_id", "line_no", "type", "hours", "quantity"))
+        new = lifecycle.create(by=actor, number=next_number(), lines=len(batch_lines), total_hours=old.total_hours,
+                               total_quantity=old.total_quantity, replaces=old)
+        # The old files go first (after the commit): never both ready.
+        if not lifecycle.move(old, BatchStatus.REEXPORTED, by=actor, reason=reason,
+                              changes={"replaced_by": [None, new.label]}, then=partial(retire_files, old.pk)):
             raise BatchStateError(f"{old} was changed by someone else; look again.")
-        lines = list(old.batch_lines.filter(live=True).order_by("line_no").values_list("transaction_id", "line_no", "type", "hours", "quantity"))
         old.batch_lines.update(live=False)
-        new = _create_batch(len(lines), by=by, actor_label="", total_hours=old.total_hours,
-                            total_quantity=old.total_quantity, replaces=old)
-        for start in range(0, len(lines), CHUNK):
-            chunk = lines[start : start + CHUNK]
+        for start in range(0, len(batch_lines), CHUNK):
+            chunk = batch_lines[start : start + CHUNK]
             BatchLine.objects.bulk_create(
                 [BatchLine(batch=new, transaction_id=t, line_no=n, type=ty, hours=h, quantity=q) for t, n, ty, h, q in chunk]
             )
-            pks = [t for t, *_ in chunk]
-            Transaction.objects.filter(pk__in=pks).update(version=F("version") + 1, updated_at=timezone.now())
-            record(
-                Transaction.objects.filter(pk__in=pks).only("pk", "type", "work_order"),
-                "reexport", by=by, reason=reason, changes={"batch": [old.label, new.label]},
-            )
-        record([old], "reexport", by=by, reason=reason, changes={"status": [BatchStatus.DELETED_IN_MAS, BatchStatus.REEXPORTED], "replaced_by": [None, new.label]})
-        record([new], "create", by=by, reason=reason, changes={"status": [None, BatchStatus.WRITING], "replaces": [None, old.label], "lines": [None, new.lines]})
-        transaction.on_commit(partial(retire_files, old.pk))  # the old files go first: never both ready
+            line_states.move("reexport", _lines_of([t for t, *_ in chunk]), by=actor, reason=reason,
+                       changes={"batch": [old.label, new.label]})
+        lifecycle.record_created(new, by=actor, reason=reason, changes={"replaces": [None, old.label], "lines": [None, new.lines]})
         transaction.on_commit(partial(finish_batch, new.pk))
     new.refresh_from_db()
     return new
@@ -628,31 +596,24 @@ def reexport(batch_id: int, *, by, reason: str) -> ExportBatch:
 def void(batch_id: int, *, by, reason: str) -> ExportBatch:
     """Give up a batch deleted in MAS: it is kept for the record and its lines go back to review.
 
-    The lines return to ``needs_review`` (not ``approved``, which the schedule would export
-    again): a supervisor decides whether each one is approved again or rejected. After the
-    commit its files are retired (``retire_files``).
+    The lines return to where their findings say — ``flagged`` with a finding, else
+    ``needs_review`` (never ``approved``, which the schedule would export again): a supervisor
+    decides whether each one is approved again or rejected. After the commit its files are
+    retired (``retire_files``).
     """
     reason = _reason(reason)
+    actor = lifecycle.check(BatchStatus.DELETED_IN_MAS, BatchStatus.VOIDED, by)
     with transaction.atomic():
         batch = ExportBatch.objects.select_for_update().get(pk=batch_id)
         _require(batch, BatchStatus.DELETED_IN_MAS, "voided")
-        if not _move(batch, BatchStatus.DELETED_IN_MAS, BatchStatus.VOIDED):
+        if not lifecycle.move(batch, BatchStatus.VOIDED, by=actor, reason=reason, then=partial(retire_files, batch.pk)):
             raise BatchStateError(f"{batch} was changed by someone else; look again.")
         pks = list(batch.batch_lines.filter(live=True).values_list("transaction_id", flat=True))
         batch.batch_lines.update(live=False)
         for start in range(0, len(pks), CHUNK):
-            chunk = pks[start : start + CHUNK]
-            Transaction.objects.filter(pk__in=chunk, status=TransactionStatus.EXPORTED).update(
-                status=TransactionStatus.NEEDS_REVIEW, version=F("version") + 1, updated_at=timezone.now(),
-                review_reason=f"{batch} was voided: {reason}"[:2000],
-            )
-            record(
-                Transaction.objects.filter(pk__in=chunk).only("pk", "type", "work_order"),
-                "unexport", by=by, reason=reason,
-                changes={"status": [TransactionStatus.EXPORTED, TransactionStatus.NEEDS_REVIEW], "batch": [batch.label, None]},
-            )
-        record([batch], "void", by=by, reason=reason, changes={"status": [BatchStatus.DELETED_IN_MAS, BatchStatus.VOIDED]})
-        transaction.on_commit(partial(retire_files, batch.pk))
+            line_states.move("return", _lines_of(pks[start : start + CHUNK]), by=actor, reason=reason,
+                       values={"review_reason": f"{batch} was voided: {reason}"[:2000]},
+                       changes={"batch": [batch.label, None]})
     batch.refresh_from_db()
     return batch
 
@@ -665,13 +626,9 @@ def _get(number: int) -> ExportBatch:
         raise BatchStateError(f"There is no batch {number:06d}.") from None
 
 
-def _move(batch: ExportBatch, old: str, new: str, **fields) -> bool:
-    """Compare-and-set the batch's status on (status, version)."""
-    return bool(
-        ExportBatch.objects.filter(pk=batch.pk, status=old, version=batch.version).update(
-            status=new, version=F("version") + 1, **fields
-        )
-    )
+def _lines_of(pks: list[int]) -> list[Transaction]:
+    """The lines as they are now, with what a move and its audit rows need."""
+    return list(Transaction.objects.filter(pk__in=pks).order_by("pk").only("pk", "status", "version", "type", "work_order"))
 
 
 def _require(batch: ExportBatch, status: str, verb: str) -> None:

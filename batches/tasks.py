@@ -13,7 +13,7 @@ def export_automatic() -> str:
 
     An export folder out of reach is logged (nothing was sent) and the next run tries again."""
     try:
-        outcome = services.export_transactions(automatic_only=True, actor_label=services.SCHEDULE_LABEL)
+        outcome = services.export_transactions(automatic_only=True, by=services.SCHEDULE)
     except services.ExportFolderError as exc:
         log.error("%s", exc)
         return str(exc)

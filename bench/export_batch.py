@@ -75,7 +75,7 @@ def make_approved(n: int) -> None:
     for start in range(0, n, 5000):  # in slices, so the process's peak RSS is the export's, not this
         Transaction.objects.bulk_create(
             Transaction(
-                client_txn_id=uuid.uuid4(), status="approved", source="device", collected_at=now - timedelta(seconds=i),
+                client_txn_id=uuid.uuid4(), status="approved", decision_source="supervisor", source="device", collected_at=now - timedelta(seconds=i),
                 content_hash=uuid.uuid4().hex, work_order="0001042",
                 comment="bench" if i % 10 else 'with "quotes", commas', **kinds[i % len(kinds)],
             )
@@ -172,6 +172,8 @@ def floor(n: int) -> dict[str, float]:
 def export(n: int) -> tuple[float, dict[str, float]]:
     """The export of the ``n`` approved lines through the service, with the time of its phases."""
     from batches import claim, services
+    from transactions import lifecycle
+    from transactions.lifecycle import Actor
 
     phases: dict[str, float] = {}
 
@@ -188,10 +190,10 @@ def export(n: int) -> tuple[float, dict[str, float]]:
         return owner, name, fn
 
     patched = [timed(claim, "claim", "claim"), timed(services, "_insert_lines", "batch lines"),
-               timed(services, "_record_lines", "audit rows"), timed(services, "finish_batch", "CSV + control")]
+               timed(lifecycle, "record_exported", "audit rows"), timed(services, "finish_batch", "CSV + control")]
     try:
         t0 = time.perf_counter()
-        outcome = services.export_transactions(actor_label="bench")
+        outcome = services.export_transactions(by=Actor.system("bench"))
         elapsed = time.perf_counter() - t0
     finally:
         for owner, name, fn in patched:
@@ -253,11 +255,12 @@ def bench_rss(n: int) -> None:
 def child(what: str) -> None:
     from batches import services
     from transactions.models import Transaction
+    from transactions.lifecycle import Actor
 
     lines = 0
     t0 = time.perf_counter()
     if what == "export":
-        lines = services.export_transactions(actor_label="bench").batch.lines
+        lines = services.export_transactions(by=Actor.system("bench")).batch.lines
     else:
         Transaction.objects.filter(status="approved").count()
     print(json.dumps({"lines": lines, "seconds": time.perf_counter() - t0,

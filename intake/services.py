@@ -5,7 +5,7 @@ against the mirror (transactions.validation, which also gives each its step's wo
 stores them with their findings and one audit row each, in one database transaction per call.
 It answers one ``Result`` per row, in order:
 
-- ``accepted``: stored now, with the status its processing option gives it;
+- ``accepted``: stored now, in the state its processing option gives it (``transactions.lifecycle.admit``);
 - ``duplicate``: this ``client_txn_id`` was stored before with the same content — same id,
   nothing stored (a retry after a lost answer);
 - ``conflict``: the id was stored before with other content — nothing changed;
@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,15 +31,18 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from audit.log import record
+from transactions.models import Device, ProcessingOption
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
 from mas.models import WorkOrder
 from transactions import validation
+from kernel.clock import elapsed_hours
+from transactions.models import Finding, Transaction, TransactionSource, TransactionType
+from transactions import lifecycle
+from transactions.lifecycle import Actor
 from transactions.models import (
     Device, Finding, ProcessingMode, ProcessingOption, Transaction, TransactionSource, TransactionStatus,
     TransactionType,
 )
-from kernel.clock import elapsed_hours
 
 try:
     import fcntl
@@ -88,8 +90,10 @@ def collect(rows: list, *, device: Device | None = None, user=None) -> list[Resu
     if fresh:
         txns = _build([parsed[i] for i in fresh], device=device, user=user)
         findings = validation.check_many(txns, fill_work_center=True)  # the mirror read once for both
-        reasons = _decide(txns, findings)
-        outcome = _store(txns, findings, reasons, device=device, user=user, now=now)
+        by = Actor.system(device.name) if device is not None else user
+        # Each line's first state, from its type's processing option (automatic approval included).
+        reasons = lifecycle.admit(txns, findings, dict(ProcessingOption.objects.values_list("type", "mode")), by=by)
+        outcome = _store(txns, findings, reasons, device=device, by=by, now=now)
         for index, txn in zip(fresh, txns):
             results[index] = outcome[txn.client_txn_id]
     elif device is not None:
@@ -194,28 +198,6 @@ def _build(lines: list[Parsed], *, device, user) -> list[Transaction]:
     return txns
 
 
-def _decide(txns: list[Transaction], findings: list[list[Finding]]) -> list[str]:
-    """Set each new line's status from its type's processing option; return the audit reasons."""
-    modes = dict(ProcessingOption.objects.values_list("type", "mode"))
-    reasons = []
-    for txn, found in zip(txns, findings):
-        mode = modes.get(txn.type, ProcessingMode.REVIEW_BY_HAND)
-        if mode == ProcessingMode.READY_AT_ONCE:
-            txn.status = TransactionStatus.APPROVED
-            reason = "Processing option: ready at once."
-        elif mode == ProcessingMode.AUTOMATIC:
-            txn.status = TransactionStatus.FLAGGED if found else TransactionStatus.APPROVED
-            reason = (
-                "Processing option: process automatically; findings wait for review." if found
-                else "Processing option: process automatically; no findings, approved."
-            )
-        else:
-            txn.status = TransactionStatus.FLAGGED if found else TransactionStatus.NEEDS_REVIEW
-            reason = "Processing option: review by hand."
-        reasons.append(reason)
-    return reasons
-
-
 @contextmanager
 def _sqlite_write_gate():
     """On SQLite, pushes queue for the write lock in the kernel (a blocking ``flock`` on a file
@@ -235,7 +217,7 @@ def _sqlite_write_gate():
             fcntl.flock(gate.fileno(), fcntl.LOCK_UN)
 
 
-def _store(txns, findings, reasons, *, device, user, now) -> dict:
+def _store(txns, findings, reasons, *, device, by, now) -> dict:
     """Insert the new lines, their findings and audit rows in one transaction; answer per id."""
     outcome: dict = {}
     by_id = {txn.client_txn_id: (txn, found, reason) for txn, found, reason in zip(txns, findings, reasons)}
@@ -266,14 +248,7 @@ def _store(txns, findings, reasons, *, device, user, now) -> dict:
         Finding.objects.bulk_create(
             [f for txn in inserted for f in by_id[txn.client_txn_id][1]], batch_size=CHUNK
         )
-        by_reason = defaultdict(list)
-        for txn in inserted:
-            by_reason[by_id[txn.client_txn_id][2]].append(txn)
-        for reason, group in by_reason.items():
-            record(
-                group, "collected", by=user, actor_label=device.name if device else "", reason=reason,
-                changes_by_pk={txn.pk: {"status": [None, txn.status]} for txn in group},
-            )
+        lifecycle.record_arrival(inserted, [by_id[txn.client_txn_id][2] for txn in inserted], by=by)
         if device is not None:
             Device.objects.filter(pk=device.pk).update(last_push_at=now, last_seen_at=now)
     for txn in inserted:

@@ -1,14 +1,17 @@
 """The review's state changes: approve, reject and edit collected transactions (STYLE.md).
 
-Every page, bulk action, the automatic processing option and the tests go through these
-functions. Each one
+Every page, bulk action and the tests go through these functions; the state itself moves in
+``transactions.lifecycle`` (its table says which states each move starts from, who may make it
+and what it records). Each function here
 
-- checks the allowed source states (``APPROVE_FROM``, ``REJECT_FROM``, ``EDIT_FROM``);
-- runs in ``transaction.atomic()`` and moves the state with a compare-and-set on
-  ``(status, version)``, so a line someone else changed since the caller read it is skipped
-  and reported, never overwritten;
-- writes one audit row per changed line (``audit.log.record``), in bulk;
-- announces what it changed with ``transaction.on_commit`` (the ``reviewed`` signal).
+- says who acts (``by``: a user, or a ``lifecycle.Actor``; never ``None``) and refuses an actor
+  without the permission;
+- sorts the lines into those that change and those skipped, with the reason (``Skip``): the
+  review's own rules — a reason to undo a rejection or to approve over an error, which needs the
+  ``transactions.approve_over_error`` permission;
+- moves them with ``lifecycle.move`` in one ``transaction.atomic()``: a compare-and-set on
+  ``(status, version)``, so a line someone else changed since the caller read it is skipped and
+  reported, never overwritten; one audit row per changed line.
 
 Transitions:
 
@@ -17,50 +20,39 @@ action        from                                                 to
 ============  ===================================================  =============================
 approve       needs_review, flagged, rejected (reason required)    approved
 reject        needs_review, flagged, approved (reason required)    rejected
-edit          collected, needs_review, flagged, approved, rejected  needs_review, or flagged when
+edit          needs_review, flagged, approved, rejected            needs_review, or flagged when
                                                                    the re-check finds something
 ============  ===================================================  =============================
 
-``collected`` lines have not been checked yet: they cannot be approved or rejected until the
-check has run. ``exported`` lines are locked: a correction after export is a new reversing
-line, as in MAS. Approving a line with an error-level finding needs the
-``transactions.approve_over_error`` permission and a reason.
+``exported`` lines are locked: a correction after export is a new reversing line, as in MAS.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db import transaction as db
-from django.db.models import F
-from django.dispatch import Signal
 from django.utils import timezone
 
-from audit.log import history, record
 from transactions.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
 from kernel.clock import elapsed_hours
+from audit.log import history
+from transactions import lifecycle
+from transactions.lifecycle import Actor
 
 S = TransactionStatus
-APPROVE_FROM = frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED})
-REJECT_FROM = frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED})
-EDIT_FROM = frozenset({S.COLLECTED, S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED, S.REJECTED})
+APPROVE_FROM = lifecycle.TRANSITIONS["approve"].sources
+REJECT_FROM = lifecycle.TRANSITIONS["reject"].sources
+EDIT_FROM = lifecycle.TRANSITIONS["correct"].sources
 # Undoing an earlier decision needs a reason, like a rejection does.
 REASON_REQUIRED_FROM = {"approve": frozenset({S.REJECTED}), "reject": REJECT_FROM}
 
 EDITABLE_FIELDS = FIELDS  # every collected field may be corrected
-
-# Sent after the commit with the ids a service changed: follow-up work (automatic export,
-# notifications) listens here rather than being called from the services.
-reviewed = Signal()  # kwargs: action, ids, by
-
-CHUNK = 900  # ids per IN (...) list on SQLite (older builds allow 999 parameters a statement)
-CHUNK_SERVER = 5_000  # and on PostgreSQL, where fewer round trips pay
 
 
 class Skip:
@@ -68,7 +60,6 @@ class Skip:
 
     STATE = "state"
     EXPORTED = "exported"
-    NOT_CHECKED = "not_checked"
     STALE = "stale"
     ERROR_FINDING = "error_finding"
     REASON_MISSING = "reason_missing"
@@ -77,7 +68,6 @@ class Skip:
     TEXT = {
         STATE: "its state does not allow it",
         EXPORTED: "it was exported: locked (correct it with a reversing line)",
-        NOT_CHECKED: "it has not been checked yet",
         STALE: "someone else changed it since the page was shown",
         ERROR_FINDING: "it has an error-level finding and you may not approve over errors",
         REASON_MISSING: "a reason is required",
@@ -122,20 +112,18 @@ class EditResult:
 
 
 # --- approve / reject -------------------------------------------------------------------------
-def approve(txns: Iterable[Transaction], *, by, reason: str = "", seen_at: datetime | None = None,
-            actor_label: str = "") -> Outcome:
+def approve(txns: Iterable[Transaction], *, by, reason: str = "", seen_at: datetime | None = None) -> Outcome:
     """Approve the lines that may be approved; skip (and say why) the others.
 
     ``txns`` are the lines as the caller saw them: a line whose version differs now, or that
     changed after ``seen_at`` (when the page was shown), is skipped as changed by someone else.
     """
-    return _decide("approve", txns, by=by, reason=reason, seen_at=seen_at, actor_label=actor_label)
+    return _decide("approve", txns, by=by, reason=reason, seen_at=seen_at)
 
 
-def reject(txns: Iterable[Transaction], *, by, reason: str, seen_at: datetime | None = None,
-           actor_label: str = "") -> Outcome:
+def reject(txns: Iterable[Transaction], *, by, reason: str, seen_at: datetime | None = None) -> Outcome:
     """Reject the lines that may be rejected, with a reason (required)."""
-    return _decide("reject", txns, by=by, reason=reason, seen_at=seen_at, actor_label=actor_label)
+    return _decide("reject", txns, by=by, reason=reason, seen_at=seen_at)
 
 
 def preview(action: str, txns: Iterable[Transaction], *, by, seen_at: datetime | None = None) -> Outcome:
@@ -144,61 +132,34 @@ def preview(action: str, txns: Iterable[Transaction], *, by, seen_at: datetime |
     Lines that need a reason are counted in ``done`` and listed in ``over_error`` (approve) or
     simply need the reason the page asks for (reject).
     """
-    _check_permission(by)
+    actor = _reviewer(by)
     txns = list(txns)
     current = _current(txns, lock=False)
-    return _plan(action, txns, current, by=by, reason=None, seen_at=seen_at)
+    return _plan(action, txns, current, by=actor, reason=None, seen_at=seen_at)
 
 
-def _decide(action, txns, *, by, reason, seen_at, actor_label) -> Outcome:
+def _decide(action, txns, *, by, reason, seen_at) -> Outcome:
     """Plan on the lines as the caller saw them, then let the compare-and-set decide: a line
     whose (status, version) moved on, or that changed after ``seen_at``, does not match and is
     re-read only to say why it was skipped."""
-    _check_permission(by)
+    actor = _reviewer(by)
     reason = (reason or "").strip()
     txns = list(txns)
-    target = S.APPROVED if action == "approve" else S.REJECTED
     seen = {t.pk: {"pk": t.pk, "status": t.status, "version": t.version, "updated_at": None} for t in txns}
     with db.atomic():
-        outcome = _plan(action, txns, seen, by=by, reason=reason, seen_at=None)
+        outcome = _plan(action, txns, seen, by=actor, reason=reason, seen_at=None)
         if not outcome.done:
             return outcome
-        now = timezone.now()
-        user = by if getattr(by, "is_authenticated", False) else None
-        groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for pk in outcome.done:
-            groups[(seen[pk]["status"], seen[pk]["version"])].append(pk)
-        won: list[int] = []
-        for (status, version), ids in groups.items():
-            for chunk in _chunks(ids):
-                match = Transaction.objects.filter(pk__in=chunk, status=status, version=version)
-                if seen_at is not None:
-                    match = match.filter(updated_at__lte=seen_at)
-                changed = match.update(
-                    status=target, version=F("version") + 1, reviewed_at=now, reviewed_by=user,
-                    review_reason=reason, updated_at=now, updated_by=user,
-                )
-                if changed == len(chunk):
-                    won.extend(chunk)
-                else:  # some lines moved on: find the ones this update did move
-                    won.extend(Transaction.objects.filter(
-                        pk__in=chunk, status=target, version=version + 1, reviewed_at=now, updated_by=user,
-                    ).values_list("pk", flat=True))
-        lost = sorted(set(outcome.done) - set(won))
-        outcome.done = sorted(won)
+        by_pk = {t.pk: t for t in txns}
+        moved = lifecycle.move(action, [by_pk[pk] for pk in outcome.done], by=actor, reason=reason, seen_at=seen_at)
+        outcome.done = moved.done
+        lost = sorted({*moved.lost, *moved.refused})
         if lost:
-            current = _current([t for t in txns if t.pk in set(lost)], lock=False)
+            current = _current([by_pk[pk] for pk in lost], lock=False)
             for pk in lost:
                 status = current.get(pk, {}).get("status")
                 key = Skip.NOT_FOUND if status is None else Skip.EXPORTED if status == S.EXPORTED else Skip.STALE
                 outcome.skipped.setdefault(key, []).append(pk)
-        by_pk = {t.pk: t for t in txns}
-        record(
-            [by_pk[pk] for pk in outcome.done], action, by=user, actor_label=actor_label, reason=reason,
-            changes_by_pk={pk: {"status": [seen[pk]["status"], target]} for pk in outcome.done},
-        )
-        ids = list(outcome.done)
-        db.on_commit(lambda: reviewed.send(sender=Transaction, action=action, ids=ids, by=user))
     return outcome
 
 
@@ -216,15 +177,13 @@ def _plan(action, txns, current, *, by, reason, seen_at) -> Outcome:
             skip(Skip.EXPORTED, txn.pk)
         elif _changed_since(now, txn, seen_at):
             skip(Skip.STALE, txn.pk)
-        elif now["status"] == S.COLLECTED:
-            skip(Skip.NOT_CHECKED, txn.pk)
         elif now["status"] not in allowed:
             skip(Skip.STATE, txn.pk)
         else:
             candidates.append(txn.pk)
     if action == "approve" and candidates:
         with_errors = _with_error_findings(candidates)
-        may_override = by is not None and by.has_perm("transactions.approve_over_error")
+        may_override = by.has_perm("transactions.approve_over_error")
         for pk in candidates:
             needs_reason = pk in with_errors or current[pk]["status"] in REASON_REQUIRED_FROM["approve"]
             if pk in with_errors and not may_override:
@@ -271,15 +230,16 @@ def _with_error_findings(pks: list[int]) -> set[int]:
     return found
 
 
-def _chunks(ids: list[int]):
-    size = CHUNK if connection.vendor == "sqlite" else CHUNK_SERVER
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+_chunks = lifecycle.chunks
 
 
-def _check_permission(by) -> None:
-    if by is not None and not by.has_perm("transactions.review_transaction"):
+def _reviewer(by) -> Actor:
+    """The actor, if it may approve and reject (a supervisor; never the system: the processing
+    options decide on arrival, ``lifecycle.admit``)."""
+    actor = Actor.of(by)
+    if not lifecycle.TRANSITIONS["approve"].may(actor):
         raise PermissionDenied("You may not approve or reject transactions.")
+    return actor
 
 
 # --- edit -------------------------------------------------------------------------------------
@@ -300,12 +260,14 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
 
     Refused when the line was exported or changed by someone else since ``expected_version``
     was read ("changed by X at T — review their change"). Changes equal to the stored values
-    are dropped; with nothing left, nothing is written. The line's ``work_center`` is set anew
-    from the mirror step its (new) work order and step name, in the same ``UPDATE``.
+    are dropped; with nothing left, nothing is written. The corrected line is checked before it
+    is written, and its fields, its ``work_center`` (from the mirror step its work order and step
+    name) and its state (by its findings) are written in one compare-and-set ``UPDATE``.
     """
     from transactions import validation
 
-    if by is not None and not by.has_perm("transactions.change_transaction"):
+    actor = Actor.of(by)
+    if not lifecycle.TRANSITIONS["correct"].may(actor):
         raise PermissionDenied("You may not correct transactions.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -327,28 +289,23 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
         hours = _followed_hours(current, diff)
         if hours is not None and hours != current.hours:
             diff["hours"] = [current.hours, hours]
-        now = timezone.now()
-        user = by if getattr(by, "is_authenticated", False) else None
         values = {name: after for name, (_, after) in diff.items()}
-        # The work center follows the (new) mirror step, read in the same statement.
-        work_center = validation.mirror_work_center(
-            values.get("work_order", current.work_order), values.get("step", current.step)
+        corrected = copy(current)
+        for name, value in values.items():
+            setattr(corrected, name, value)
+        # The work center follows the (new) mirror step, out of the same read as the findings.
+        findings = validation.recheck(corrected)
+        target = lifecycle.open_state(bool(findings))
+        moved = lifecycle.move(
+            "correct", [corrected], by=actor, reason=reason, targets={current.pk: target},
+            values={**values, "work_center": corrected.work_center}, changes=dict(diff),
         )
-        updated = Transaction.objects.filter(pk=current.pk, version=expected_version, status=current.status).update(
-            **values, work_center=work_center, version=F("version") + 1, updated_at=now, updated_by=user,
-        )
-        if updated != 1:  # someone won the race between our read and write
+        if not moved.done:  # someone won the race between our read and write
             current.refresh_from_db()
             return EditResult(False, refused=conflict_message(current), conflict=True)
-        current.refresh_from_db()
-        validation.replace_findings([current])
-        new_status = S.FLAGGED if current.findings.exists() else S.NEEDS_REVIEW
-        if new_status != current.status:
-            diff["status"] = [current.status, new_status]
-            Transaction.objects.filter(pk=current.pk).update(status=new_status)
-            current.status = new_status
-        record([current], "edit", by=user, reason=reason, changes=diff)
-        db.on_commit(lambda: reviewed.send(sender=Transaction, action="edit", ids=[current.pk], by=user))
+        validation.save_findings([corrected], [findings])
+        if target != current.status:
+            diff["status"] = [current.status, target]
     txn.refresh_from_db()
     return EditResult(True, changes=diff)
 

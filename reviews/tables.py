@@ -13,7 +13,7 @@ from kernel.display import number_text, plant_datetime
 from kernel.tables import SelectableTable
 
 STATUS_BADGE = {
-    "collected": "secondary", "needs_review": "primary", "flagged": "warning",
+    "needs_review": "primary", "flagged": "warning",
     "approved": "success", "rejected": "danger", "exported": "dark",
 }
 

@@ -14,9 +14,12 @@ from audit.log import record
 from mas.models import WorkOrder
 from transactions import validation
 from transactions.models import Finding, Transaction, TransactionStatus, TransactionType
+from transactions.models import Finding, Transaction, TransactionType
+from transactions import lifecycle
+from transactions.lifecycle import OPEN, Actor
 
 logger = logging.getLogger(__name__)
-OPEN = (TransactionStatus.COLLECTED, TransactionStatus.NEEDS_REVIEW, TransactionStatus.FLAGGED)
+ACTOR = Actor.system("pull from MAS")
 CHUNK = 500
 # A pull that changed only these does not change any finding.
 IRRELEVANT = {"mas.workcenter", "mas.operationcode", "mas.itemwarehouse"}
@@ -73,15 +76,30 @@ def refresh_work_centers() -> int:
 def fill_default_warehouses() -> int:
     """A completion collected before its work order reached the mirror came without the order's
     parent warehouse, its default (PRODUCT.md §4): an open one gets it once the order is known.
-    Set-based, like ``refresh_work_centers``; returns how many lines it filled."""
+    Set-based, like ``refresh_work_centers`` — one read of the lines to fill, one ``UPDATE``, one
+    ``filled_in`` audit row per line (its version moves: it is a new line to decide); returns how
+    many lines it filled."""
     parent = WorkOrder.objects.filter(number=OuterRef("work_order")).exclude(parent_warehouse="").values(
         "parent_warehouse"
     )[:1]
-    return (
-        Transaction.objects.filter(status__in=OPEN, type=TransactionType.COMPLETION, warehouse="")
-        .filter(Exists(parent))
-        .update(warehouse=Subquery(parent), version=F("version") + 1, updated_at=timezone.now())
-    )
+    empty = Transaction.objects.filter(status__in=OPEN, type=TransactionType.COMPLETION, warehouse="")
+    with transaction.atomic():
+        lines = list(
+            empty.filter(Exists(parent)).select_for_update().annotate(parent_warehouse=Subquery(parent))
+            .only("pk", "type", "work_order").order_by("pk")
+        )
+        if not lines:
+            return 0
+        filled = 0
+        for start in range(0, len(lines), CHUNK):
+            chunk = lines[start:start + CHUNK]
+            filled += empty.filter(pk__in=[t.pk for t in chunk]).update(
+                warehouse=Subquery(parent), version=F("version") + 1, updated_at=timezone.now()
+            )
+            record(chunk, "filled_in", by=ACTOR.user, actor_label=ACTOR.label,
+                   reason="The work order reached the mirror: a completion goes to its parent warehouse.",
+                   changes_by_pk={t.pk: {"warehouse": ["", t.parent_warehouse]} for t in chunk})
+    return filled
 
 
 def _same(found: list[Finding], saved: list[tuple]) -> bool:
@@ -110,25 +128,18 @@ def _recheck(txns: list[Transaction]) -> int:
             refreshed = {txn.pk for txn, _ in changed}
             validation.save_findings([txn for txn, _ in changed], [found for _, found in changed])
         kept = []  # findings changed, status stays
+        moving, reasons = [], {}
         for txn, findings in zip(txns, results):
-            if txn.status == TransactionStatus.NEEDS_REVIEW and findings:
-                target = TransactionStatus.FLAGGED
-            elif txn.status == TransactionStatus.FLAGGED and not findings:
-                target = TransactionStatus.NEEDS_REVIEW
-            else:
+            if lifecycle.open_state(bool(findings)) == txn.status:
                 if txn.pk in refreshed:
                     kept.append(txn.pk)
                 continue
-            # Compare-and-set: a supervisor acting on the line meanwhile wins. The change time
-            # moves too: a queue page shown before it must not decide the line as it is now.
-            if Transaction.objects.filter(pk=txn.pk, status=txn.status, version=txn.version).update(
-                status=target, version=F("version") + 1, updated_at=timezone.now()
-            ):
-                before, txn.status, txn.version = txn.status, target, txn.version + 1
-                reason = "; ".join(f.message for f in findings) or "The findings are gone after a pull from MAS."
-                record([txn], "revalidated", actor_label="pull from MAS", reason=reason[:1000],
-                       changes={"status": [before, target]})
-                moved += 1
+            moving.append(txn)
+            reason = "; ".join(f.message for f in findings) or "The findings are gone after a pull from MAS."
+            reasons[txn.pk] = reason[:1000]
+        # Compare-and-set: a supervisor acting on a line meanwhile wins. The change time moves
+        # too: a queue page shown before it must not decide the line as it is now.
+        moved = len(lifecycle.move("revalidate", moving, by=ACTOR, reason=reasons).done) if moving else 0
         # New findings on a line that keeps its status are a new line to decide all the same: a
         # page that showed the old ones (a detail page approving over an error it never showed, a
         # queue filtered by finding) is stale, and its decision is refused as for any change.

@@ -11,6 +11,8 @@ The interface the rest of the portal calls:
   names, out of the same bulk read (intake does so for the lines it is about to store).
 - ``mirror_work_center(work_order, step)``: that work center as an SQL expression, for
   set-based updates (an edit, the refresh of open lines after a pull).
+- ``recheck(txn) -> list[Finding]``: the findings of a line as corrected (its values in memory,
+  not saved yet), setting its ``work_center`` from the mirror step it now names (an edit).
 - ``replace_findings(txns) -> None``: re-checks the transactions and replaces their saved
   findings (used on arrival, after an edit, and when the mirror changes).
 - ``save_findings(txns, results)``: replaces saved findings with results already checked.
@@ -38,6 +40,7 @@ from transactions.models import (
     FIELDS, TYPE_FIELDS, Finding, IntakeSettings, Severity, Transaction, TransactionStatus, TransactionType,
 )
 from kernel.clock import elapsed_hours
+from transactions.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
@@ -84,6 +87,10 @@ def mirror_work_center(work_order=None, step=None) -> Coalesce:
     return Coalesce(Subquery(steps.values("work_center")[:1]), Value(""), output_field=CharField())
 
 
+def recheck(txn: Transaction) -> list[Finding]:
+    return check_many([txn], fill_work_center=True)[0]
+
+
 def replace_findings(txns: Iterable[Transaction]) -> None:
     txns = list(txns)
     save_findings(txns, check_many(txns))
@@ -128,6 +135,7 @@ class _Context:
 
     @classmethod
     def load(cls, txns: list[Transaction]) -> _Context:
+        from transactions.models import IntakeSettings  # intake builds on reviews, not the other way
         settings_row = IntakeSettings.current()
         work_orders = {t.work_order for t in txns}
         materials = defaultdict(list)

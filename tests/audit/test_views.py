@@ -19,7 +19,7 @@ def test_it_filters_by_action_and_links_to_the_line(client, accountant, supervis
     services.reject([b], by=supervisor, reason="Duplicate")
     client.force_login(accountant)
 
-    response = client.get(LIST, {"action": "reject"})
+    response = client.get(LIST, {"action": "rejected"})
 
     rows = list(response.context["table"].page.object_list)
     assert [row.record.object_id for row in rows] == [str(b.pk)]

@@ -16,6 +16,7 @@ from batches import services, writer
 from batches.models import LIVE_STATUSES, BatchLine, BatchStatus, ExportBatch, ImporterClient
 from batches.reconcile import reconcile
 from demo.importer import delete_batch, import_from_folder
+from transactions.models import Transaction, TransactionStatus
 from tests.factories import TransactionFactory
 from transactions.models import Transaction, TransactionStatus
 from kernel.tokens import make_token
@@ -43,9 +44,11 @@ def unreachable_share(tmp_path, settings):
 
 @pytest.fixture
 def run_export(django_capture_on_commit_callbacks):
-    """Export through the service, running what it leaves for after the commit as production does."""
+    """Export through the service, running what it leaves for after the commit as production does
+    (by the schedule's actor unless a test says who)."""
 
     def _export(*args, **kwargs):
+        kwargs.setdefault("by", services.SCHEDULE)
         with django_capture_on_commit_callbacks(execute=True):
             outcome = services.export_transactions(*args, **kwargs)
         if outcome.batch is not None:

@@ -13,6 +13,7 @@ from audit.models import AuditEntry
 from batches import services, tasks, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from demo.importer import import_from_folder
+from transactions.models import Transaction
 from tests.batches.conftest import Crash, assert_exactly_once, read_csv
 from tests.factories import TransactionFactory
 from transactions.models import Transaction
@@ -54,10 +55,10 @@ def test_exported_lines_are_locked_and_audited_one_row_per_line(run_export, appr
     for txn in approved:
         txn.refresh_from_db()
         assert txn.status == "exported" and txn.version == 2
-    rows = AuditEntry.objects.filter(action="export")
+    rows = AuditEntry.objects.filter(action="exported")
     assert rows.count() == 4 and {r.actor for r in rows} == {supervisor}
     assert rows.first().changes == {"status": ["approved", "exported"], "batch": [None, "000001"]}
-    assert AuditEntry.objects.filter(action="create", object_id=str(batch.pk)).exists()
+    assert AuditEntry.objects.filter(action="created", object_id=str(batch.pk)).exists()
     assert batch.exported_by == supervisor.username
 
 
@@ -89,7 +90,11 @@ def test_numbers_are_never_reused_even_for_files_of_a_lost_export(run_export, ap
 
 
 def test_the_schedule_exports_only_lines_approved_by_the_automatic_option(run_export, approved, supervisor):
-    by_hand = TransactionFactory(status="approved", reviewed_by=supervisor)
+    Transaction.objects.filter(pk__in=[t.pk for t in approved]).update(decision_source="automatic")
+    by_hand = TransactionFactory(status="approved", reviewed_by=supervisor, decision_source="supervisor")
+    # Approved on arrival by "ready at once", or by someone with no user: not the automatic option.
+    ready = TransactionFactory(status="approved", decision_source="ready_at_once")
+    unnamed = TransactionFactory(status="approved", decision_source="system")
 
     from batches.tasks import export_automatic
 
@@ -98,8 +103,9 @@ def test_the_schedule_exports_only_lines_approved_by_the_automatic_option(run_ex
     batch = ExportBatch.objects.get()
     assert batch.lines == 4 and batch.created_by is None and "schedule" in batch.exported_by
     assert "Batch 000001 with 4 lines" in message
-    by_hand.refresh_from_db()
-    assert by_hand.status == "approved"
+    assert set(Transaction.objects.filter(status="approved").values_list("pk", flat=True)) == {
+        by_hand.pk, ready.pk, unnamed.pk
+    }
 
 
 def test_the_export_schedule_is_upserted_by_name(settings):
@@ -117,7 +123,7 @@ def test_the_export_schedule_is_upserted_by_name(settings):
 
 # --- crash points ------------------------------------------------------------------------------
 def test_a_crash_before_the_commit_leaves_every_line_approved_and_no_file(run_export, approved, export_dir, monkeypatch):
-    monkeypatch.setattr(services, "_record_export", crash)
+    monkeypatch.setattr(services.lifecycle, "record_created", crash)
 
     with pytest.raises(Crash):
         run_export()
@@ -293,7 +299,7 @@ def test_an_unreadable_export_folder_stops_the_export_before_anything_is_created
     assert str(unreachable_share) in str(error.value) and "nothing was sent" in str(error.value)
     assert not ExportBatch.objects.exists() and not BatchLine.objects.exists()
     assert set(Transaction.objects.values_list("status", flat=True)) == {"approved"}
-    assert not AuditEntry.objects.filter(action="export").exists()
+    assert not AuditEntry.objects.filter(action="exported").exists()
 
 
 def test_the_schedule_logs_an_unreadable_export_folder_and_sends_nothing(approved, unreachable_share, caplog):

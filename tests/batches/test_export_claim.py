@@ -13,6 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from batches import claim, services
 from batches.models import BatchLine, ExportBatch
+from transactions.models import Transaction
 from tests.factories import TransactionFactory
 from transactions.models import Transaction
 
@@ -44,7 +45,7 @@ def test_it_claims_every_approved_line_in_one_statement_whatever_their_number(ru
     oldest_first = sorted(many_approved, key=lambda t: (t.collected_at, t.pk))
     assert lines == [(i, t.pk) for i, t in enumerate(oldest_first, 1)]
     assert set(Transaction.objects.values_list("status", "version")) == {("exported", 2)}
-    assert AuditEntry.objects.filter(action="export").count() == 30
+    assert AuditEntry.objects.filter(action="exported").count() == 30
 
 
 def test_a_line_changed_since_the_supervisor_confirmed_sends_nothing_and_claims_nothing(run_export, many_approved):
@@ -56,7 +57,7 @@ def test_a_line_changed_since_the_supervisor_confirmed_sends_nothing_and_claims_
 
     assert outcome.changed and outcome.batch is None
     assert ExportBatch.objects.count() == 0 and BatchLine.objects.count() == 0
-    assert not AuditEntry.objects.filter(action="export").exists()
+    assert not AuditEntry.objects.filter(action="exported").exists()
     assert set(Transaction.objects.exclude(pk=edited.pk).values_list("status", "version")) == {("approved", 1)}
     assert run_export(confirmed=services.select().fingerprint).batch.lines == 30
 

@@ -16,6 +16,7 @@ from django.core.management import call_command
 
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from demo.importer import import_batch, ready_batches
+from transactions.models import Transaction, TransactionStatus
 from tests.batches.conftest import mas_rows
 from transactions.models import Transaction, TransactionStatus
 
@@ -27,6 +28,7 @@ import os, sys, tempfile
 import django
 django.setup()
 from batches import services, writer
+from transactions.lifecycle import Actor
 
 def die(*args, **kwargs):
     os._exit(9)
@@ -39,7 +41,7 @@ def after(function):
 
 point = sys.argv[1]
 if point == "before_the_commit":
-    services._record_export = die
+    services.lifecycle.record_created = die  # the batch's own audit row, the export's last write
 elif point == "before_the_csv":
     writer.write_csv = die
 elif point == "during_the_csv":
@@ -68,7 +70,7 @@ elif point == "right_after_the_rename":
     writer.publish = after(writer.publish)
 elif point == "after_marking_it_exported":
     services.finish_batch = after(services.finish_batch)
-services.export_transactions(actor_label="doomed export")
+services.export_transactions(by=Actor.system("doomed export"))
 """
 
 POINTS = [

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from batches.models import BatchStatus, ExportBatch
+from transactions.models import Transaction
 from tests.batches.conftest import assert_exactly_once
 from transactions.models import Transaction
 
@@ -20,13 +21,14 @@ import os, sys
 import django
 django.setup()
 from batches import services, writer
+from transactions.lifecycle import Actor
 
 def die(*args, **kwargs):
     os._exit(9)
 
 point = sys.argv[1]
 if point == "before_commit":
-    services._record_export = die
+    services.lifecycle.record_created = die  # the batch's own audit row, the export's last write
 elif point == "before_the_file":
     writer.write_csv = die
 elif point == "between_file_and_control":
@@ -37,7 +39,7 @@ elif point == "after_both_files":
         original(*args, **kwargs)
         os._exit(9)
     writer.publish = rename_then_die
-services.export_transactions(actor_label="doomed export")
+services.export_transactions(by=Actor.system("doomed export"))
 """
 
 

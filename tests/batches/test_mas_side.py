@@ -17,6 +17,7 @@ from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.reconcile import reconcile
 from demo.importer import delete_batch, import_from_folder, ready_batches
 from demo.journal import NothingToPost, post_batch
+from transactions.models import Transaction
 from tests.batches.conftest import assert_exactly_once, mas_rows
 from transactions.models import Transaction
 
@@ -125,7 +126,7 @@ def test_a_batch_deleted_in_mas_shows_so_and_re_export_makes_a_new_batch_with_th
     )
     assert (new.lines, new.total_hours, new.total_quantity) == (exported.lines, exported.total_hours, exported.total_quantity)
     assert (export_dir / "retired" / "WOS000001.csv").exists() and (export_dir / "WOS000002.ctl").exists()
-    assert AuditEntry.objects.filter(action="reexport", reason="Deleted by mistake while testing").count() == 5
+    assert AuditEntry.objects.filter(action="reexported", reason="Deleted by mistake while testing").count() == 5
     assert_exactly_once(export_dir)
     assert import_from_folder(company, export_dir, 2).status == "imported"
 
@@ -139,8 +140,8 @@ def test_voiding_a_batch_deleted_in_mas_sends_its_lines_back_to_review(exported,
     assert exported.status == BatchStatus.VOIDED
     assert set(Transaction.objects.values_list("status", flat=True)) == {"needs_review"}
     assert not BatchLine.objects.filter(live=True).exists()
-    assert AuditEntry.objects.filter(action="unexport").count() == 4
-    assert AuditEntry.objects.get(action="void").reason == "Duplicate of a hand-keyed batch"
+    assert AuditEntry.objects.filter(action="returned").count() == 4
+    assert AuditEntry.objects.get(action="voided").reason == "Duplicate of a hand-keyed batch"
     assert_exactly_once(export_dir)
 
 
@@ -279,7 +280,7 @@ def test_a_share_out_of_reach_does_not_undo_a_void_and_the_next_run_retires_its_
 
     deleted_in_mas.refresh_from_db()
     assert deleted_in_mas.status == BatchStatus.VOIDED
-    assert AuditEntry.objects.filter(action="void", object_id=str(deleted_in_mas.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="voided", object_id=str(deleted_in_mas.pk)).count() == 1
     assert "could not be moved to retired/" in caplog.text
     assert ready_batches(export_dir) == [1]
     assert not AuditEntry.objects.filter(action="files_retired").exists()

@@ -5,6 +5,7 @@ import pytest
 
 from audit.models import AuditEntry
 from batches.models import BatchStatus, ExportBatch
+from transactions.models import Transaction
 from tests.factories import TransactionFactory
 from transactions.models import Transaction
 
@@ -160,7 +161,7 @@ def test_an_accountant_re_exports_a_batch_deleted_in_mas_with_a_reason(client, a
     assert response.status_code == 302 and response["Location"] == "/batches/2/"
     assert ExportBatch.objects.get(number=2).status == BatchStatus.EXPORTED
     assert ExportBatch.objects.get(number=1).status == BatchStatus.REEXPORTED
-    entry = AuditEntry.objects.get(action="reexport", object_id=str(exported.pk), content_type__model="exportbatch")
+    entry = AuditEntry.objects.get(action="reexported", object_id=str(exported.pk), content_type__model="exportbatch")
     assert entry.actor == accountant and entry.reason == "Deleted by mistake"
 
 
@@ -175,7 +176,7 @@ def test_a_re_export_with_the_export_share_gone_changes_nothing_and_says_why(
     assert response.redirect_chain == [("/batches/1/", 302)]
     assert str(unreachable_share) in response.content.decode()
     assert list(ExportBatch.objects.values_list("number", "status")) == [(1, BatchStatus.DELETED_IN_MAS)]
-    assert not AuditEntry.objects.filter(action="reexport").exists()
+    assert not AuditEntry.objects.filter(action="reexported").exists()
 
 
 def test_an_accountant_voids_a_batch_deleted_in_mas(client, accountant, exported):

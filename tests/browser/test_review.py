@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from transactions.models import Finding, Transaction
 from tests.factories import (
     PASSWORD, EmployeeFactory, TransactionFactory, UserFactory, WorkCenterFactory, WorkOrderFactory,
     WorkOrderStepFactory,
@@ -79,7 +80,7 @@ def test_a_supervisor_filters_bulk_approves_then_fixes_and_approves_one_line(pag
     expect(page.get_by_role("alert").first).to_contain_text("Approved 1 line.")
     wrong_step.refresh_from_db()
     assert (wrong_step.step, wrong_step.status) == ("0020", "approved")
-    assert [e.action for e in wrong_step_history(wrong_step)] == ["approve", "edit"]
+    assert [e.action for e in wrong_step_history(wrong_step)] == ["approved", "corrected"]
 
 
 def wrong_step_history(txn):

@@ -12,6 +12,8 @@ from django.utils import timezone
 from audit.log import history
 from audit.models import AuditEntry
 from intake.devices import revoke_device
+from transactions.models import ProcessingMode, ProcessingOption
+from transactions.models import Finding, Transaction
 from tests.intake.conftest import PUSH_URL, labor
 from transactions.models import Finding, ProcessingMode, ProcessingOption, Transaction
 
@@ -203,20 +205,22 @@ def test_each_type_of_section_4_is_accepted_with_its_fields(push, mirror):
 
 
 @pytest.mark.parametrize(
-    "mode,clean_status,flagged_status",
+    "mode,clean_status,flagged_status,source",
     [
-        (ProcessingMode.REVIEW_BY_HAND, "needs_review", "flagged"),
-        (ProcessingMode.AUTOMATIC, "approved", "flagged"),
-        (ProcessingMode.READY_AT_ONCE, "approved", "approved"),
+        (ProcessingMode.REVIEW_BY_HAND, "needs_review", "flagged", ("", "")),
+        (ProcessingMode.AUTOMATIC, "approved", "flagged", ("automatic", "")),
+        (ProcessingMode.READY_AT_ONCE, "approved", "approved", ("ready_at_once", "ready_at_once")),
     ],
 )
-def test_the_processing_option_sets_the_status_on_arrival(push, mirror, mode, clean_status, flagged_status):
+def test_the_processing_option_sets_the_status_on_arrival(push, mirror, mode, clean_status, flagged_status, source):
     ProcessingOption.objects.create(type="labor", mode=mode)
 
     clean, problem = push({"transactions": [labor(), labor(work_order="0009999")]}).json()["results"]
 
     assert Transaction.objects.get(pk=clean["id"]).status == clean_status
     assert Transaction.objects.get(pk=problem["id"]).status == flagged_status
+    assert (Transaction.objects.get(pk=clean["id"]).decision_source,
+            Transaction.objects.get(pk=problem["id"]).decision_source) == source
     entry = history(Transaction.objects.get(pk=clean["id"])).get()
     assert entry.changes == {"status": [None, clean_status]} and "Processing option" in entry.reason
 

@@ -31,4 +31,9 @@ def quiet_validation(monkeypatch):
     def replace_findings(txns):
         Finding.objects.filter(transaction__in=list(txns)).delete()
 
+    def recheck(txn):
+        validation.check_many([txn], fill_work_center=True)  # the work center still follows the step
+        return []
+
     monkeypatch.setattr(validation, "replace_findings", replace_findings)
+    monkeypatch.setattr(validation, "recheck", recheck)

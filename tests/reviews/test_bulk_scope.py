@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.log import history
+from transactions.models import Finding, Transaction
 from tests.factories import (
     EmployeeFactory,
     TransactionFactory,
@@ -59,7 +60,7 @@ def test_approve_all_that_match_does_not_take_lines_a_pull_moved_into_the_work_c
 
     assembled.refresh_from_db()
     assert assembled.status == "needs_review", "approved a line the supervisor never saw nor confirmed"
-    assert not history(assembled).filter(action="approve").exists()
+    assert not history(assembled).filter(action="approved").exists()
 
 
 def test_approve_all_that_match_does_not_take_lines_whose_findings_changed_into_the_filter(client, supervisor, monkeypatch):

@@ -74,7 +74,7 @@ def test_editing_only_the_comment_keeps_start_and_stop_to_the_second(client, sup
     txn.refresh_from_db()
     assert txn.comment == "checked with lead"
     assert (txn.start, txn.stop) == (aware(2026, 3, 2, 7, 0, 30), aware(2026, 3, 2, 9, 0, 45))
-    assert set(history(txn).get(action="edit").changes) == {"comment"}
+    assert set(history(txn).get(action="corrected").changes) == {"comment"}
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_the_edit_form_refuses_blanking_a_field_the_type_requires(client, superv
     assert response.context["form"].errors["employee"] == ["This field is required."]
     txn.refresh_from_db()
     assert (txn.employee, txn.version) == ("0000001", 1)
-    assert not history(txn).filter(action="edit").exists()
+    assert not history(txn).filter(action="corrected").exists()
 
 
 def test_clearing_the_hours_of_a_line_without_start_and_stop_is_refused(client, supervisor, labor_mirror):
@@ -119,7 +119,7 @@ def test_correcting_the_stop_time_moves_hours_that_were_worked_out_from_the_time
 
     txn.refresh_from_db()
     assert (txn.stop, txn.hours) == (aware(2026, 3, 2, 14, 0), Decimal("7.000"))
-    assert history(txn).get(action="edit").changes["hours"] == ["8.000", "7.000"]
+    assert history(txn).get(action="corrected").changes["hours"] == ["8.000", "7.000"]
 
 
 def test_hours_the_device_sent_stay_when_a_time_is_corrected(client, supervisor, labor_mirror):

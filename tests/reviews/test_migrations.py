@@ -1,4 +1,4 @@
-"""The data step of reviews 0003: the work center of lines stored before the column existed."""
+"""The data steps of reviews 0003 (work center of stored lines) and 0005 (source of stored decisions)."""
 from __future__ import annotations
 
 import importlib
@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from transactions.models import Finding, Transaction
 from tests.factories import TransactionFactory, WorkOrderStepFactory
 from transactions.models import Transaction
 
@@ -30,3 +31,38 @@ def test_the_migration_fills_the_work_center_of_stored_lines_from_the_mirror_in_
 
     stored = dict(Transaction.objects.values_list("pk", "work_center"))
     assert [stored[t.pk] for t in lines] == ["ASM", "WELD", "WELD", "", ""]
+
+
+step_0005 = importlib.import_module("reviews.migrations.0005_decision_source")
+
+
+def test_the_migration_stores_each_decisions_source_from_reviewed_by_and_the_audit_rows(supervisor, monkeypatch):
+    from audit.log import record
+
+    monkeypatch.setattr(step_0005, "CHUNK", 2)
+    by_hand = TransactionFactory(status="approved", reviewed_by=supervisor)
+    ready = TransactionFactory(status="exported")
+    record([ready], "collected", actor_label="Handheld 7", reason="Processing option: ready at once.",
+           changes={"status": [None, "approved"]})
+    automatic = TransactionFactory(status="approved")
+    record([automatic], "collected", actor_label="Handheld 7",
+           reason="Processing option: process automatically; no findings, approved.", changes={"status": [None, "approved"]})
+    unnamed = TransactionFactory(status="rejected")
+    record([unnamed], "collected", actor_label="Handheld 7", reason="Processing option: review by hand.",
+           changes={"status": [None, "needs_review"]})
+    record([unnamed], "reject", actor_label="Automatic processing", reason="old path")
+    unknown = TransactionFactory(status="approved")  # no audit row at all: what the schedule took it for
+    waiting = TransactionFactory(status="needs_review")
+    never_checked, never_checked_flagged = TransactionFactory(), TransactionFactory()
+    Finding.objects.create(transaction=never_checked_flagged, severity="warning", code="long_shift", message="Long")
+    Transaction.objects.filter(pk__in=[never_checked.pk, never_checked_flagged.pk]).update(status="collected")
+    Transaction.objects.update(decision_source="")
+
+    step_0005.backfill_decision_source(apps, SimpleNamespace(connection=connection))
+
+    stored = dict(Transaction.objects.values_list("pk", "decision_source"))
+    assert [stored[t.pk] for t in (by_hand, ready, automatic, unnamed, unknown, waiting)] == [
+        "supervisor", "ready_at_once", "automatic", "system", "automatic", ""
+    ]
+    states = dict(Transaction.objects.values_list("pk", "status"))
+    assert (states[never_checked.pk], states[never_checked_flagged.pk]) == ("needs_review", "flagged")

@@ -5,6 +5,9 @@ import pytest
 from django.urls import reverse
 
 from audit.log import history
+from transactions.revalidation import _recheck
+from transactions import validation
+from transactions.models import Finding, Transaction
 from tests.factories import TransactionFactory
 from transactions import validation
 from transactions.models import Finding, Transaction
@@ -39,4 +42,4 @@ def test_a_lead_is_not_made_to_approve_over_an_error_a_pull_added_after_the_deta
 
     txn.refresh_from_db()
     assert txn.status == "flagged", "approved over an error-level finding the lead never saw"
-    assert not history(txn).filter(action="approve").exists()
+    assert not history(txn).filter(action="approved").exists()

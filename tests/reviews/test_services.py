@@ -11,7 +11,9 @@ from django.utils import timezone
 from audit.log import history
 from audit.models import AuditEntry
 from reviews import services
+from transactions.models import Finding, Transaction
 from reviews.services import Skip
+from transactions.lifecycle import Actor
 from tests.factories import TransactionFactory, WorkOrderStepFactory
 from transactions.models import Finding, Transaction
 
@@ -37,7 +39,7 @@ def test_it_approves_a_line_waiting_for_review(supervisor, status):
     assert outcome.done == [txn.pk] and outcome.skipped == {}
     assert (txn.status, txn.version, txn.reviewed_by, txn.updated_by) == ("approved", 2, supervisor, supervisor)
     row = history(txn).get()
-    assert (row.action, row.actor, row.changes) == ("approve", supervisor, {"status": [status, "approved"]})
+    assert (row.action, row.actor, row.changes) == ("approved", supervisor, {"status": [status, "approved"]})
 
 
 def test_it_approves_over_a_warning_without_a_reason(supervisor):
@@ -86,7 +88,7 @@ def test_it_reapproves_a_rejected_line_only_with_a_reason(supervisor):
 
 
 @pytest.mark.parametrize(("status", "why"), [
-    ("approved", Skip.STATE), ("exported", Skip.EXPORTED), ("collected", Skip.NOT_CHECKED),
+    ("approved", Skip.STATE), ("exported", Skip.EXPORTED),
 ])
 def test_it_refuses_to_approve_from_a_state_that_does_not_allow_it(supervisor, status, why):
     txn = TransactionFactory(status=status)
@@ -110,7 +112,7 @@ def test_it_rejects_with_a_reason(supervisor, status):
     assert outcome.done == [txn.pk]
     assert (txn.status, txn.review_reason) == ("rejected", "Scanned twice")
     row = history(txn).get()
-    assert (row.action, row.reason, row.changes) == ("reject", "Scanned twice", {"status": [status, "rejected"]})
+    assert (row.action, row.reason, row.changes) == ("rejected", "Scanned twice", {"status": [status, "rejected"]})
 
 
 def test_it_refuses_to_reject_without_a_reason(supervisor):
@@ -123,7 +125,7 @@ def test_it_refuses_to_reject_without_a_reason(supervisor):
 
 
 @pytest.mark.parametrize(("status", "why"), [
-    ("rejected", Skip.STATE), ("exported", Skip.EXPORTED), ("collected", Skip.NOT_CHECKED),
+    ("rejected", Skip.STATE), ("exported", Skip.EXPORTED),
 ])
 def test_it_refuses_to_reject_from_a_state_that_does_not_allow_it(supervisor, status, why):
     txn = TransactionFactory(status=status)
@@ -157,7 +159,7 @@ def test_the_compare_and_set_loser_is_skipped_not_overwritten(supervisor, other_
     assert first.done == [txn.pk]
     assert second.done == [] and second.skipped == {Skip.STALE: [txn.pk]}
     assert txn.status == "rejected" and txn.reviewed_by == other_supervisor
-    assert [row.action for row in history(txn)] == ["reject"]
+    assert [row.action for row in history(txn)] == ["rejected"]
 
 
 def test_a_line_changed_after_the_page_was_shown_is_skipped(supervisor, other_supervisor):
@@ -185,32 +187,31 @@ def test_a_bulk_approve_writes_one_audit_row_per_line_and_says_what_it_skipped(s
     assert outcome.done == sorted(t.pk for t in waiting)
     assert outcome.skipped == {Skip.ERROR_FINDING: [t.pk for t in errors], Skip.EXPORTED: [exported.pk]}
     assert Transaction.objects.filter(status="approved").count() == 30
-    assert AuditEntry.objects.filter(action="approve").count() == 30
+    assert AuditEntry.objects.filter(action="approved").count() == 30
     assert "Approved 30 lines." in outcome.summary() and "2 because it has an error-level finding" in outcome.summary()
 
 
-def test_the_follow_up_signal_is_sent_after_commit(supervisor, django_capture_on_commit_callbacks):
+def test_the_system_may_not_approve_or_reject_the_processing_options_decide_on_arrival():
     txn = TransactionFactory()
-    sent = []
-    services.reviewed.connect(lambda **kw: sent.append((kw["action"], kw["ids"])), weak=False, dispatch_uid="t2")
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.approve([txn], by=supervisor)
-    finally:
-        services.reviewed.disconnect(dispatch_uid="t2")
 
-    assert sent == [("approve", [txn.pk])]
+    with pytest.raises(PermissionDenied):
+        services.approve([txn], by=Actor.system("Automatic processing"))
+    with pytest.raises(PermissionDenied):
+        services.reject([txn], by=Actor.system("Automatic processing"), reason="no")
+    with pytest.raises(ValueError):
+        services.approve([txn], by=None)
+
+    txn.refresh_from_db()
+    assert txn.status == "needs_review" and not history(txn).exists()
 
 
-def test_the_automatic_option_approves_clean_lines_but_never_over_an_error():
-    clean, wrong = TransactionFactory(), TransactionFactory(status="flagged")
-    error_on(wrong)
+def test_a_decision_stores_its_source(supervisor):
+    approved, rejected = TransactionFactory(), TransactionFactory()
 
-    outcome = services.approve([clean, wrong], by=None, actor_label="Automatic processing")
+    services.approve([approved], by=supervisor)
+    services.reject([rejected], by=supervisor, reason="Scanned twice")
 
-    assert outcome.done == [clean.pk] and outcome.skipped == {Skip.ERROR_FINDING: [wrong.pk]}
-    row = history(clean).get()
-    assert row.actor is None and row.actor_label == "Automatic processing"
+    assert set(Transaction.objects.values_list("decision_source", flat=True)) == {"supervisor"}
 
 
 def test_preview_writes_nothing(lead_supervisor):
@@ -234,7 +235,7 @@ def test_an_edit_saves_the_changes_rechecks_and_returns_the_line_to_review(super
     assert result.ok and result.changes == {"step": ["0010", "0020"], "status": ["approved", "needs_review"]}
     assert (txn.step, txn.status, txn.version, txn.updated_by) == ("0020", "needs_review", 2, supervisor)
     row = history(txn).get()
-    assert (row.action, row.reason) == ("edit", "Wrong step scanned")
+    assert (row.action, row.reason) == ("corrected", "Wrong step scanned")
     assert row.changes == {"step": ["0010", "0020"], "status": ["approved", "needs_review"]}
 
 
@@ -258,11 +259,10 @@ def test_an_edit_of_the_work_order_or_step_sets_the_work_center_of_the_new_mirro
 def test_an_edit_flags_the_line_when_the_recheck_finds_something(supervisor, monkeypatch):  # noqa: F811
     from transactions import validation
 
-    def replace_findings(txns):
-        for t in txns:
-            Finding.objects.create(transaction=t, severity="warning", code="long_shift", message="Long shift")
+    def recheck(txn):
+        return [Finding(transaction=txn, severity="warning", code="long_shift", message="Long shift")]
 
-    monkeypatch.setattr(validation, "replace_findings", replace_findings)
+    monkeypatch.setattr(validation, "recheck", recheck)
     txn = TransactionFactory(status="needs_review")
 
     services.edit(txn, by=supervisor, changes={"hours": Decimal("14")}, expected_version=1)

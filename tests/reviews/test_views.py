@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.log import history
 from audit.models import AuditEntry
+from transactions.models import Finding, Transaction
 from tests.factories import (
     EmployeeFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory,
 )
@@ -178,7 +179,7 @@ def test_bulk_approve_of_a_selection_asks_for_confirmation_then_applies(client, 
     response = client.post(APPROVE, {"pk": [a.pk, b.pk, done.pk], "shown_at": shown_at, "_apply": "1"}, follow=True)
 
     assert set(Transaction.objects.filter(status="approved").values_list("pk", flat=True)) == {a.pk, b.pk}
-    assert AuditEntry.objects.filter(action="approve").count() == 2
+    assert AuditEntry.objects.filter(action="approved").count() == 2
     assert "Approved 2 lines. Skipped 1 because it was exported" in response.content.decode()
 
 
@@ -194,7 +195,7 @@ def test_bulk_all_matching_touches_exactly_the_filtered_permitted_lines(client, 
     assert set(Transaction.objects.filter(status="approved").values_list("pk", flat=True)) == (
         {t.pk for t in matching} | {already.pk}
     )
-    assert {int(e.object_id) for e in AuditEntry.objects.filter(action="approve")} == {t.pk for t in matching}
+    assert {int(e.object_id) for e in AuditEntry.objects.filter(action="approved")} == {t.pk for t in matching}
 
 
 def test_bulk_reject_needs_a_reason(client, supervisor):
@@ -328,7 +329,7 @@ def test_an_edit_saves_and_rechecks_the_line(client, supervisor):
     assert response.status_code == 302
     assert (txn.step, txn.employee) == ("0020", "0000042")  # typed short, stored as MAS keys them
     row = history(txn).get()
-    assert row.action == "edit" and row.reason == "Wrong step" and row.changes["step"][0] == "0010"
+    assert row.action == "corrected" and row.reason == "Wrong step" and row.changes["step"][0] == "0010"
     assert client.get(reverse("reviews:transaction_list"), {"employee": "42"}).context["table"].page.object_list
 
 
@@ -389,7 +390,7 @@ def test_a_line_flagged_by_a_pull_after_the_queue_was_shown_is_not_approved_from
     txn.refresh_from_db()
     assert (txn.status, txn.version) == ("flagged", 2)
     assert "changed" in response.content.decode()
-    assert not history(txn).filter(action="approve").exists()
+    assert not history(txn).filter(action="approved").exists()
 
 
 def test_the_reject_confirmation_says_how_many_will_be_rejected(client, supervisor):

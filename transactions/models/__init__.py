@@ -2,13 +2,13 @@
 devices they come from, the processing option per type and the validation thresholds
 (``intake.py``). Import them from here: ``from transactions.models import Transaction``."""
 from transactions.models.transaction import (
-    FIELDS, PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Finding, Severity, Transaction, TransactionQuerySet,
+    FIELDS, PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, DecisionSource, Finding, Severity, Transaction, TransactionQuerySet,
     TransactionSource, TransactionStatus, TransactionType,
 )
 from transactions.models.intake import Device, IntakeSettings, ProcessingMode, ProcessingOption
 
 __all__ = [
-    "FIELDS", "PADDED_KEYS", "TIMED_TYPES", "TYPE_FIELDS", "Device", "Finding", "IntakeSettings", "ProcessingMode",
+    "FIELDS", "PADDED_KEYS", "TIMED_TYPES", "TYPE_FIELDS", "DecisionSource", "Device", "Finding", "IntakeSettings", "ProcessingMode",
     "ProcessingOption", "Severity", "Transaction", "TransactionQuerySet", "TransactionSource", "TransactionStatus",
     "TransactionType",
 ]

@@ -53,12 +53,23 @@ PADDED_KEYS = {"work_order": 7, "step": 4, "employee": 7}
 
 
 class TransactionStatus(models.TextChoices):
-    COLLECTED = "collected", "Collected"
+    # A line is checked before it is stored: it arrives in one of the first three states
+    # (transactions.lifecycle holds every move between them).
     NEEDS_REVIEW = "needs_review", "Needs review"
     FLAGGED = "flagged", "Flagged"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     EXPORTED = "exported", "Exported"
+
+
+class DecisionSource(models.TextChoices):
+    """Who decided a line (approved or rejected it): stored with the decision, never inferred."""
+
+    NONE = "", "Not decided"
+    SUPERVISOR = "supervisor", "A supervisor"
+    AUTOMATIC = "automatic", "The processing option: process automatically"
+    READY_AT_ONCE = "ready_at_once", "The processing option: ready at once"
+    SYSTEM = "system", "The portal (before decisions named their source)"
 
 
 class TransactionSource(models.TextChoices):
@@ -86,8 +97,8 @@ class Transaction(models.Model):
     client_txn_id = models.UUIDField(unique=True)
     type = models.CharField(max_length=24, choices=TransactionType.choices)
     status = models.CharField(
-        max_length=16, choices=TransactionStatus.choices, default=TransactionStatus.COLLECTED
-    )  # indexed by reviews_txn_status_queue (status, collected_at, id)
+        max_length=16, choices=TransactionStatus.choices, default=TransactionStatus.NEEDS_REVIEW
+    )  # indexed by reviews_txn_status_queue (status, collected_at, id); written by transactions.lifecycle only
     version = models.PositiveIntegerField(default=1)
     source = models.CharField(max_length=8, choices=TransactionSource.choices)
     collected_at = models.DateTimeField()
@@ -111,6 +122,10 @@ class Transaction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     review_reason = models.TextField(blank=True)
+    # Who made the line's current decision (set with approved/rejected, cleared when it goes back
+    # to review); the export schedule sends the lines the automatic option approved. Not indexed:
+    # the schedule's claim filters the approved lines, few at any time, by it.
+    decision_source = models.CharField(max_length=16, choices=DecisionSource.choices, blank=True, default="")
 
     work_order = models.CharField(max_length=7)  # indexed by reviews_txn_wo_queue
     step = models.CharField(max_length=4, blank=True)

@@ -6,6 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from batches import services
 from batches.models import BatchStatus, ExportBatch
+from transactions.lifecycle import Actor
+
+COMMAND = Actor.system("export_batches command")
 
 
 class Command(BaseCommand):
@@ -39,7 +42,7 @@ class Command(BaseCommand):
             done = services.recover_batches()
             self.stdout.write(f"Wrote the files of {len(done)} batch(es) again: {done}")
             return
-        outcome = services.export_transactions(automatic_only=not all, actor_label="export_batches command")
+        outcome = services.export_transactions(automatic_only=not all, by=COMMAND)
         if outcome.recovered:
             self.stdout.write(f"Wrote the files of batch(es) again: {outcome.recovered}")
         if outcome.batch is None:
