@@ -1,16 +1,16 @@
-"""The data steps of reviews 0003 (work center of stored lines) and 0005 (source of stored decisions)."""
+"""The data steps of reviews 0003 (work center of stored lines) and transactions 0003 (source of stored decisions)."""
 from __future__ import annotations
 
 import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
-from transactions.models import Finding, Transaction
 from tests.factories import TransactionFactory, WorkOrderStepFactory
-from transactions.models import Transaction
+from transactions.models import Finding, Transaction
 
 pytestmark = pytest.mark.django_db
 step_0003 = importlib.import_module("reviews.migrations.0003_transaction_work_center")
@@ -33,7 +33,7 @@ def test_the_migration_fills_the_work_center_of_stored_lines_from_the_mirror_in_
     assert [stored[t.pk] for t in lines] == ["ASM", "WELD", "WELD", "", ""]
 
 
-step_0005 = importlib.import_module("reviews.migrations.0005_decision_source")
+step_0005 = importlib.import_module("transactions.migrations.0003_decision_source")
 
 
 def test_the_migration_stores_each_decisions_source_from_reviewed_by_and_the_audit_rows(supervisor, monkeypatch):

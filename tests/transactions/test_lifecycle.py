@@ -275,7 +275,7 @@ def test_revalidation_moves_lines_as_the_system_with_one_audit_row_each(mirror):
 
     moved = revalidation.recheck_open()
 
-    assert moved == 2
+    assert moved.changed == 2
     assert dict(Transaction.objects.values_list("pk", "status")) == {fine.pk: "needs_review", wrong.pk: "flagged"}
     for txn in (fine, wrong):
         row = history(txn).get()
