@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from intake.models import Device
 from woscan_portal.columns import DateTimeColumn
 from woscan_portal.display import plant_datetime
+from woscan_portal.permissions import may
 from woscan_portal.tables import BaseTable
 
 
@@ -44,7 +45,7 @@ class DeviceTable(BaseTable):
 
     def render_actions(self, record):
         request = self.request
-        if record.revoked_at or not request.user.has_perm("intake.change_device"):
+        if record.revoked_at or not may(request.user, Device, "change"):
             return ""
         return format_html(
             '<form method="post" action="{}" class="d-inline" data-confirm="Revoke {}? It can no longer push or pull.">'

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from woscan_portal.permissions import permission_for
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -13,15 +15,18 @@ class NavItem:
     permission: str
 
 
-REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", "reviews.review_transaction")
-BATCHES = NavItem("Batches", "batches:dashboard", "batches.view_exportbatch")
-SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", "syncconfig.view_serverconfig")
-MAS_DATA = NavItem("MAS data", "mas:workorder_list", "mas.view_workorder")
-AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", "audit.view_auditentry")
-DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", "intake.enter_transactions")
-DEVICES = NavItem("Devices", "intake:device_list", "intake.view_device")
-PROCESSING_OPTIONS = NavItem("Processing options", "intake:processingoption_edit", "intake.view_processingoption")
-USERS = NavItem("Users", "accounts:user_list", "auth.view_user")
+# Each item needs the permission of its page's action (woscan_portal.permissions.ACTIONS).
+REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", permission_for("reviews.transaction", "review"))
+BATCHES = NavItem("Batches", "batches:dashboard", permission_for("batches.exportbatch", "view"))
+SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", permission_for("syncconfig.serverconfig", "view"))
+MAS_DATA = NavItem("MAS data", "mas:workorder_list", permission_for("mas.workorder", "view"))
+AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", permission_for("audit.auditentry", "view"))
+DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", permission_for("reviews.transaction", "enter"))
+DEVICES = NavItem("Devices", "intake:device_list", permission_for("intake.device", "view"))
+PROCESSING_OPTIONS = NavItem(
+    "Processing options", "intake:processingoption_edit", permission_for("intake.processingoption", "view")
+)
+USERS = NavItem("Users", "accounts:user_list", permission_for("auth.user", "view"))
 
 # Daily work first, then settings, then look-ups.
 NAV_ITEMS = (
