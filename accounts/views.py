@@ -70,7 +70,7 @@ class ManagedUserMixin(ObjectPermissionMixin):
     cancel_url = reverse_lazy("accounts:user_list")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.has_perm(self.required_permission(request.method)):
+        if self.has_permission():  # else the mixin answers 403 without looking the account up
             self.target = self.get_row(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

@@ -52,8 +52,12 @@ class ObjectPermissionMixin(AccessMixin):
     def get_action(self) -> str:
         return self.action_for(self.request.method)
 
+    def has_permission(self) -> bool:
+        """Whether the user may make this request (its method's action)."""
+        return self.request.user.has_perm(self.required_permission(self.request.method))
+
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.required_permission(request.method)):
+        if not self.has_permission():
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
 
