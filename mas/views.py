@@ -51,7 +51,8 @@ class ItemDetailView(ObjectPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            warehouses_table=ItemWarehouseTable(self.rows(model=ItemWarehouse).filter(item_code=self.object.code)), **kwargs
+            warehouses_table=ItemWarehouseTable(self.rows(model=ItemWarehouse).filter(item_code=self.object.code)),
+            **kwargs,
         )
 
 

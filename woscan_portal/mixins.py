@@ -81,7 +81,8 @@ class ObjectPermissionMixin(AccessMixin):
         except rows.model.DoesNotExist:
             seen = self.get_action() != "view" and "view" in ACTIONS.get(rows.model._meta.label_lower, {})
             if seen and self.rows("view").filter(**lookup).exists():
-                raise PermissionDenied(f"You may not {self.get_action()} this {rows.model._meta.verbose_name}.") from None
+                what = rows.model._meta.verbose_name
+                raise PermissionDenied(f"You may not {self.get_action()} this {what}.") from None
             raise Http404(f"No {rows.model._meta.verbose_name} matches the given query.") from None
 
     def recount(self, touched, action: str | None = None) -> None:
