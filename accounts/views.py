@@ -14,8 +14,8 @@ from django.views.generic import FormView, View
 
 from accounts import services, throttle
 from accounts.filtersets import UserFilterSet
-from accounts.models import UserQuerySet
 from accounts.forms import UserAddForm, UserEditForm, UserPasswordForm
+from accounts.models import UserQuerySet
 from accounts.roles import Role
 from accounts.tables import UserTable
 from woscan_portal.generic import ObjectListView
@@ -62,8 +62,8 @@ class UserCreateView(ObjectPermissionMixin, FormView):
 
 
 class ManagedUserMixin(ObjectPermissionMixin):
-    """Loads the user a page changes, among those the user may change (a superuser only by a
-    superuser: ``accounts.models.UserQuerySet``; anyone else's page answers 403)."""
+    """Loads the user a page changes, among those the user may change: a superuser's account only
+    by a superuser (``accounts.models.UserQuerySet``); to anyone else its pages answer 403."""
 
     queryset = USERS
     action = "change"
