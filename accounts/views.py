@@ -18,8 +18,8 @@ from accounts.forms import UserAddForm, UserEditForm, UserPasswordForm
 from accounts.models import UserQuerySet
 from accounts.roles import Role
 from accounts.tables import UserTable
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import ObjectPermissionMixin
+from kernel.generic import ObjectListView
+from kernel.mixins import ObjectPermissionMixin
 
 User = get_user_model()
 USERS = UserQuerySet(model=User)

@@ -20,10 +20,10 @@ from batches.filtersets import BatchLineFilterSet, ExportBatchFilterSet
 from batches.forms import ReasonForm
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.tables import BatchLineTable, ExportBatchTable
-from reviews.models import Transaction, TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import ObjectPermissionMixin
-from woscan_portal.paging import ListParametersMixin, ListRequestConfig
+from transactions.models import Transaction, TransactionType
+from kernel.generic import ObjectListView
+from kernel.mixins import ObjectPermissionMixin
+from kernel.paging import ListParametersMixin, ListRequestConfig
 
 SEND_PREVIEW_LINES = 200
 HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")

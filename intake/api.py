@@ -26,11 +26,11 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
-from intake.models import Device
+from transactions.models import Device
 from intake.services import MAX_PER_REQUEST, collect
-from reviews.models import TransactionType
-from woscan_portal import jsonbody
-from woscan_portal import tokens
+from transactions.models import TransactionType
+from kernel import jsonbody
+from kernel import tokens
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
 MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid

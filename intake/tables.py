@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from intake.models import Device
-from woscan_portal.columns import DateTimeColumn
-from woscan_portal.display import plant_datetime
+from transactions.models import Device
+from kernel.columns import DateTimeColumn
+from kernel.display import plant_datetime
 from woscan_portal.permissions import may
-from woscan_portal.tables import BaseTable
+from kernel.tables import BaseTable
 
 
 class DeviceTable(BaseTable):

@@ -13,14 +13,14 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
-from intake.models import Device, IntakeSettings, ProcessingOption
-from intake.options import SETTINGS_FIELDS, save_processing_options
+from transactions.models import Device, IntakeSettings, ProcessingOption
+from transactions.options import SETTINGS_FIELDS, save_processing_options
 from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
-from reviews.models import Transaction, TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import ObjectPermissionMixin
+from transactions.models import Transaction, TransactionType
+from kernel.generic import ObjectListView
+from kernel.mixins import ObjectPermissionMixin
 
 
 # --- devices ----------------------------------------------------------------------------------

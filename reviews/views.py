@@ -26,11 +26,11 @@ from mas import models as mirror
 from reviews import services
 from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
-from reviews.models import Severity, Transaction, TransactionStatus
+from transactions.models import Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
-from woscan_portal.display import number_text, plant_datetime
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import ObjectPermissionMixin
+from kernel.display import number_text, plant_datetime
+from kernel.generic import ObjectListView
+from kernel.mixins import ObjectPermissionMixin
 
 S = TransactionStatus
 TO_REVIEW = (S.NEEDS_REVIEW, S.FLAGGED)

@@ -6,7 +6,7 @@
 - ``ROLE_PERMISSIONS``: each role's permissions, written as actions of ``ACTIONS``. After every
   ``migrate`` the role groups are set to exactly this map (``accounts.roles``).
 - ``restrict``: the rows of a model a user may see or change for one action. The view mixin
-  (``woscan_portal.mixins.ObjectPermissionMixin``) applies it to every page; a model's
+  (``kernel.mixins.ObjectPermissionMixin``) applies it to every page; a model's
   queryset narrows it further by defining ``narrow_for(user, action)``.
 
 This module imports no app: models are named by their label.
@@ -33,21 +33,21 @@ SETTINGS = "syncconfig.change_serverconfig"  # the sync settings: Server Configs
 # model label -> action -> the permission it needs
 ACTIONS: dict[str, dict[str, str]] = {
     "reviews.transaction": {
-        "view": "reviews.view_transaction",
-        "change": "reviews.change_transaction",  # correct a line
-        "review": "reviews.review_transaction",  # approve or reject
-        "approve_over_error": "reviews.approve_over_error",  # granted per person, in no role
-        "export": "reviews.export_transactions",  # Send to MAS
-        "enter": "intake.enter_transactions",  # Direct entry
+        "view": "transactions.view_transaction",
+        "change": "transactions.change_transaction",  # correct a line
+        "review": "transactions.review_transaction",  # approve or reject
+        "approve_over_error": "transactions.approve_over_error",  # granted per person, in no role
+        "export": "transactions.export_transactions",  # Send to MAS
+        "enter": "transactions.enter_transactions",  # Direct entry
     },
     "batches.exportbatch": {
         "view": "batches.view_exportbatch",
         "reexport": "batches.reexport_batch",  # re-export or void a batch deleted in MAS
     },
     "batches.batchline": {"view": "batches.view_exportbatch"},
-    "intake.device": {"view": "intake.view_device", "add": "intake.add_device", "change": "intake.change_device"},
+    "intake.device": {"view": "transactions.view_device", "add": "transactions.add_device", "change": "transactions.change_device"},
     "intake.processingoption": {
-        "view": "intake.view_processingoption", "change": "intake.change_processingoption",
+        "view": "transactions.view_processingoption", "change": "transactions.change_processingoption",
     },
     "syncconfig.serverconfig": {"view": "syncconfig.view_serverconfig", "change": SETTINGS},
     "syncconfig.autosynctable": {"view": SETTINGS, "change": SETTINGS},

@@ -24,9 +24,9 @@ def test_each_role_group_has_exactly_its_permissions(role):
 
 
 def test_an_accountant_is_read_only_on_transactions(accountant):
-    assert accountant.has_perm("reviews.view_transaction")
-    assert not accountant.has_perm("reviews.change_transaction")
-    assert not accountant.has_perm("reviews.review_transaction")
+    assert accountant.has_perm("transactions.view_transaction")
+    assert not accountant.has_perm("transactions.change_transaction")
+    assert not accountant.has_perm("transactions.review_transaction")
 
 
 # --- the one map: what every check reads ------------------------------------------------------------
@@ -70,7 +70,7 @@ def test_every_permission_a_role_holds_is_one_an_action_needs():
     for role, perms in ROLE_PERMISSIONS.items():
         assert perms <= needed, f"{role} holds {sorted(perms - needed)}, which no page or service checks"
     held = set().union(*ROLE_PERMISSIONS.values())
-    assert needed - held == {"reviews.approve_over_error"}  # granted per person, never by a role
+    assert needed - held == {"transactions.approve_over_error"}  # granted per person, never by a role
 
 
 def test_the_templates_check_only_permissions_of_the_map():

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.roles import Role
 from audit.models import AuditEntry
-from reviews.models import Finding, Transaction
+from transactions.models import Finding, Transaction
 from reviews.views import TransactionBulkApproveView, TransactionBulkRejectView
 from tests.factories import TransactionFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.woscan_portal.urlwalk import named_patterns
-from woscan_portal.mixins import ObjectPermissionMixin
+from kernel.mixins import ObjectPermissionMixin
 from woscan_portal.permissions import ACTIONS
 
 # Pages that do not use the mixin, and why: anyone may reach them, or a token (not a role) decides.
@@ -65,7 +65,7 @@ def test_a_page_with_a_method_of_its_own_needs_that_methods_permission(client):
     may only see it gets 403 on save, and the options stay as they were."""
     from django.contrib.auth.models import Permission
 
-    from intake.models import ProcessingOption
+    from transactions.models import ProcessingOption
     from tests.factories import UserFactory
 
     watcher = UserFactory(username="vic.viewer")

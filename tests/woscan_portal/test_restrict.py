@@ -8,8 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from accounts.models import UserQuerySet
 from batches.models import ExportBatch
 from intake.devices import register_device
-from intake.models import Device
-from reviews.models import Transaction
+from transactions.models import Device
+from transactions.models import Transaction
 from tests.factories import TransactionFactory
 from woscan_portal.permissions import permission_for, restrict
 

@@ -1,4 +1,4 @@
-"""One token check for both token APIs: ``woscan_portal.tokens.holder``."""
+"""One token check for both token APIs: ``kernel.tokens.holder``."""
 from __future__ import annotations
 
 import pytest
@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from batches.models import ImporterClient
 from intake.devices import register_device, revoke_device
-from intake.models import Device
-from woscan_portal import tokens
+from transactions.models import Device
+from kernel import tokens
 
 pytestmark = pytest.mark.django_db
 

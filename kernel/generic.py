@@ -5,9 +5,9 @@ from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from woscan_portal.export import SpreadsheetSafeExport
-from woscan_portal.mixins import ObjectPermissionMixin
-from woscan_portal.paging import BadListParameter, ListParametersMixin, ListRequestConfig
+from kernel.export import SpreadsheetSafeExport
+from kernel.mixins import ObjectPermissionMixin
+from kernel.paging import BadListParameter, ListParametersMixin, ListRequestConfig
 
 
 class ObjectListView(ObjectPermissionMixin, ListParametersMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -16,7 +16,7 @@ class ObjectListView(ObjectPermissionMixin, ListParametersMixin, ExportMixin, Si
     Subclasses set ``model`` (and ``action`` if not "view"), ``table_class`` and
     ``filterset_class``; ``get_queryset`` is the rows the user may see (the mixin), which a
     subclass refines with ``super().get_queryset()``; never ``table_data``, which would bypass
-    the filter. Paging parameters are read by ``woscan_portal.paging``; an
+    the filter. Paging parameters are read by ``kernel.paging``; an
     ``_export`` other than the formats offered answers 400.
     """
 
