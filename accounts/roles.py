@@ -1,68 +1,15 @@
-"""The portal's roles and what each may do (PRODUCT.md §2).
+"""The role groups: kept equal to the role map after every ``migrate``.
 
-This map is the single statement of the role permissions. The first migration created the
-groups; after every ``migrate`` the groups are set to exactly this map again, so a change
-here takes effect with the next deployment's ``migrate``.
+What each role may do is stated once, in ``kernel.permissions`` (``ROLE_PERMISSIONS``,
+written as actions of its ``ACTIONS``); it is re-exported here for the accounts pages. The first
+migration created the groups; after every ``migrate`` the groups are set to exactly that map
+again, so a change there takes effect with the next deployment's ``migrate``.
 """
 from __future__ import annotations
 
-from django.db import models
+from kernel.permissions import MIRROR_VIEW, ROLE_PERMISSIONS, Role
 
-
-class Role(models.TextChoices):
-    SUPERVISOR = "Supervisor"
-    ACCOUNTANT = "Accountant"
-    ADMINISTRATOR = "Administrator"
-    FLOOR_DESKTOP = "Floor desktop"  # Direct Connect desktops: enter collected lines, nothing else
-
-
-MIRROR_VIEW = {
-    f"mas.view_{model}"
-    for model in (
-        "workorder", "workorderstep", "materialline", "item", "itemwarehouse", "warehouse",
-        "workcenter", "operationcode", "employee", "crew", "crewmember",
-    )
-}
-
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.SUPERVISOR: {
-        "transactions.view_transaction",
-        "transactions.enter_transactions",
-        "transactions.change_transaction",
-        "transactions.review_transaction",
-        "transactions.export_transactions",
-        "batches.view_exportbatch",
-        "audit.view_auditentry",
-        *MIRROR_VIEW,
-    },
-    Role.ACCOUNTANT: {
-        "transactions.view_transaction",
-        "batches.view_exportbatch",
-        "batches.reexport_batch",
-        "audit.view_auditentry",
-    },
-    Role.ADMINISTRATOR: {
-        "transactions.view_transaction",
-        "batches.view_exportbatch",
-        "syncconfig.view_serverconfig",
-        "syncconfig.change_serverconfig",
-        "syncconfig.view_pullrun",
-        "syncconfig.run_pull",
-        "transactions.view_device",
-        "transactions.add_device",
-        "transactions.change_device",
-        "transactions.view_processingoption",
-        "transactions.change_processingoption",
-        "audit.view_auditentry",
-        *MIRROR_VIEW,
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
-    },
-    Role.FLOOR_DESKTOP: {
-        "transactions.enter_transactions",
-    },
-}
+__all__ = ["MIRROR_VIEW", "ROLE_PERMISSIONS", "Role", "apply_role_permissions", "sync_role_groups_after_migrate"]
 
 
 def apply_role_permissions(apps, role_permissions: dict[str, set[str]] | dict[str, list[str]]) -> None:

@@ -11,6 +11,7 @@ from accounts.roles import Role
 from accounts.services import may_manage
 from kernel.columns import DateTimeColumn
 from kernel.tables import BaseTable
+from kernel.permissions import may
 
 ROLE_ORDER = {role.value: n for n, role in enumerate(Role)}
 
@@ -36,7 +37,7 @@ class UserTable(BaseTable):
 
     def _may_change(self, record) -> bool:
         user = self.request.user
-        return user.has_perm("auth.change_user") and may_manage(user, record)
+        return may(user, "auth.user", "change") and may_manage(user, record)
 
     def render_username(self, record, value):
         if self._may_change(record):

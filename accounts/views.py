@@ -6,26 +6,27 @@ import ipaddress
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.views.generic import FormView, View
 
 from accounts import services, throttle
 from accounts.filtersets import UserFilterSet
 from accounts.forms import UserAddForm, UserEditForm, UserPasswordForm
+from accounts.models import UserQuerySet
 from accounts.roles import Role
 from accounts.tables import UserTable
 from kernel.generic import ObjectListView
-from kernel.mixins import PermissionRequiredMixin
+from kernel.mixins import ObjectPermissionMixin
 
 User = get_user_model()
+USERS = UserQuerySet(model=User)
 
 
 class UserListView(ObjectListView):
-    permission_required = "auth.view_user"
+    queryset = USERS
     table_class = UserTable
     filterset_class = UserFilterSet
     page_title = "Users"
@@ -34,14 +35,15 @@ class UserListView(ObjectListView):
 
     def get_queryset(self):
         role_groups = Prefetch("groups", queryset=Group.objects.filter(name__in=Role.values), to_attr="role_groups")
-        return User.objects.order_by("username").prefetch_related(role_groups)
+        return super().get_queryset().order_by("username").prefetch_related(role_groups)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(signin_locks=throttle.current_locks(), **kwargs)
 
 
-class UserCreateView(PermissionRequiredMixin, FormView):
-    permission_required = "auth.add_user"
+class UserCreateView(ObjectPermissionMixin, FormView):
+    queryset = USERS
+    action = "add"
     form_class = UserAddForm
     template_name = "accounts/user_form.html"
 
@@ -59,17 +61,17 @@ class UserCreateView(PermissionRequiredMixin, FormView):
         return super().get_context_data(page_title="Add user", cancel_url=reverse("accounts:user_list"), **kwargs)
 
 
-class ManagedUserMixin(PermissionRequiredMixin):
-    """Loads the user a page changes; a superuser may be changed only by a superuser."""
+class ManagedUserMixin(ObjectPermissionMixin):
+    """Loads the user a page changes, among those the user may change: a superuser's account only
+    by a superuser (``accounts.models.UserQuerySet``); to anyone else its pages answer 403."""
 
+    queryset = USERS
+    action = "change"
     cancel_url = reverse_lazy("accounts:user_list")
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.target = get_object_or_404(User, pk=kwargs["pk"])
-        if not services.may_manage(request.user, self.target):
-            raise PermissionDenied("Only a superuser may change a superuser.")
+        if self.has_permission():  # else the mixin answers 403 without looking the account up
+            self.target = self.get_row(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -77,7 +79,6 @@ class ManagedUserMixin(PermissionRequiredMixin):
 
 
 class UserEditView(ManagedUserMixin, FormView):
-    permission_required = "auth.change_user"
     form_class = UserEditForm
     template_name = "accounts/user_form.html"
 
@@ -109,7 +110,6 @@ class UserEditView(ManagedUserMixin, FormView):
 
 
 class UserPasswordView(ManagedUserMixin, FormView):
-    permission_required = "auth.change_user"
     form_class = UserPasswordForm
     template_name = "accounts/user_password.html"
 
@@ -130,7 +130,6 @@ class UserPasswordView(ManagedUserMixin, FormView):
 class UserUnlockView(ManagedUserMixin, View):
     """Lift the sign-in lock of a user name (POST from the user's page)."""
 
-    permission_required = "auth.change_user"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -141,10 +140,11 @@ class UserUnlockView(ManagedUserMixin, View):
         return HttpResponseRedirect(reverse("accounts:user_edit", args=[self.target.pk]))
 
 
-class AddressUnlockView(PermissionRequiredMixin, View):
+class AddressUnlockView(ObjectPermissionMixin, View):
     """Lift the sign-in lock of an address (POST from the Users list)."""
 
-    permission_required = "auth.change_user"
+    queryset = USERS
+    action = "change"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

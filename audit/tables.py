@@ -72,9 +72,9 @@ def object_url(entry: AuditEntry, user=None) -> str:
 
 
 def _may_open(url: str, user) -> bool:
-    """Whether ``user`` holds the permissions the view at ``url`` requires."""
+    """Whether ``user`` holds the permission the page at ``url`` requires (``ObjectPermissionMixin``)."""
     from django.urls import resolve
 
     view_class = getattr(resolve(url).func, "view_class", None)
-    required = getattr(view_class, "permission_required", None) or ()
-    return user.has_perms((required,) if isinstance(required, str) else tuple(required))
+    required = getattr(view_class, "required_permission", None)
+    return required is None or user.has_perm(required("get"))

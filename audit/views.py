@@ -8,11 +8,11 @@ from kernel.generic import ObjectListView
 
 
 class AuditEntryListView(ObjectListView):
-    permission_required = "audit.view_auditentry"
+    model = AuditEntry
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilterSet
     page_title = "Audit trail"
     export_name = "audit"
 
     def get_queryset(self):
-        return AuditEntry.objects.select_related("actor", "content_type")
+        return super().get_queryset().select_related("actor", "content_type")

@@ -28,6 +28,7 @@ from batches import services, writer
 from batches.models import BatchStatus, ExportBatch, ImporterClient
 from kernel import jsonbody
 from kernel.tokens import hash_token, parse_authorization
+from kernel import tokens
 
 MAX_ACK_BYTES = 64 * 1024  # {"result": …, "reason": …}: a reason is kept to 2000 characters
 MAX_ACK_DEPTH = 8  # the body is 1 level deep; a nested reason is answered "must be text"
@@ -54,10 +55,7 @@ def importer_api(method: str):
 
 
 def _call(view, method: str, request, *args, **kwargs):
-    token = parse_authorization(request.headers.get("Authorization", ""))
-    client = None
-    if token:
-        client = ImporterClient.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+    client = tokens.holder(ImporterClient, request.headers.get("Authorization"))
     if client is None:
         response = _error(401, "A valid importer token is required: Authorization: Token <token>.")
         response["WWW-Authenticate"] = "Token"

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kernel.permissions import restrict
+
 
 class BatchStatus(models.TextChoices):
     # Committed in the database; its files are being written (a re-run finishes them).
@@ -33,10 +35,14 @@ RETIRED_STATUSES = (BatchStatus.REEXPORTED, BatchStatus.VOIDED)
 
 
 class ExportBatchQuerySet(models.QuerySet):
+    """Batches per user and action (``kernel.permissions.restrict``)."""
+
     def visible_to(self, user) -> ExportBatchQuerySet:
-        if user.has_perm("batches.view_exportbatch"):
-            return self
-        return self.none()
+        return restrict(self, user, "view")
+
+    def reexportable_by(self, user) -> ExportBatchQuerySet:
+        """Batches the user may re-export or void (which states allow it is the services' call)."""
+        return restrict(self, user, "reexport")
 
 
 class ExportBatch(models.Model):

@@ -22,21 +22,22 @@ from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.tables import BatchLineTable, ExportBatchTable
 from transactions.models import TransactionType
 from kernel.generic import ObjectListView
-from kernel.mixins import PermissionRequiredMixin
 from kernel.paging import ListParametersMixin, ListRequestConfig
+from transactions.models import Transaction, TransactionType
+from kernel.mixins import ObjectPermissionMixin
 
 SEND_PREVIEW_LINES = 200
 HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")
 
 
-class BatchDashboardView(PermissionRequiredMixin, TemplateView):
+class BatchDashboardView(ObjectPermissionMixin, TemplateView):
     """The accountant's landing page: batches by status and the latest ones."""
 
-    permission_required = "batches.view_exportbatch"
+    model = ExportBatch
     template_name = "batches/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        batches = ExportBatch.objects.visible_to(self.request.user)
+        batches = self.rows()
         counts = dict(batches.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
         return super().get_context_data(
             status_counts=[(status, counts.get(status.value, 0)) for status in BatchStatus],
@@ -46,24 +47,23 @@ class BatchDashboardView(PermissionRequiredMixin, TemplateView):
 
 
 class ExportBatchListView(ObjectListView):
-    permission_required = "batches.view_exportbatch"
+    model = ExportBatch
     table_class = ExportBatchTable
     filterset_class = ExportBatchFilterSet
     page_title = "All export batches"
     export_name = "batches"
 
     def get_queryset(self):
-        return ExportBatch.objects.visible_to(self.request.user).select_related("created_by")
+        return super().get_queryset().select_related("created_by")
 
 
 class BatchMixin:
-    """Finds the batch of the URL among those the user may see."""
+    """Finds the batch of the URL among those the user may ``action`` (see ``ObjectPermissionMixin``)."""
 
     def get_batch(self) -> ExportBatch:
         if not hasattr(self, "_batch"):
             self._batch = get_object_or_404(
-                ExportBatch.objects.visible_to(self.request.user).select_related("created_by", "replaces"),
-                number=self.kwargs["number"],
+                self.rows(model=ExportBatch).select_related("created_by", "replaces"), number=self.kwargs["number"],
             )
         return self._batch
 
@@ -81,8 +81,8 @@ def totals_by_type(batch: ExportBatch) -> list[dict]:
     ]
 
 
-class ExportBatchDetailView(PermissionRequiredMixin, ListParametersMixin, BatchMixin, DetailView):
-    permission_required = "batches.view_exportbatch"
+class ExportBatchDetailView(ObjectPermissionMixin, ListParametersMixin, BatchMixin, DetailView):
+    model = ExportBatch
     template_name = "batches/exportbatch_detail.html"
     context_object_name = "batch"
 
@@ -102,7 +102,7 @@ class ExportBatchDetailView(PermissionRequiredMixin, ListParametersMixin, BatchM
             lines_table=table,
             history=history(batch)[:50],
             replaced_by=replaced_by,
-            can_act=batch.status == BatchStatus.DELETED_IN_MAS and self.request.user.has_perm("batches.reexport_batch"),
+            can_act=batch.status == BatchStatus.DELETED_IN_MAS and self.may("reexport"),
             file_problem=_file_problem(batch),
             **kwargs,
         )
@@ -121,7 +121,7 @@ def _file_problem(batch: ExportBatch) -> str | None:
 class BatchLineListView(BatchMixin, ObjectListView):
     """A batch's lines as a list, with CSV/XLSX export."""
 
-    permission_required = "batches.view_exportbatch"
+    model = BatchLine
     table_class = BatchLineTable
     filterset_class = BatchLineFilterSet
 
@@ -134,13 +134,13 @@ class BatchLineListView(BatchMixin, ObjectListView):
         return f"{self.get_batch().file_stem}-lines"
 
     def get_queryset(self):
-        return BatchLine.objects.filter(batch=self.get_batch()).select_related("transaction")
+        return super().get_queryset().filter(batch=self.get_batch()).select_related("transaction")
 
 
-class ExportBatchPrintView(PermissionRequiredMixin, BatchMixin, DetailView):
+class ExportBatchPrintView(ObjectPermissionMixin, BatchMixin, DetailView):
     """A printable page: the batch, its totals by type and every line."""
 
-    permission_required = "batches.view_exportbatch"
+    model = ExportBatch
     template_name = "batches/exportbatch_print.html"
     context_object_name = "batch"
 
@@ -156,13 +156,13 @@ class ExportBatchPrintView(PermissionRequiredMixin, BatchMixin, DetailView):
         return super().get_context_data(totals=totals_by_type(self.object), lines=lines.iterator(chunk_size=2000), **kwargs)
 
 
-class BatchActionView(PermissionRequiredMixin, BatchMixin, FormView):
-    """Re-export or void a batch deleted in MAS, with a reason (``batches.reexport_batch``)."""
+class BatchActionView(ObjectPermissionMixin, BatchMixin, FormView):
+    """Re-export or void a batch deleted in MAS, with a reason."""
 
-    permission_required = "batches.reexport_batch"
+    model = ExportBatch
+    action = "reexport"
     template_name = "batches/exportbatch_action.html"
     form_class = ReasonForm
-    action = ""
     action_label = ""
     explanation = ""
 
@@ -209,13 +209,14 @@ class ExportBatchVoidView(BatchActionView):
         return batch
 
 
-class ExportBatchSendView(PermissionRequiredMixin, TemplateView):
+class ExportBatchSendView(ObjectPermissionMixin, TemplateView):
     """Send to MAS: confirm the approved lines and their totals by type, then export them as one batch.
 
     ``?pk=…&pk=…`` limits it to some approved lines (e.g. picked in the review queue).
     """
 
-    permission_required = "transactions.export_transactions"
+    model = Transaction
+    action = "export"
     template_name = "batches/exportbatch_send.html"
 
     def _ids(self, data):

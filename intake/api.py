@@ -26,10 +26,13 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
+from transactions.models import Device
 from intake.services import MAX_PER_REQUEST, collect
 from transactions.models import Device, TransactionType
 from kernel import jsonbody
 from kernel.tokens import hash_token, parse_authorization
+from transactions.models import TransactionType
+from kernel import tokens
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
 MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid
@@ -43,10 +46,7 @@ class DeviceToken(APIKeyHeader):
     openapi_description = "`Token <token>`: the device's token, shown once when it was registered."
 
     def authenticate(self, request, key):
-        token = parse_authorization(key or "")
-        if not token:
-            return None
-        return Device.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+        return tokens.holder(Device, key)
 
 
 api = NinjaAPI(

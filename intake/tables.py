@@ -11,6 +11,7 @@ from transactions.models import Device
 from kernel.columns import DateTimeColumn
 from kernel.display import plant_datetime
 from kernel.tables import BaseTable
+from kernel.permissions import may
 
 
 class DeviceTable(BaseTable):
@@ -44,7 +45,7 @@ class DeviceTable(BaseTable):
 
     def render_actions(self, record):
         request = self.request
-        if record.revoked_at or not request.user.has_perm("transactions.change_device"):
+        if record.revoked_at or not may(request.user, Device, "change"):
             return ""
         return format_html(
             '<form method="post" action="{}" class="d-inline" data-confirm="Revoke {}? It can no longer push or pull.">'

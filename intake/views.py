@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
@@ -13,32 +13,33 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
+from transactions.models import Device, IntakeSettings, ProcessingOption
+from transactions.options import SETTINGS_FIELDS, save_processing_options
 from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from transactions.models import Device, IntakeSettings, TransactionType
 from transactions.options import SETTINGS_FIELDS, save_processing_options
 from kernel.generic import ObjectListView
-from kernel.mixins import PermissionRequiredMixin
+from transactions.models import Transaction, TransactionType
+from kernel.mixins import ObjectPermissionMixin
 
 
 # --- devices ----------------------------------------------------------------------------------
 class DeviceListView(ObjectListView):
-    permission_required = "transactions.view_device"
+    model = Device
     table_class = DeviceTable
     filterset_class = DeviceFilterSet
     page_title = "Devices"
     export_name = "devices"
     template_name = "intake/device_list.html"
 
-    def get_queryset(self):
-        return Device.objects.all()
 
-
-class DeviceCreateView(PermissionRequiredMixin, FormView):
+class DeviceCreateView(ObjectPermissionMixin, FormView):
     """Register a device; the next page shows its token, once."""
 
-    permission_required = "transactions.add_device"
+    model = Device
+    action = "add"
     form_class = DeviceForm
     template_name = "intake/device_form.html"
 
@@ -49,12 +50,13 @@ class DeviceCreateView(PermissionRequiredMixin, FormView):
         return response
 
 
-class DeviceRevokeView(PermissionRequiredMixin, View):
-    permission_required = "transactions.change_device"
+class DeviceRevokeView(ObjectPermissionMixin, View):
+    model = Device
+    action = "change"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        device = get_object_or_404(Device, pk=pk)
+        device = self.get_row(pk=pk)
         if revoke_device(device, by=request.user):
             messages.success(request, f"{device.name} is revoked: its token no longer works.")
         else:
@@ -63,20 +65,16 @@ class DeviceRevokeView(PermissionRequiredMixin, View):
 
 
 # --- processing options --------------------------------------------------------------------------
-class ProcessingOptionsView(PermissionRequiredMixin, FormView):
+class ProcessingOptionsView(ObjectPermissionMixin, FormView):
     """What happens to a newly collected line of each type, and the validation settings."""
 
-    permission_required = "transactions.view_processingoption"
+    model = ProcessingOption
+    method_actions = {"post": "change"}
     form_class = ProcessingOptionsForm
     template_name = "intake/processing_options.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "intake_settings": IntakeSettings.load()}
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("transactions.change_processingoption"):
-            return self.handle_no_permission()
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -94,10 +92,11 @@ def _entry_type(request) -> str:
     return txn_type
 
 
-class DirectEntryView(PermissionRequiredMixin, View):
+class DirectEntryView(ObjectPermissionMixin, View):
     """A fast form per type for Direct Connect desktops; stores through the API's own path."""
 
-    permission_required = "transactions.enter_transactions"
+    model = Transaction
+    action = "enter"
     template_name = "intake/direct_entry.html"
 
     def get(self, request):
@@ -145,10 +144,11 @@ class DirectEntryView(PermissionRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class DirectEntryCheckView(PermissionRequiredMixin, View):
+class DirectEntryCheckView(ObjectPermissionMixin, View):
     """As you type: shape errors so far and the mirror's findings, as JSON."""
 
-    permission_required = "transactions.enter_transactions"
+    model = Transaction
+    action = "enter"
 
     def get(self, request):
         txn_type = _entry_type(request)

@@ -6,16 +6,17 @@ from django_tables2 import LazyPaginator, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from kernel.export import SpreadsheetSafeExport
-from kernel.mixins import PermissionRequiredMixin
 from kernel.paging import BadListParameter, ListParametersMixin, ListRequestConfig
+from kernel.mixins import ObjectPermissionMixin
 
 
-class ObjectListView(PermissionRequiredMixin, ListParametersMixin, ExportMixin, SingleTableMixin, FilterView):
+class ObjectListView(ObjectPermissionMixin, ListParametersMixin, ExportMixin, SingleTableMixin, FilterView):
     """A filterable, sortable, exportable list that costs no ``COUNT(*)`` per page.
 
-    Subclasses set ``permission_required``, ``table_class``, ``filterset_class`` and
-    ``get_queryset`` (restricted to what the user may see); never ``table_data``, which
-    would bypass the filter. Paging parameters are read by ``kernel.paging``; an
+    Subclasses set ``model`` (and ``action`` if not "view"), ``table_class`` and
+    ``filterset_class``; ``get_queryset`` is the rows the user may see (the mixin), which a
+    subclass refines with ``super().get_queryset()``; never ``table_data``, which would bypass
+    the filter. Paging parameters are read by ``kernel.paging``; an
     ``_export`` other than the formats offered answers 400.
     """
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from kernel.permissions import permission_for
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -13,15 +15,18 @@ class NavItem:
     permission: str
 
 
-REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", "transactions.review_transaction")
-BATCHES = NavItem("Batches", "batches:dashboard", "batches.view_exportbatch")
-SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", "syncconfig.view_serverconfig")
-MAS_DATA = NavItem("MAS data", "mas:workorder_list", "mas.view_workorder")
-AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", "audit.view_auditentry")
-DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", "transactions.enter_transactions")
-DEVICES = NavItem("Devices", "intake:device_list", "transactions.view_device")
-PROCESSING_OPTIONS = NavItem("Processing options", "intake:processingoption_edit", "transactions.view_processingoption")
-USERS = NavItem("Users", "accounts:user_list", "auth.view_user")
+# Each item needs the permission of its page's action (kernel.permissions.ACTIONS).
+REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", permission_for("transactions.transaction", "review"))
+BATCHES = NavItem("Batches", "batches:dashboard", permission_for("batches.exportbatch", "view"))
+SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", permission_for("syncconfig.serverconfig", "view"))
+MAS_DATA = NavItem("MAS data", "mas:workorder_list", permission_for("mas.workorder", "view"))
+AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", permission_for("audit.auditentry", "view"))
+DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", permission_for("transactions.transaction", "enter"))
+DEVICES = NavItem("Devices", "intake:device_list", permission_for("transactions.device", "view"))
+PROCESSING_OPTIONS = NavItem(
+    "Processing options", "intake:processingoption_edit", permission_for("transactions.processingoption", "view")
+)
+USERS = NavItem("Users", "accounts:user_list", permission_for("auth.user", "view"))
 
 # Daily work first, then settings, then look-ups.
 NAV_ITEMS = (

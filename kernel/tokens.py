@@ -1,4 +1,5 @@
-"""API tokens (devices, the MAS-side importer): shown once, stored as a SHA-256 hash."""
+"""API tokens (devices, the MAS-side importer): shown once, stored as a SHA-256 hash, and the one
+check of a token a request carries (``holder``)."""
 from __future__ import annotations
 
 import hashlib
@@ -29,3 +30,15 @@ def parse_authorization(header: str) -> str | None:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     return token if scheme == "Token" and token else None
+
+
+def holder(holders, authorization: str | None):
+    """Who holds the token of an ``Authorization: Token <token>`` header: the row of ``holders``
+    (a model or queryset with ``token_hash`` and ``revoked_at``, e.g. devices or importers) whose
+    token it is and that is not revoked; None for a missing, malformed, unknown or revoked token.
+    """
+    token = parse_authorization(authorization or "")
+    if not token:
+        return None
+    rows = holders._default_manager if isinstance(holders, type) else holders
+    return rows.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()

@@ -1,7 +1,7 @@
 """Review pages: the landing counts, the queue, one line's detail and edit, bulk decisions.
 
-Views parse input, check permission (``TransactionAccessMixin``: the one place that says
-which rows a page reads), call one service, message and redirect.
+Views parse input, check permission (``ObjectPermissionMixin``: each page's action on the
+lines says which it reads), call one service, message and redirect.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.db import transaction as db
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,12 @@ from mas import models as mirror
 from reviews import services
 from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
+from transactions.models import Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
 from transactions.models import Severity, Transaction, TransactionStatus
 from kernel.display import number_text, plant_datetime
 from kernel.generic import ObjectListView
-from kernel.mixins import PermissionRequiredMixin
+from kernel.mixins import ObjectPermissionMixin
 
 S = TransactionStatus
 TO_REVIEW = (S.NEEDS_REVIEW, S.FLAGGED)
@@ -60,31 +61,16 @@ def filter_query(params: QueryDict) -> str:
     return query.urlencode()
 
 
-class TransactionAccessMixin:
-    """Which lines a page may read (``visible_to``) and which it may change (``reviewable_by``)."""
-
-    def visible(self):
-        return Transaction.objects.visible_to(self.request.user)
-
-    def reviewable(self):
-        return Transaction.objects.reviewable_by(self.request.user)
-
-    def can_review(self) -> bool:
-        return self.request.user.has_perm("transactions.review_transaction")
-
-    def can_edit(self) -> bool:
-        return self.request.user.has_perm("transactions.change_transaction")
-
-
-class ReviewDashboardView(PermissionRequiredMixin, TemplateView):
+class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
     """The supervisor's landing page: how much is waiting in the review queue."""
 
-    permission_required = "transactions.review_transaction"
+    model = Transaction
+    action = "review"
     template_name = "reviews/dashboard.html"
 
     def get_context_data(self, **kwargs):
         counts = dict(
-            Transaction.objects.visible_to(self.request.user)
+            self.rows("view")
             .values_list("status")
             .annotate(n=Count("id"))
             .values_list("status", "n")
@@ -95,10 +81,10 @@ class ReviewDashboardView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class TransactionListView(TransactionAccessMixin, ObjectListView):
+class TransactionListView(ObjectListView):
     """The review queue: filter, sort, export, and pick lines for a bulk decision."""
 
-    permission_required = "transactions.view_transaction"
+    model = Transaction
     table_class = TransactionTable
     filterset_class = TransactionFilterSet
     template_name = "reviews/transaction_list.html"
@@ -106,7 +92,7 @@ class TransactionListView(TransactionAccessMixin, ObjectListView):
     export_name = "transactions"
 
     def get_queryset(self):
-        return self.visible().select_related("device", "entered_by").prefetch_related("findings")
+        return super().get_queryset().select_related("device", "entered_by").prefetch_related("findings")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -122,7 +108,7 @@ class TransactionListView(TransactionAccessMixin, ObjectListView):
             tabs.append({"label": label, "url": f"?{query.urlencode()}",
                          "active": sorted(str(s) for s in statuses) == current})
         context.update(
-            tabs=tabs, can_review=self.can_review(), filter_query=carried,
+            tabs=tabs, can_review=self.may("review"), filter_query=carried,
             shown_at=timezone.now().isoformat(),
         )
         return context
@@ -141,25 +127,25 @@ class TransactionListView(TransactionAccessMixin, ObjectListView):
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
         table.filter_query = filter_query(self.request.GET)
-        if not self.can_review():
+        if not self.may("review"):
             table.exclude = ("pk",)
         return table
 
 
-class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, DetailView):
+class TransactionDetailView(ObjectPermissionMixin, DetailView):
     """One line: every field, the mirror facts beside them, its findings and its history."""
 
-    permission_required = "transactions.view_transaction"
+    model = Transaction
     template_name = "reviews/transaction_detail.html"
     context_object_name = "txn"
 
     def get_queryset(self):
-        return self.visible().select_related("device", "entered_by", "updated_by", "reviewed_by")
+        return super().get_queryset().select_related("device", "entered_by", "updated_by", "reviewed_by")
 
     def get_context_data(self, **kwargs):
         txn = self.object
         carried = self.request.GET.get("f", "")
-        next_txn = next_in_queue(self.visible(), txn, carried, self.request)
+        next_txn = next_in_queue(self.rows("view"), txn, carried, self.request)
         findings = list(txn.findings.all())
         return super().get_context_data(
             page_title=f"Line {txn.pk}",
@@ -167,9 +153,9 @@ class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, Det
             findings=findings,
             has_error=any(f.severity == Severity.ERROR for f in findings),
             history=history(txn)[:100],
-            can_review=self.can_review() and not txn.is_locked,
-            can_edit=self.can_edit() and not txn.is_locked,
-            may_override=self.request.user.has_perm("transactions.approve_over_error"),
+            can_review=self.may("review") and not txn.is_locked,
+            can_edit=self.may("change") and not txn.is_locked,
+            may_override=self.may("approve_over_error"),
             next_url=_detail_url(next_txn, carried) if next_txn else None,
             queue_back=f"{reverse('reviews:transaction_list')}?{carried}" if carried else queue_url(),
             filter_query=carried,
@@ -180,26 +166,35 @@ class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, Det
         )
 
 
-class TransactionEditView(TransactionAccessMixin, PermissionRequiredMixin, View):
+class TransactionEditView(ObjectPermissionMixin, View):
     """Correct one line; the service re-checks it and refuses a stale version."""
 
-    permission_required = "transactions.change_transaction"
+    model = Transaction
+    action = "change"
     template_name = "reviews/transaction_edit.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.txn = get_object_or_404(self.reviewable(), pk=kwargs["pk"])
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.carried = request.GET.get("f", "")
-        if self.txn.is_locked:
-            messages.error(request, "This line was exported and is locked: correct it in MAS with a reversing line.")
-            return redirect(_detail_url(self.txn, self.carried))
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
+        self.txn = self.get_row(pk=pk)
+        if self.txn.is_locked:
+            return self.locked()
         return self.render(TransactionEditForm(instance=self.txn))
 
     def post(self, request, pk):
+        self.txn = self.get_row(pk=pk)
+        if self.txn.is_locked:
+            return self.locked()
+        return self.save()
+
+    def locked(self):
+        messages.error(self.request, "This line was exported and is locked: correct it in MAS with a reversing line.")
+        return redirect(_detail_url(self.txn, self.carried))
+
+    def save(self):
+        request = self.request
         form = TransactionEditForm(request.POST, instance=Transaction.objects.get(pk=self.txn.pk))
         if not form.is_valid():
             return self.render(form)
@@ -240,7 +235,7 @@ def _moment(value: str):
     return moment
 
 
-class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixin, View):
+class TransactionBulkDecisionView(ObjectPermissionMixin, View):
     """Approve or reject a selection, or every line that matches the queue's filter.
 
     Without ``_apply`` the confirmation page shows what will change and what will be skipped and
@@ -249,14 +244,15 @@ class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixi
     page) make lines changed by someone else meanwhile be skipped, never overwritten.
     """
 
-    permission_required = "transactions.review_transaction"
+    model = Transaction
+    action = "review"
     http_method_names = ["post"]
-    action = ""
+    decision = ""  # "approve" or "reject"
     service = None
 
     def post(self, request):
         post = request.POST
-        scope = self.reviewable()
+        scope = self.get_queryset()
         carried = post.get("_filter", "")
         back = self._back(post, carried)
         if post.get("_all"):
@@ -280,37 +276,35 @@ class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixi
             txns[0].version = int(version)
         seen_at = _moment(post.get("shown_at", ""))
 
-        form = DecisionForm(post if "_apply" in post else None, reason_required=self.action == "reject")
+        form = DecisionForm(post if "_apply" in post else None, reason_required=self.decision == "reject")
         if "_apply" not in post or not form.is_valid():
             return self.confirm(txns, form, seen_at, back)
         with db.atomic():
             outcome = self.service(txns, by=request.user, reason=form.cleaned_data["reason"], seen_at=seen_at)
-            touched = sum(scope.filter(pk__in=chunk).count() for chunk in services._chunks(outcome.done))
-            if touched != len(outcome.done):  # a line outside the user's reach: undo everything
-                raise PermissionError("A bulk decision touched lines outside the user's reach.")
+            self.recount(outcome.done)  # a line outside the user's reach now: a 403, and nothing written
         level = messages.SUCCESS if outcome.done else messages.WARNING
         messages.add_message(request, level, outcome.summary())
         return HttpResponseRedirect(back)
 
     def confirm(self, txns, form, seen_at, back):
         post = self.request.POST
-        plan = services.preview(self.action, txns, by=self.request.user, seen_at=seen_at)
+        plan = services.preview(self.decision, txns, by=self.request.user, seen_at=seen_at)
         hidden = [(key, value) for key in ("_all", "_filter", "shown_at", "version", "next")
                   for value in post.getlist(key)]
         if not post.get("_all"):
             hidden += [("pk", str(t.pk)) for t in txns]
-        verb = "Approve" if self.action == "approve" else "Reject"
+        verb = "Approve" if self.decision == "approve" else "Reject"
         notes = []
         if plan.over_error:
             notes.append(f"{len(plan.over_error)} of them have an error-level finding or undo a rejection: "
                          "they are approved only if you give a reason.")
         context = {
             "page_title": f"{verb} {len(plan.done)} line{'s' if len(plan.done) != 1 else ''}?",
-            "action_label": verb, "action_done": "approved" if self.action == "approve" else "rejected",
-            "action_class": "success" if self.action == "approve" else "danger",
+            "action_label": verb, "action_done": "approved" if self.decision == "approve" else "rejected",
+            "action_class": "success" if self.decision == "approve" else "danger",
             "selected": len(txns), "will_change": len(plan.done), "skipped": plan.skipped_reasons(),
             "notes": notes, "form": form, "hidden": hidden, "cancel_url": back,
-            "reason_required": self.action == "reject" or bool(plan.over_error),
+            "reason_required": self.decision == "reject" or bool(plan.over_error),
         }
         return TemplateResponse(self.request, "bulk_confirm.html", context)
 
@@ -322,12 +316,12 @@ class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixi
 
 
 class TransactionBulkApproveView(TransactionBulkDecisionView):
-    action = "approve"
+    decision = "approve"
     service = staticmethod(services.approve)
 
 
 class TransactionBulkRejectView(TransactionBulkDecisionView):
-    action = "reject"
+    decision = "reject"
     service = staticmethod(services.reject)
 
 

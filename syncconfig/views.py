@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, TemplateView, UpdateView
@@ -20,19 +20,17 @@ from syncconfig.schedules import PULL
 from syncconfig.services import save_autosync_table, save_server_config, start_pull
 from syncconfig.tables import AutoSyncTableTable, PullRunTable, PullTableRunTable
 from kernel.generic import ObjectListView
-from kernel.mixins import PermissionRequiredMixin
-
-SETTINGS_PERMISSION = "syncconfig.change_serverconfig"
+from kernel.mixins import ObjectPermissionMixin
 
 
 def _next_pull_at():
     return Schedule.objects.filter(name=PULL).values_list("next_run", flat=True).first()
 
 
-class SyncDashboardView(PermissionRequiredMixin, TemplateView):
+class SyncDashboardView(ObjectPermissionMixin, TemplateView):
     """The administrator's landing page: sync health at a glance."""
 
-    permission_required = "syncconfig.view_serverconfig"
+    model = ServerConfig
     template_name = "syncconfig/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -49,8 +47,9 @@ class PullNowFormMixin:
         return super().get_context_data(pull_form=PullNowForm(), **kwargs)
 
 
-class ServerConfigEditView(PullNowFormMixin, PermissionRequiredMixin, UpdateView):
-    permission_required = SETTINGS_PERMISSION
+class ServerConfigEditView(PullNowFormMixin, ObjectPermissionMixin, UpdateView):
+    model = ServerConfig
+    action = "change"
     form_class = ServerConfigForm
     template_name = "syncconfig/serverconfig_edit.html"
 
@@ -73,7 +72,7 @@ class ServerConfigEditView(PullNowFormMixin, PermissionRequiredMixin, UpdateView
 
 
 class AutoSyncTableListView(PullNowFormMixin, ObjectListView):
-    permission_required = SETTINGS_PERMISSION
+    model = AutoSyncTable
     table_class = AutoSyncTableTable
     filterset_class = AutoSyncTableFilterSet
     template_name = "syncconfig/autosynctable_list.html"
@@ -82,12 +81,12 @@ class AutoSyncTableListView(PullNowFormMixin, ObjectListView):
 
     def get_queryset(self):
         ensure_default_tables()
-        return AutoSyncTable.objects.all()
+        return super().get_queryset()
 
 
-class AutoSyncTableEditView(PermissionRequiredMixin, UpdateView):
-    permission_required = SETTINGS_PERMISSION
+class AutoSyncTableEditView(ObjectPermissionMixin, UpdateView):
     model = AutoSyncTable
+    action = "change"
     form_class = AutoSyncTableForm
     template_name = "syncconfig/autosynctable_edit.html"
 
@@ -97,10 +96,11 @@ class AutoSyncTableEditView(PermissionRequiredMixin, UpdateView):
         return redirect("syncconfig:autosynctable_list")
 
 
-class DiscoveryView(PermissionRequiredMixin, TemplateView):
+class DiscoveryView(ObjectPermissionMixin, TemplateView):
     """The tables and columns the MAS connection sees, to fix a mapping without a developer."""
 
-    permission_required = SETTINGS_PERMISSION
+    model = ServerConfig
+    action = "change"
     template_name = "syncconfig/discovery.html"
 
     def get_context_data(self, **kwargs):
@@ -116,16 +116,17 @@ class DiscoveryView(PermissionRequiredMixin, TemplateView):
                         context["columns"] = mas.columns(table)
         except MASError as exc:
             context["error"] = str(exc)
-        mapped = {t.mas_table: t for t in AutoSyncTable.objects.all()}
+        mapped = {t.mas_table: t for t in self.rows("view", model=AutoSyncTable)}
         context["mapped"] = mapped
         context["mapped_table"] = mapped.get(table)
         return super().get_context_data(**context, **kwargs)
 
 
-class PullNowView(PermissionRequiredMixin, View):
+class PullNowView(ObjectPermissionMixin, View):
     """Pull now (every enabled table or one): queued for the cluster; the run page shows it live."""
 
-    permission_required = "syncconfig.run_pull"
+    model = PullRun
+    action = "run"
     http_method_names = ["post"]
 
     def post(self, request):
@@ -143,7 +144,7 @@ class PullNowView(PermissionRequiredMixin, View):
 
 
 class PullRunListView(PullNowFormMixin, ObjectListView):
-    permission_required = "syncconfig.view_pullrun"
+    model = PullRun
     table_class = PullRunTable
     filterset_class = PullRunFilterSet
     page_title = "Pull runs"
@@ -151,29 +152,28 @@ class PullRunListView(PullNowFormMixin, ObjectListView):
     template_name = "syncconfig/pullrun_list.html"
 
     def get_queryset(self):
-        return PullRun.objects.select_related("requested_by")
+        return super().get_queryset().select_related("requested_by")
 
 
-class PullRunDetailView(PullNowFormMixin, PermissionRequiredMixin, DetailView):
-    permission_required = "syncconfig.view_pullrun"
+class PullRunDetailView(PullNowFormMixin, ObjectPermissionMixin, DetailView):
     model = PullRun
     template_name = "syncconfig/pullrun_detail.html"
     context_object_name = "run"
 
     def get_queryset(self):
-        return PullRun.objects.select_related("requested_by")
+        return super().get_queryset().select_related("requested_by")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tables_table=PullTableRunTable(self.object.tables.all()), **kwargs)
 
 
-class PullRunStatusView(PermissionRequiredMixin, View):
+class PullRunStatusView(ObjectPermissionMixin, View):
     """The run's status and per-table counts as JSON, polled by the run page while it runs."""
 
-    permission_required = "syncconfig.view_pullrun"
+    model = PullRun
 
     def get(self, request, pk):
-        run = get_object_or_404(PullRun, pk=pk)
+        run = self.get_row(pk=pk)
         return JsonResponse({
             "id": run.pk,
             "status": run.status,

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from kernel.permissions import restrict
+
 
 class TransactionType(models.TextChoices):
     LABOR = "labor", "Labor"
@@ -78,17 +80,19 @@ class TransactionSource(models.TextChoices):
 
 
 class TransactionQuerySet(models.QuerySet):
+    """Lines per user and action (``kernel.permissions.restrict``): every line for a user
+    with the action's permission, none without (which states allow a move is the services' call)."""
+
     def visible_to(self, user) -> TransactionQuerySet:
-        """Rows the user may see: every row for a role with the view permission, else none."""
-        if user.has_perm("transactions.view_transaction"):
-            return self
-        return self.none()
+        return restrict(self, user, "view")
 
     def reviewable_by(self, user) -> TransactionQuerySet:
-        """Rows the user may approve, reject or correct (which states allow it is the services' call)."""
-        if user.has_perm("transactions.review_transaction"):
-            return self.visible_to(user)
-        return self.none()
+        """Rows the user may approve or reject."""
+        return restrict(self, user, "review")
+
+    def editable_by(self, user) -> TransactionQuerySet:
+        """Rows the user may correct."""
+        return restrict(self, user, "change")
 
 
 class Transaction(models.Model):
