@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -42,6 +43,8 @@ def production_settings(app_configs, **kwargs) -> list[Warning]:
 
 
 def on_the_demo_company(connection_string: str) -> bool:
-    """Whether the connection string reads the demo company: the default one, or one naming its file."""
-    demo_file = Path(settings.WOSCAN_DEMO_MAS_PATH).resolve().as_uri()
-    return connection_string == settings.WOSCAN_DEMO_MAS_ODBC or demo_file in connection_string
+    """Whether the connection string reads the demo company's file (``WOSCAN_DEMO_MAS_PATH``), as the
+    default one does, whether the file is named as a path or as a SQLite URI."""
+    demo_file = Path(settings.WOSCAN_DEMO_MAS_PATH).resolve()
+    names = "|".join(re.escape(name) for name in (demo_file.as_uri(), str(demo_file)))
+    return re.search(rf"(?:^|[=;])(?:{names})(?=[?;]|$)", connection_string) is not None

@@ -68,7 +68,7 @@ def test_an_accountant_follows_a_batch_from_exported_to_imported_to_posted(
     post_batch(company, 1)
     reconcile()
     expect_batch(page, "Posted in MAS", "2", "2.5", "2", ("2", "2.5", "2"))
-    expect(page.get_by_test_id("history")).to_contain_text("posted")
+    expect(page.get_by_test_id("history")).to_contain_text("Posted in MAS")
 
 
 def _active_employee(company) -> str:

@@ -145,8 +145,20 @@ def test_the_demo_check_reads_the_settings_the_portal_runs_with(settings, tmp_pa
         settings.WOSCAN_MAS_ODBC = connection_string
         return [m.id for m in run_checks(include_deployment_checks=True) if m.id.startswith("woscan.")]
 
-    # the demo app's own connection string is the one the settings fall back on
-    assert settings.WOSCAN_DEMO_MAS_ODBC == odbc_connection_string(settings.WOSCAN_DEMO_MAS_PATH)
     assert "woscan.W004" in warnings_for(odbc_connection_string(settings.WOSCAN_DEMO_MAS_PATH))
+    assert "woscan.W004" in warnings_for(f"Driver={{SQLite3}};Database={settings.WOSCAN_DEMO_MAS_PATH};")
     assert "woscan.W004" not in warnings_for("DSN=SOTAMAS90;UID=portal;PWD=x;COMPANY=ABC")
     assert "woscan.W004" not in warnings_for(odbc_connection_string(tmp_path / "another.sqlite"))
+    assert "woscan.W004" not in warnings_for(odbc_connection_string(f"{settings.WOSCAN_DEMO_MAS_PATH}.copy"))
+
+
+def test_the_settings_fall_back_on_the_demo_apps_own_connection_string(monkeypatch):
+    # Read from the settings module as it was imported (the test settings' fixtures override the values).
+    import importlib
+
+    from demo.company import odbc_connection_string
+
+    monkeypatch.delenv("WOSCAN_MAS_ODBC", raising=False)
+    portal_settings = importlib.reload(importlib.import_module("woscan_portal.settings"))
+
+    assert portal_settings.WOSCAN_MAS_ODBC == odbc_connection_string(portal_settings.WOSCAN_DEMO_MAS_PATH)
