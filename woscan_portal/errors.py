@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.template import Context, loader
 from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.csrf import requires_csrf_token
 
-from woscan_portal.apierrors import API_PREFIX
+from woscan_portal.apierrors import API_PREFIX, error_key, json_error
 from woscan_portal.middleware import current_request_id
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,8 @@ def _csrf(request) -> dict:
 def server_error(request, template_name: str = "500.html"):
     request_id = _request_id(request)
     if request.path.startswith(API_PREFIX):
-        return JsonResponse(
-            {"detail": "Server error: the portal logged it. Try again later.", "request_id": request_id}, status=500
+        return json_error(
+            error_key(request.path), 500, "Server error: the portal logged it. Try again later.", request_id=request_id
         )
     context = {"request": request, "request_id": request_id, "when": _when(), "advice": ADVICE,
                **_csrf(request), **_signed_in(request)}
