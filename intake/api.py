@@ -76,8 +76,8 @@ api = MachineAPI(
 
 
 # --- the bodies -------------------------------------------------------------------------------
-def _text(name: str, description: str | None = None):
-    return Field(None, max_length=TEXT_FIELDS[name], description=description)
+def _text(name: str):
+    return Field(None, max_length=TEXT_FIELDS[name])
 
 
 def _decimal(name: str, description: str = "At most {places} decimal places."):
