@@ -27,8 +27,8 @@ from pydantic import BaseModel, BeforeValidator, StrictStr
 
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch, ImporterClient
-from woscan_portal import jsonbody
-from woscan_portal.apierrors import ERROR
+from kernel import jsonbody
+from kernel.apierrors import ERROR
 from woscan_portal.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
 
 MAX_ACK_BYTES = 64 * 1024  # {"result": …, "reason": …}: a reason is kept to 2000 characters

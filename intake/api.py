@@ -27,11 +27,11 @@ from ninja.decorators import decorate_view
 from pydantic import BaseModel, WithJsonSchema
 
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
-from intake.models import Device
+from transactions.models import Device
 from intake.parsing import DECIMAL_FIELDS, TEXT_FIELDS
 from intake.services import MAX_PER_REQUEST, collect
-from reviews.models import TransactionType
-from woscan_portal.apierrors import DETAIL
+from transactions.models import TransactionType
+from kernel.apierrors import DETAIL
 from woscan_portal.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over

@@ -13,19 +13,19 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
-from intake.models import Device, IntakeSettings
-from intake.options import SETTINGS_FIELDS, save_processing_options
+from transactions.models import Device, IntakeSettings
+from transactions.options import SETTINGS_FIELDS, save_processing_options
 from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
-from reviews.models import TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from transactions.models import TransactionType
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 
 # --- devices ----------------------------------------------------------------------------------
 class DeviceListView(ObjectListView):
-    permission_required = "intake.view_device"
+    permission_required = "transactions.view_device"
     table_class = DeviceTable
     filterset_class = DeviceFilterSet
     page_title = "Devices"
@@ -39,7 +39,7 @@ class DeviceListView(ObjectListView):
 class DeviceCreateView(PermissionRequiredMixin, FormView):
     """Register a device; the next page shows its token, once."""
 
-    permission_required = "intake.add_device"
+    permission_required = "transactions.add_device"
     form_class = DeviceForm
     template_name = "intake/device_form.html"
 
@@ -51,7 +51,7 @@ class DeviceCreateView(PermissionRequiredMixin, FormView):
 
 
 class DeviceRevokeView(PermissionRequiredMixin, View):
-    permission_required = "intake.change_device"
+    permission_required = "transactions.change_device"
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -67,7 +67,7 @@ class DeviceRevokeView(PermissionRequiredMixin, View):
 class ProcessingOptionsView(PermissionRequiredMixin, FormView):
     """What happens to a newly collected line of each type, and the validation settings."""
 
-    permission_required = "intake.view_processingoption"
+    permission_required = "transactions.view_processingoption"
     form_class = ProcessingOptionsForm
     template_name = "intake/processing_options.html"
 
@@ -75,7 +75,7 @@ class ProcessingOptionsView(PermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "intake_settings": IntakeSettings.load()}
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("intake.change_processingoption"):
+        if not request.user.has_perm("transactions.change_processingoption"):
             return self.handle_no_permission()
         return super().post(request, *args, **kwargs)
 
@@ -98,7 +98,7 @@ def _entry_type(request) -> str:
 class DirectEntryView(PermissionRequiredMixin, View):
     """A fast form per type for Direct Connect desktops; stores through the API's own path."""
 
-    permission_required = "intake.enter_transactions"
+    permission_required = "transactions.enter_transactions"
     template_name = "intake/direct_entry.html"
 
     def get(self, request):
@@ -149,7 +149,7 @@ class DirectEntryView(PermissionRequiredMixin, View):
 class DirectEntryCheckView(PermissionRequiredMixin, View):
     """As you type: shape errors so far and the mirror's findings, as JSON."""
 
-    permission_required = "intake.enter_transactions"
+    permission_required = "transactions.enter_transactions"
 
     def get(self, request):
         txn_type = _entry_type(request)

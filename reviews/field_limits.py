@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from reviews.models import FIELDS, Transaction
+from transactions.models import FIELDS, Transaction
 
 
 @dataclass(frozen=True)

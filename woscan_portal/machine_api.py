@@ -2,8 +2,8 @@
 importer API (``batches.api``) are each a ``MachineAPI`` with its own OpenAPI document.
 
 - **Tokens**: ``TokenAuth``, ``Authorization: Token <token>`` checked against a model's stored
-  hashes (``woscan_portal.tokens``), revoked tokens refused. No session, no CSRF, no sign-in page.
-- **Bodies** are read within bounds before a schema sees them (``woscan_portal.jsonbody``: size,
+  hashes (``kernel.tokens``), revoked tokens refused. No session, no CSRF, no sign-in page.
+- **Bodies** are read within bounds before a schema sees them (``kernel.jsonbody``: size,
   nesting depth, a key twice, ``NaN``), and whatever their length — not through
   ``request.body``, which Django caps at ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with an HTML page.
   Declare one with ``JsonBody(...)`` as the default of a view argument typed by a pydantic model.
@@ -27,9 +27,9 @@ from ninja.params.models import Body, BodyModel
 from ninja.parser import Parser
 from ninja.security import APIKeyHeader
 
-from woscan_portal import jsonbody
-from woscan_portal.apierrors import json_error
-from woscan_portal.tokens import hash_token, parse_authorization
+from kernel import jsonbody
+from kernel.apierrors import json_error
+from kernel.tokens import hash_token, parse_authorization
 
 # (status, message) for the errors a body's schema found (ninja's ``ValidationError.errors``,
 # each ``loc`` starting ("body", <argument name>, …)).

@@ -9,7 +9,7 @@ from django.test.utils import isolate_apps
 from intake import parsing
 from intake.forms import DirectEntryForm
 from reviews.field_limits import collected_field_limits
-from reviews.models import FIELDS, Transaction
+from transactions.models import FIELDS, Transaction
 from tests.intake.conftest import labor
 
 OPENAPI = "/api/sync/v1/openapi.json"
