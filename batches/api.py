@@ -1,7 +1,8 @@
-"""The importer API: how WOScan Sync, on the MAS side, takes batches (PRODUCT.md §6).
+"""The importer API: how WOScan Sync, on the MAS side, takes batches (PRODUCT.md §6), with django-ninja.
 
 JSON over HTTP under ``/api/importer/v1/``, one token per importer
-(``Authorization: Token <token>``; ``manage.py create_importer_token <name>`` makes one):
+(``Authorization: Token <token>``; ``manage.py create_importer_token <name>`` makes one); the
+OpenAPI document is ``/api/importer/v1/openapi.json``:
 
 - ``GET batches`` — the batches ready to import (exported, files written), oldest first;
 - ``GET batches/<number>`` — one batch: its control file and its CSV text;
@@ -9,64 +10,127 @@ JSON over HTTP under ``/api/importer/v1/``, one token per importer
   Entry (``exported → imported``; again is harmless), or ``{"result": "refused", "reason": "…"}``
   — the files did not match; the batch stays ``exported`` and the accountant sees the reason.
 
-Errors are JSON ``{"error": "…"}``: 400 bad body, 401 missing or revoked token, 404 unknown
-batch, 409 the batch's state does not allow it (or its files are not complete; a batch deleted
-in MAS is never acknowledged), 503 the export folder cannot be read (try again later).
+Errors are JSON ``{"error": "…"}`` (``kernel.machine_api``): 400 bad body, 401 missing
+or revoked token, 404 unknown batch or address, 405 wrong method, 409 the batch's state does
+not allow it (or its files are not complete; a batch deleted in MAS is never acknowledged),
+413 a body over 64 KB, 503 the export folder cannot be read (try again later).
 """
 from __future__ import annotations
 
 import json
-from functools import wraps
+from typing import Annotated, Any, Literal, Optional
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, Schema
+from pydantic import BaseModel, BeforeValidator, StrictStr
 
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch, ImporterClient
 from kernel import jsonbody
-from kernel.tokens import hash_token, parse_authorization
 from kernel import tokens
+from kernel.apierrors import ERROR
+from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
 
 MAX_ACK_BYTES = 64 * 1024  # {"result": …, "reason": …}: a reason is kept to 2000 characters
 MAX_ACK_DEPTH = 8  # the body is 1 level deep; a nested reason is answered "must be text"
 MAX_REASON_CHARS = 2000
+ACK_SHAPE = 'The body must be a JSON object {"result": "imported" | "refused", "reason": "…"}.'
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+class ImporterToken(TokenAuth):
+    """``Authorization: Token <token>`` of an importer that is not revoked; each call is its last seen."""
+
+    model = ImporterClient
+    openapi_description = "`Token <token>`: the importer's token, shown once by `manage.py create_importer_token`."
+
+    def authenticate(self, request, key):
+        client = super().authenticate(request, key)
+        if client is not None:
+            ImporterClient.objects.filter(pk=client.pk).update(last_seen_at=timezone.now())
+        return client
 
 
-def importer_api(method: str):
-    """Token authentication for the importer; no session, no CSRF, no sign-in page; one method."""
+def _ack_problem(errors: list[dict]) -> tuple[int, str]:
+    """What ``AckIn`` found, in the words the importer API has always answered (the reason first)."""
+    error = min(errors, key=lambda e: e["loc"][2:3] != ("reason",))
+    where = error["loc"][2:]
+    if not where:
+        return 400, ACK_SHAPE
+    if where[0] != "reason":
+        return 400, 'result: must be "imported" or "refused".'
+    if error["type"] == "string_too_long":
+        return 400, f"reason: at most {MAX_REASON_CHARS} characters."
+    if error["type"] == "value_error":
+        return 400, f"reason: {error['ctx']['error']}"
+    return 400, "reason: must be text."
 
-    def decorate(view):
-        @csrf_exempt
-        @login_not_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            return _call(view, method, request, *args, **kwargs)
 
-        return wrapped
+api = MachineAPI(
+    title="WOScan Portal importer API",
+    version="1",
+    description=(
+        "How WOScan Sync, inside the MAS Work Order module, takes the portal's export batches "
+        "(PRODUCT.md §6): list the batches ready to import, fetch one (its control file and CSV), "
+        "acknowledge it as imported or refused. Authenticate every call with "
+        "`Authorization: Token <token>`."
+    ),
+    auth=ImporterToken(),
+    urls_namespace="importer_api",
+    error_key=ERROR,
+    unauthorized="A valid importer token is required: Authorization: Token <token>.",
+    challenge="Token",
+    body_problem=_ack_problem,
+    max_body_bytes=MAX_ACK_BYTES,
+    max_body_depth=MAX_ACK_DEPTH,
+)
 
-    return decorate
+
+# --- the bodies -------------------------------------------------------------------------------
+def _plain_text(value: Any) -> Any:
+    if isinstance(value, str) and jsonbody.text_problem(value):
+        raise ValueError(jsonbody.text_problem(value))
+    return value
 
 
-def _call(view, method: str, request, *args, **kwargs):
-    client = tokens.holder(ImporterClient, request.headers.get("Authorization"))
-    if client is None:
-        response = _error(401, "A valid importer token is required: Authorization: Token <token>.")
-        response["WWW-Authenticate"] = "Token"
-        return response
-    if request.method != method:
-        response = _error(405, f"Use {method}.")
-        response["Allow"] = method
-        return response
-    ImporterClient.objects.filter(pk=client.pk).update(last_seen_at=timezone.now())
-    request.importer = client
-    return view(request, *args, **kwargs)
+class AckIn(BaseModel):
+    result: Literal["imported", "refused"] = Field(
+        description="`imported`: the batch is in Transaction Entry. `refused`: its files did not match.",
+    )
+    # The length is checked in the string schema, after the plain-text check (as it always was).
+    reason: Optional[Annotated[StrictStr, Field(max_length=MAX_REASON_CHARS), BeforeValidator(_plain_text)]] = (
+        Field("", description="Why the batch was refused (kept, trimmed, for the accountant).")
+    )
+
+
+class Error(Schema):
+    error: str
+
+
+class BatchOut(Schema):
+    batch: int = Field(description="The batch number (the files are WOS<number, 6 digits>.csv and .ctl).")
+    status: str = Field(description="`exported`, `imported`, `posted`… (PRODUCT.md §6).")
+    lines: int
+    total_hours: float
+    total_quantity: float
+    sha256: str = Field(description="SHA-256 of the CSV, as in the control file.")
+    created_at: str = Field(description="ISO 8601, to the second.")
+    csv: str = Field(description="The CSV file's name in the export folder.")
+    ctl: str = Field(description="The control file's name in the export folder.")
+
+
+class BatchListOut(Schema):
+    batches: list[BatchOut]
+
+
+class BatchDetailOut(BatchOut):
+    control: dict[str, Any] = Field(description="The control file (`WOS<N>.ctl`) as written.")
+    csv_text: str = Field(description="The CSV file's text, exactly as written (CRLF line ends).")
+
+
+class AckOut(BatchOut):
+    changed: bool = Field(description="Whether this call changed the batch (false for an acknowledgement repeated).")
+    import_error: str = Field(description="The reason of the last refusal; empty once imported.")
 
 
 def _summary(batch: ExportBatch) -> dict:
@@ -83,59 +147,51 @@ def _summary(batch: ExportBatch) -> dict:
     }
 
 
-@importer_api("GET")
+# --- the operations -----------------------------------------------------------------------------
+@api.get("/batches", response={200: BatchListOut, 401: Error}, url_name="batch_list",
+         summary="The batches ready to import, oldest first")
 def batch_list(request):
     ready = ExportBatch.objects.filter(status=BatchStatus.EXPORTED).order_by("number")
-    return JsonResponse({"batches": [_summary(b) for b in ready]})
+    return {"batches": [_summary(b) for b in ready]}
 
 
-@importer_api("GET")
+@api.get("/batches/{int:number}", response={200: BatchDetailOut, 401: Error, 404: Error, 409: Error, 503: Error},
+         url_name="batch_detail", summary="One batch: its control file and its CSV text")
 def batch_detail(request, number: int):
     batch = ExportBatch.objects.filter(number=number).first()
     if batch is None:
-        return _error(404, f"There is no batch {number:06d}.")
+        raise ApiError(404, f"There is no batch {number:06d}.")
     if batch.status not in (BatchStatus.EXPORTED, BatchStatus.IMPORTED, BatchStatus.POSTED):
-        return _error(409, f"{batch} is {batch.get_status_display().lower()}: it is not for import.")
+        raise ApiError(409, f"{batch} is {batch.get_status_display().lower()}: it is not for import.")
     try:
         problem = writer.file_problem(batch)
         if problem:
-            return _error(409, f"{batch} is not ready: {problem}.")
+            raise ApiError(409, f"{batch} is not ready: {problem}.")
         control = json.loads(writer.ctl_path(batch).read_text("utf-8"))
         csv_text = writer.csv_path(batch).read_bytes().decode("utf-8")  # exact bytes: CRLF kept
     except OSError as exc:
-        response = _error(503, f"{capfirst(writer.unreadable(exc))}; try again later.")
-        response["Retry-After"] = "60"
-        return response
-    return JsonResponse({**_summary(batch), "control": control, "csv_text": csv_text})
+        raise ApiError(
+            503, f"{capfirst(writer.unreadable(exc))}; try again later.", headers={"Retry-After": "60"}
+        ) from None
+    return {**_summary(batch), "control": control, "csv_text": csv_text}
 
 
-@importer_api("POST")
-def batch_ack(request, number: int):
+@api.post("/batches/{int:number}/ack",
+          response={200: AckOut, 400: Error, 401: Error, 404: Error, 409: Error, 413: Error},
+          url_name="batch_ack", summary="Acknowledge a batch: imported, or refused with a reason")
+def batch_ack(request, number: int, body: AckIn = JsonBody(...)):
+    actor = f"importer {request.auth.name}"
     try:
-        body = jsonbody.read_body(request, max_bytes=MAX_ACK_BYTES, max_depth=MAX_ACK_DEPTH)
-    except jsonbody.BadJSON as exc:
-        return _error(exc.status, str(exc))
-    if not isinstance(body, dict):
-        return _error(400, 'The body must be a JSON object {"result": "imported" | "refused", "reason": "…"}.')
-    result = body.get("result")
-    reason = body.get("reason", "")
-    if reason is None:
-        reason = ""
-    if not isinstance(reason, str):
-        return _error(400, "reason: must be text.")
-    if jsonbody.text_problem(reason):
-        return _error(400, f"reason: {jsonbody.text_problem(reason)}")
-    if len(reason) > MAX_REASON_CHARS:
-        return _error(400, f"reason: at most {MAX_REASON_CHARS} characters.")
-    actor = f"importer {request.importer.name}"
-    try:
-        if result == "imported":
+        if body.result == "imported":
             batch, changed = services.acknowledge_import(number, actor_label=actor)
-        elif result == "refused":
-            batch, changed = services.refuse_import(number, reason, actor_label=actor)
         else:
-            return _error(400, 'result: must be "imported" or "refused".')
+            batch, changed = services.refuse_import(number, body.reason or "", actor_label=actor)
     except services.BatchStateError as exc:
         status = 404 if not ExportBatch.objects.filter(number=number).exists() else 409
-        return _error(status, str(exc))
-    return JsonResponse({**_summary(batch), "changed": changed, "import_error": batch.import_error})
+        raise ApiError(status, str(exc)) from None
+    return {**_summary(batch), "changed": changed, "import_error": batch.import_error}
+
+
+def urls():
+    """``api.urls`` with every view exempt from the site's sign-in requirement (tokens only)."""
+    return api.urls_without_sign_in()

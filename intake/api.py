@@ -5,51 +5,61 @@ Every operation authenticates with ``Authorization: Token <token>`` (one token p
 made on the Devices page or with ``manage.py create_device``) and nothing else: no session,
 so no CSRF either, and the site's sign-in requirement does not apply (``urls()``).
 
-The push body is read by hand rather than by a ninja body schema: one malformed transaction
-must answer ``invalid`` in its own result row, not fail the whole request. The schemas below
-describe the body for the OpenAPI document.
+The push body is read within bounds (``kernel.machine_api``) and validated by its schema,
+``PushIn``: a JSON object whose ``transactions`` is an array of at most 1000 (400 or 413
+otherwise). The lines themselves are read by ``intake.parsing``, not by a pydantic model: one
+malformed transaction must answer ``invalid`` in its own result row with the field named, the
+other lines stored — a line schema would refuse the whole request. ``TransactionIn`` describes
+a line for the OpenAPI document, with the limits the reader applies (both from the model,
+``reviews.field_limits``).
 """
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from django.contrib.auth.decorators import login_not_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, Schema
 from ninja.decorators import decorate_view
-from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import APIKeyHeader
+from pydantic import BaseModel, WithJsonSchema
 
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
 from transactions.models import Device
+from intake.parsing import DECIMAL_FIELDS, TEXT_FIELDS
 from intake.services import MAX_PER_REQUEST, collect
 from transactions.models import Device, TransactionType
 from kernel import jsonbody
-from kernel.tokens import hash_token, parse_authorization
 from transactions.models import TransactionType
 from kernel import tokens
+from kernel.apierrors import DETAIL
+from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
 
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
 MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid
 SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often on a pull
+PUSH_SHAPE = 'The body must be a JSON object {"transactions": [...]}.'
 
 
-class DeviceToken(APIKeyHeader):
+class DeviceToken(TokenAuth):
     """``Authorization: Token <token>`` of a device that is not revoked."""
 
-    param_name = "Authorization"
+    model = Device
     openapi_description = "`Token <token>`: the device's token, shown once when it was registered."
 
-    def authenticate(self, request, key):
-        return tokens.holder(Device, key)
+
+def _push_problem(errors: list[dict]) -> tuple[int, str]:
+    """What ``PushIn`` found, in the words the device API has always answered."""
+    for error in errors:
+        if error["loc"][2:] == ("transactions",) and error["type"] == "too_long":
+            count = error["ctx"]["actual_length"]
+            return 413, f"{count} transactions in one request; at most {MAX_PER_REQUEST}."
+    return 400, PUSH_SHAPE
 
 
-api = NinjaAPI(
+api = MachineAPI(
     title="WOScan SyncServices",
     version="1",
     description=(
@@ -59,36 +69,56 @@ api = NinjaAPI(
     ),
     auth=DeviceToken(),
     urls_namespace="sync_api",
-    openapi_url="/openapi.json",
-    docs_url=None,  # the Swagger page loads scripts from a CDN; shop networks are often offline
-    docs_decorator=login_not_required,
+    error_key=DETAIL,
+    unauthorized="Missing, unknown or revoked device token: send Authorization: Token <token>.",
+    body_problem=_push_problem,
+    max_body_bytes=MAX_BODY_BYTES,
+    max_body_depth=MAX_BODY_DEPTH,
+    too_large_hint=" Push fewer transactions at once.",
 )
 
 
-# --- the OpenAPI description of the bodies --------------------------------------------------
+# --- the bodies -------------------------------------------------------------------------------
+def _text(name: str):
+    return Field(None, max_length=TEXT_FIELDS[name])
+
+
+def _decimal(name: str, description: str = "At most {places} decimal places."):
+    """A decimal field as the reader takes it: fewer digits before the point than the column
+    holds, and at most its decimal places (said in words: JSON Schema's ``multipleOf`` is not
+    exact on floats)."""
+    max_digits, places = DECIMAL_FIELDS[name]
+    bound = 10 ** (max_digits - places)
+    return Field(None, gt=-bound, lt=bound, description=description.format(places=places))
+
+
 class TransactionIn(Schema):
     """One collected transaction; which fields are required depends on ``type`` (PRODUCT.md §4)."""
 
     client_txn_id: uuid.UUID = Field(description="A UUID the device makes once and sends on every retry.")
     type: Literal[tuple(TransactionType.values)]  # type: ignore[valid-type]
     collected_at: datetime = Field(description="ISO 8601; without an offset it is the plant's local time.")
-    work_order: Optional[str] = Field(None, max_length=7)
-    step: Optional[str] = Field(None, max_length=4)
-    employee: Optional[str] = Field(None, max_length=10)
-    crew: Optional[str] = Field(None, max_length=10)
+    work_order: Optional[str] = _text("work_order")
+    step: Optional[str] = _text("step")
+    employee: Optional[str] = _text("employee")
+    crew: Optional[str] = _text("crew")
     start: Optional[datetime] = None
     stop: Optional[datetime] = None
-    hours: Optional[float] = Field(None, description="At most 3 decimal places; or give start and stop.")
-    qty_completed: Optional[float] = Field(None, description="Negative on a labor line: a reversal.")
+    hours: Optional[float] = _decimal("hours", "At most {places} decimal places; or give start and stop.")
+    qty_completed: Optional[float] = _decimal(
+        "qty_completed", "Negative on a labor line: a reversal. At most {places} decimal places."
+    )
     step_complete: Optional[bool] = None
-    item_code: Optional[str] = Field(None, max_length=30)
-    warehouse: Optional[str] = Field(None, max_length=3)
-    quantity: Optional[float] = Field(None, description="Negative on a material issue: a return.")
-    lot_serial: Optional[str] = Field(None, max_length=30)
-    qty_scrapped: Optional[float] = None
+    item_code: Optional[str] = _text("item_code")
+    warehouse: Optional[str] = _text("warehouse")
+    quantity: Optional[float] = _decimal(
+        "quantity", "Negative on a material issue: a return. At most {places} decimal places."
+    )
+    lot_serial: Optional[str] = _text("lot_serial")
+    qty_scrapped: Optional[float] = _decimal("qty_scrapped")
     close_order: Optional[bool] = None
-    amount: Optional[float] = Field(None, description="At most 2 decimal places.")
-    comment: Optional[str] = Field(None, max_length=2048)
+    amount: Optional[float] = _decimal("amount")
+    comment: Optional[str] = _text("comment")
 
 
 class PushResult(Schema):
@@ -126,53 +156,32 @@ class MasterDataOut(Schema):
     crew_members: list[dict]
 
 
-def _request_body_schema() -> dict:
+class PushIn(BaseModel):
+    """The push body: validated here as a whole; each line is read by ``intake.parsing``."""
+
+    transactions: list[Any] = Field(max_length=MAX_PER_REQUEST, strict=True)
+
+
+def _push_body_schema() -> dict:
+    """``PushIn`` as the document shows it: inline, each line described by ``TransactionIn``."""
     item = TransactionIn.model_json_schema()
     item.pop("title", None)
-    schema = {
+    return {
         "type": "object",
         "required": ["transactions"],
         "properties": {"transactions": {"type": "array", "maxItems": MAX_PER_REQUEST, "items": item}},
     }
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
-# --- errors -----------------------------------------------------------------------------------
-def _error(status: int, detail: str) -> JsonResponse:
-    return JsonResponse({"detail": detail}, status=status)
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthorized(request, exc):
-    return _error(401, "Missing, unknown or revoked device token: send Authorization: Token <token>.")
-
-
-@api.exception_handler(ValidationError)
-def _bad_parameters(request, exc):
-    answer = {"detail": "Bad request parameters.", "errors": exc.errors}
-    return JsonResponse(answer, status=400, encoder=DjangoJSONEncoder)
 
 
 # --- push ---------------------------------------------------------------------------------------
 @api.post(
     "/transactions",
     response={200: PushOut, 400: Message, 401: Message, 413: Message},
-    openapi_extra=_request_body_schema(),
     url_name="push",
     summary="Push collected transactions (at most 1000 a request)",
 )
-def push(request):
-    try:
-        body = jsonbody.read_body(request, max_bytes=MAX_BODY_BYTES, max_depth=MAX_BODY_DEPTH)
-    except jsonbody.BadJSON as exc:
-        suffix = " Push fewer transactions at once." if exc.status == 413 else ""
-        return _error(exc.status, f"{exc}{suffix}")
-    if not isinstance(body, dict) or not isinstance(body.get("transactions"), list):
-        return _error(400, 'The body must be a JSON object {"transactions": [...]}.')
-    rows = body["transactions"]
-    if len(rows) > MAX_PER_REQUEST:
-        return _error(413, f"{len(rows)} transactions in one request; at most {MAX_PER_REQUEST}.")
-    results = collect(rows, device=request.auth)
+def push(request, body: Annotated[PushIn, WithJsonSchema(_push_body_schema())] = JsonBody(...)):
+    results = collect(body.transactions, device=request.auth)
     return JsonResponse({"results": [result.as_json() for result in results]})
 
 
@@ -206,7 +215,7 @@ def masterdata(request, since: Optional[str] = None):
         try:
             changed_since = read_cursor(since) - CURSOR_OVERLAP
         except (ValueError, OverflowError):
-            return _error(400, "since is not a cursor this server made; pull without since to start over.")
+            raise ApiError(400, "since is not a cursor this server made; pull without since to start over.") from None
     head = {
         # taken before reading: what commits after it comes next time
         "cursor": make_cursor(cursor_time()),
@@ -221,7 +230,4 @@ def masterdata(request, since: Optional[str] = None):
 
 def urls():
     """``api.urls`` with every view exempt from the site's sign-in requirement (tokens only)."""
-    patterns, app_name, namespace = api.urls
-    for pattern in patterns:
-        login_not_required(pattern.callback)
-    return patterns, app_name, namespace
+    return api.urls_without_sign_in()

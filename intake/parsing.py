@@ -23,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from transactions.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
 from kernel.clock import elapsed_hours
 from kernel.jsonbody import text_problem
+from reviews.field_limits import collected_field_limits
 
 # Bounds on one transaction as sent, checked before anything else reads it: beyond them the
 # line is ``invalid`` (the field named), and the other lines of the request are not affected.
@@ -30,16 +31,13 @@ MAX_VALUE_DEPTH = 16  # arrays and objects nested in one field's value (the fiel
 MAX_LINE_CHARS = 64 * 1024  # characters of keys and text in one transaction (a full comment is 2048)
 MAX_KEY_CHARS = 64  # a field name
 
-# Field name -> (kind, size). Text: max length. Decimal: (max digits, decimal places).
-TEXT_FIELDS = {
-    "work_order": 7, "step": 4, "employee": 10, "crew": 10, "item_code": 30,
-    "warehouse": 3, "lot_serial": 30, "comment": 2048,
-}
-DECIMAL_FIELDS = {
-    "hours": (9, 3), "qty_completed": (14, 4), "quantity": (14, 4), "qty_scrapped": (14, 4), "amount": (14, 2),
-}
-DATETIME_FIELDS = ("start", "stop")
-BOOLEAN_FIELDS = ("step_complete", "close_order")
+# The fields by kind, with the model's limits (reviews.field_limits). Text: name -> max length.
+# Decimal: name -> (max digits, decimal places).
+LIMITS = collected_field_limits()
+TEXT_FIELDS = LIMITS.text
+DECIMAL_FIELDS = LIMITS.decimal
+DATETIME_FIELDS = LIMITS.datetime
+BOOLEAN_FIELDS = LIMITS.boolean
 
 # In the order a scanner reads them, per type (the desktop form uses this order).
 SCAN_ORDER: dict[str, tuple[str, ...]] = {

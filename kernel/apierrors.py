@@ -1,5 +1,11 @@
 """The machine APIs (devices, WOScan Sync) answer in JSON, even for a URL or method they lack,
-and when Django itself refuses the request (a host not allowed, a body over Django's size limit)."""
+and when Django itself refuses the request (a host not allowed, a body over Django's size limit).
+
+Each API has one error shape, ``{<key>: "<message>"}``, for every error it answers — its own
+(``kernel.machine_api``) and Django's here (400, 404, 405, 413, 500). The key is the one
+each API has always published: ``detail`` for the device API (PRODUCT.md §5, ninja's own key),
+``error`` for the importer API (what WOScan Sync reads).
+"""
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,10 +14,21 @@ from django.http import JsonResponse
 from django.views.defaults import bad_request as _html_bad_request
 
 API_PREFIX = "/api/"
+IMPORTER_PREFIX = "/api/importer/"
+DETAIL, ERROR = "detail", "error"
 _DETAIL = {
     404: "No such API address: check the path (no trailing slash) against the API's OpenAPI description.",
     405: "This API address does not take {method}; allowed: {allow}.",
 }
+
+
+def error_key(path: str) -> str:
+    """The key of the error message in the answers of the API that serves ``path``."""
+    return ERROR if path.startswith(IMPORTER_PREFIX) else DETAIL
+
+
+def json_error(key: str, status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({key: message, **extra}, status=status)
 
 
 class JsonApiErrorsMiddleware:
@@ -28,7 +45,7 @@ class JsonApiErrorsMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             detail = _DETAIL[response.status_code].format(method=request.method, allow=response.get("Allow", ""))
-            answer = JsonResponse({"detail": detail}, status=response.status_code)
+            answer = json_error(error_key(request.path), response.status_code, detail)
             if response.has_header("Allow"):
                 answer["Allow"] = response["Allow"]
             return answer
@@ -47,5 +64,4 @@ def bad_request(request, exception=None):
         status, detail = 400, "The body has too many form fields; the API takes JSON."
     else:
         status, detail = 400, "Bad request: check the host name, the headers and the body."
-    key = "error" if request.path.startswith("/api/importer/") else "detail"
-    return JsonResponse({key: detail}, status=status)
+    return json_error(error_key(request.path), status, detail)

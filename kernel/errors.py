@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponseServerError
 from django.middleware.csrf import get_token
 from django.template import Context, loader
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from kernel.apierrors import API_PREFIX
 from kernel.middleware import current_request_id
+from kernel.apierrors import API_PREFIX, error_key, json_error
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,8 @@ def _csrf(request) -> dict:
 def server_error(request, template_name: str = "500.html"):
     request_id = _request_id(request)
     if request.path.startswith(API_PREFIX):
-        return JsonResponse(
-            {"detail": "Server error: the portal logged it. Try again later.", "request_id": request_id}, status=500
+        return json_error(
+            error_key(request.path), 500, "Server error: the portal logged it. Try again later.", request_id=request_id
         )
     context = {"request": request, "request_id": request_id, "when": _when(), "advice": ADVICE,
                **_csrf(request), **_signed_in(request)}

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from batches import api as importer_api
 from intake import api as sync_api
 from kernel import views
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("mas/", include("mas.urls")),
     path("intake/", include("intake.urls")),
     path("api/sync/v1/", sync_api.urls()),
-    path("api/importer/v1/", include("batches.api_urls")),
+    path("api/importer/v1/", importer_api.urls()),
     path("audit/", include("audit.urls")),
 ]
 

@@ -68,6 +68,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "importer_api:batch_list": ("get", (401, 401, 401, 401, 401)),
     "importer_api:batch_detail": ("get", (401, 401, 401, 401, 401)),
     "importer_api:batch_ack": ("post", (401, 401, 401, 401, 401)),
+    "importer_api:openapi-json": ("get", (OK, OK, OK, OK, OK)),
+    "importer_api:api-root": ("get", (404, 404, 404, 404, 404)),
     # the Users pages (administrators: auth.view_user / add_user / change_user)
     "accounts:user_list": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
     "accounts:user_add": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
@@ -83,7 +85,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
 }
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
-PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack"}
+PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack",
+           "importer_api:openapi-json", "importer_api:api-root"}
 PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
            "accounts:password_reset_complete"}
 # What an anonymous visitor gets on those (the token APIs want a token, not a session).
@@ -91,6 +94,7 @@ ANONYMOUS: dict[str, int] = {
     "accounts:login": OK, "healthz": OK, "sync_api:openapi-json": OK, "sync_api:api-root": 404,
     "sync_api:push": 401, "sync_api:masterdata": 401,
     "importer_api:batch_list": 401, "importer_api:batch_detail": 401, "importer_api:batch_ack": 401,
+    "importer_api:openapi-json": OK, "importer_api:api-root": 404,
     # Self-service password reset exists only where e-mail is configured (not in the tests).
     "accounts:password_reset": 404, "accounts:password_reset_done": 404,
     "accounts:password_reset_confirm": 404, "accounts:password_reset_complete": 404,
