@@ -19,6 +19,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, Optional, Union
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
@@ -26,6 +27,7 @@ from ninja import Field, Schema
 from ninja.decorators import decorate_view
 from pydantic import BaseModel, WithJsonSchema
 
+from intake import enrolment, mylines
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
 from transactions.models import Device
 from intake.parsing import DECIMAL_FIELDS, TEXT_FIELDS
@@ -36,7 +38,11 @@ from transactions.models import TransactionType
 from kernel import tokens
 from kernel.apierrors import DETAIL
 from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
+from transactions.models import TransactionStatus, TransactionType
+from kernel.display import plant_datetime
+from kernel.tokens import hash_token, parse_authorization
 
+ENROL_MAX_BODY_BYTES = 4096  # {"code": "…"}; a URL from a QR code fits many times over
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
 MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid
 SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often on a pull
@@ -48,6 +54,25 @@ class DeviceToken(TokenAuth):
 
     model = Device
     openapi_description = "`Token <token>`: the device's token, shown once when it was registered."
+
+    def authenticate(self, request, key):
+        device = super().authenticate(request, key)
+        if device is None:  # a revoked handheld is told so (the 401's message), an unknown token not
+            token = tokens.parse_authorization(key or "")
+            revoked = token and Device.objects.filter(token_hash=tokens.hash_token(token), revoked_at__isnull=False).first()
+            if revoked:
+                request.revoked_device = revoked
+        return device
+
+
+def _unauthorized(request) -> str:
+    revoked = getattr(request, "revoked_device", None)
+    if revoked is not None:
+        return (
+            f"This handheld was revoked on {plant_datetime(revoked.revoked_at)}: it can no longer push or pull. "
+            "Ask an administrator to register it again."
+        )
+    return "Missing, unknown or revoked device token: send Authorization: Token <token>."
 
 
 def _push_problem(errors: list[dict]) -> tuple[int, str]:
@@ -70,12 +95,17 @@ api = MachineAPI(
     auth=DeviceToken(),
     urls_namespace="sync_api",
     error_key=DETAIL,
-    unauthorized="Missing, unknown or revoked device token: send Authorization: Token <token>.",
+    unauthorized=_unauthorized,
     body_problem=_push_problem,
     max_body_bytes=MAX_BODY_BYTES,
     max_body_depth=MAX_BODY_DEPTH,
     too_large_hint=" Push fewer transactions at once.",
 )
+
+
+def _error(status: int, detail: str) -> JsonResponse:
+    """The device API's one error shape ({"detail": …}), for the answers an endpoint gives itself."""
+    return api.error(status, detail)
 
 
 # --- the bodies -------------------------------------------------------------------------------
@@ -156,6 +186,41 @@ class MasterDataOut(Schema):
     crew_members: list[dict]
 
 
+class EnrolIn(Schema):
+    code: str = Field(
+        description=(
+            "The one-time code from the device page, as shown (`K7QM-2XPA`) or typed in any case, with or "
+            "without the dash and spaces; or the URL its QR code holds (`…/handheld/?code=K7QM-2XPA`)."
+        ),
+        max_length=2048,
+        examples=["K7QM-2XPA"],
+    )
+
+
+class EnrolOut(Schema):
+    token: str = Field(description="The device's token: send it as `Authorization: Token <token>` on every call.")
+    device: str = Field(description="The device's name on the device page.")
+    pull_sleep_time: str = Field(description="hh:mm:ss between syncs (Settings > General).")
+
+
+class LineState(Schema):
+    client_txn_id: uuid.UUID = Field(description="The id the device gave the line when it pushed it.")
+    id: int = Field(description="The portal's id of the line (the `id` of its push result).")
+    status: Literal[tuple(TransactionStatus.values)]  # type: ignore[valid-type]
+    reason: str = Field(description='The supervisor\'s reason when the line was rejected; "" otherwise.')
+    decided_at: Optional[datetime] = Field(
+        description="When it was approved or rejected (on arrival, for a processing option that approves); "
+        "null while it waits for review.",
+    )
+    updated_at: datetime = Field(description="When its state last changed.")
+
+
+class MyLinesOut(Schema):
+    cursor: str = Field(description="Send it back as `since` next time (at once while `more` is true).")
+    more: bool = Field(description=f"More lines changed than one answer holds ({mylines.PAGE}): ask again at once.")
+    lines: list[LineState]
+
+
 class PushIn(BaseModel):
     """The push body: validated here as a whole; each line is read by ``intake.parsing``."""
 
@@ -183,6 +248,74 @@ def _push_body_schema() -> dict:
 def push(request, body: Annotated[PushIn, WithJsonSchema(_push_body_schema())] = JsonBody(...)):
     results = collect(body.transactions, device=request.auth)
     return JsonResponse({"results": [result.as_json() for result in results]})
+
+
+# --- my lines ------------------------------------------------------------------------------------
+@api.get(
+    "/transactions",
+    response={200: MyLinesOut, 400: Message, 401: Message},
+    url_name="my_lines",
+    summary="The states of this device's lines changed since a cursor",
+)
+def my_lines(request, since: Optional[str] = None):
+    """What became of the lines this device pushed: each line whose state changed since ``since``
+    (without it: in the last 14 days), oldest change first, at most 1000 an answer — ``more`` says
+    to ask again at once with the new ``cursor``. A rejected line carries the supervisor's
+    ``reason``; fix it and push it again as a new line, with a new ``client_txn_id``. Lines of
+    other devices never appear.
+
+    The cursor is opaque (base64 of a small JSON object). Lines changed in the minute before a
+    pass are sent again on the next one rather than missed; replace a line's state by its
+    ``client_txn_id``.
+    """
+    try:
+        answer = mylines.changes(request.auth, since)
+    except ValueError:
+        return _error(400, "since is not a cursor of this endpoint; ask without since to start over.")
+    _seen(request.auth)
+    return JsonResponse(answer, encoder=DjangoJSONEncoder)
+
+
+# --- enrolment -------------------------------------------------------------------------------
+@api.post(
+    "/enrol",
+    auth=None,
+    response={200: EnrolOut, 400: Message, 413: Message, 429: Message},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {**EnrolIn.model_json_schema(), "title": "EnrolIn"}}}}},
+    url_name="enrol",
+    summary="Enrol a handheld with a one-time code (no token needed)",
+)
+def enrol(request):
+    """Trade a one-time enrolment code for the device's token. The code works once and expires
+    (``WOSCAN_ENROL_CODE_MINUTES``, 15 by default); enrolling gives the device a new token, so a
+    handheld enrolled before as the same device stops. Unknown, used or expired codes answer 400;
+    after too many refused codes from one address it is answered 429 for a while."""
+    from accounts.throttle import client_address
+    from syncconfig.models import ServerConfig
+
+    address = client_address(request)
+    until = enrolment.locked_until(address)
+    if until is not None:
+        wait = max(1, int((until - timezone.now()).total_seconds()))
+        response = _error(429, (
+            f"Too many wrong enrolment codes from this address: try again after {plant_datetime(until)}."
+        ))
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        body = jsonbody.read_body(request, max_bytes=ENROL_MAX_BODY_BYTES, max_depth=2)
+    except jsonbody.BadJSON as exc:
+        return _error(exc.status, str(exc))
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        return _error(400, 'The body must be a JSON object {"code": "<the code on the device page>"}.')
+    try:
+        device, token = enrolment.enrol(body["code"], address=address)
+    except enrolment.EnrolmentRefused as exc:
+        return _error(400, str(exc))
+    return JsonResponse({
+        "token": token, "device": device.name, "pull_sleep_time": _hhmmss(ServerConfig.load().pull_sleep_time),
+    })
 
 
 # --- pull ---------------------------------------------------------------------------------------
@@ -221,11 +354,14 @@ def masterdata(request, since: Optional[str] = None):
         "cursor": make_cursor(cursor_time()),
         "pull_sleep_time": _hhmmss(ServerConfig.load().pull_sleep_time),
     }
-    device = request.auth
+    _seen(request.auth)
+    return StreamingHttpResponse(encoded(head, changed_since), content_type="application/json")
+
+
+def _seen(device: Device) -> None:
     now = timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
-    return StreamingHttpResponse(encoded(head, changed_since), content_type="application/json")
 
 
 def urls():

@@ -88,7 +88,7 @@ class MachineAPI(NinjaAPI):
     ``max_body_bytes`` and ``max_body_depth``, one error shape with ``error_key``."""
 
     def __init__(
-        self, *, error_key: str, unauthorized: str, body_problem: BodyProblem, max_body_bytes: int,
+        self, *, error_key: str, unauthorized: str | Callable[[Any], str], body_problem: BodyProblem, max_body_bytes: int,
         max_body_depth: int, too_large_hint: str = "", challenge: str | None = None, **options,
     ):
         super().__init__(
@@ -119,7 +119,8 @@ class MachineAPI(NinjaAPI):
 
     # --- the error handlers -----------------------------------------------------------------
     def _on_unauthorized(self, request, exc):
-        response = self.error(401, self._unauthorized)
+        said = self._unauthorized(request) if callable(self._unauthorized) else self._unauthorized
+        response = self.error(401, said)
         if self._challenge:
             response["WWW-Authenticate"] = self._challenge
         return response

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from reviews import services
 from transactions.revalidation import recheck_after_pull
+from transactions import validation
+from transactions.models import Transaction
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor
 from transactions import validation
@@ -35,7 +37,8 @@ def test_a_cursor_near_the_start_of_time_is_a_json_400_not_a_500(client, token):
 
 # --- the push: answers are JSON ----------------------------------------------------------------------
 def test_a_wrong_method_on_the_push_url_answers_json(client, token):
-    response = client.get("/api/sync/v1/transactions", HTTP_AUTHORIZATION=f"Token {token}")
+    # GET on this URL is "My lines" (issue 15); PUT is still a wrong method there
+    response = client.put("/api/sync/v1/transactions", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 405
     assert response["Content-Type"].startswith("application/json")
