@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "syncconfig",
     "reviews",
     "batches",
+    "handheld",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # the handheld (/handheld/): its service worker and web app manifest, from the portal itself
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/sync/v1/", sync_api.urls()),
     path("api/importer/v1/", include("batches.api_urls")),
     path("audit/", include("audit.urls")),
+    path("handheld/", include("handheld.urls")),
 ]
 
 handler500 = "woscan_portal.errors.server_error"
