@@ -48,10 +48,11 @@ async function refreshStatus() {
     status.className = `status ${last.ok ? (last.attention ? "attention" : "ok") : "fail"}`;
     status.textContent = last.ok
       ? `Last sync ${time(last.at)} — OK: ${last.message}`
-      : `Last sync ${time(last.at)} — failed: ${last.message}`;
+      : `Last sync ${time(last.at)} — failed: ${last.revoked ? "this handheld is revoked" : last.message}`;
   }
   $("waiting").textContent = `${waiting} ${waiting === 1 ? "line" : "lines"} waiting`;
   $("waiting").dataset.count = waiting;
+  $("bar-waiting").textContent = `${waiting} waiting`;
   const banner = $("banner");
   banner.hidden = !revoked;
   if (revoked) {
@@ -140,14 +141,16 @@ function renderCollect(type, prefill = null) {
   const box = $("collect-fields");
   box.replaceChildren();
   box.dataset.type = type;
-  if (kind.timed) {
-    box.append(element("fieldset", {class: "segment"},
-      element("legend", {text: "Time as"}),
-      element("label", {}, element("input", {type: "radio", name: "timing", value: "hours", checked: true}), element("span", {text: "Hours"})),
-      element("label", {}, element("input", {type: "radio", name: "timing", value: "clock"}), element("span", {text: "Start – stop"})),
-    ));
+  for (const name of kind.fields) {
+    if (kind.timed && name === "hours") { // hours, or start and stop: the worker picks
+      box.append(element("fieldset", {class: "segment"},
+        element("legend", {text: "Time as"}),
+        element("label", {}, element("input", {type: "radio", name: "timing", value: "hours", checked: true}), element("span", {text: "Hours"})),
+        element("label", {}, element("input", {type: "radio", name: "timing", value: "clock"}), element("span", {text: "Start – stop"})),
+      ));
+    }
+    box.append(fieldInput(name, lines.FIELD[name], kind));
   }
-  for (const name of kind.fields) box.append(fieldInput(name, lines.FIELD[name], kind));
   if (prefill) {
     const p = prefill.payload;
     const clock = Boolean(p.start && p.stop);
@@ -345,6 +348,7 @@ function codeFromScan(value) {
 
 // --- routing -----------------------------------------------------------------------------------
 async function route() {
+  await refreshStatus();
   const token = await db.getMeta("token");
   const hash = location.hash.replace(/^#/, "");
   if (!token || hash === "enrol") {
