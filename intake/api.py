@@ -25,13 +25,16 @@ from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 
+from intake import enrolment
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
 from intake.models import Device
 from intake.services import MAX_PER_REQUEST, collect
 from reviews.models import TransactionType
 from woscan_portal import jsonbody
+from woscan_portal.display import plant_datetime
 from woscan_portal.tokens import hash_token, parse_authorization
 
+ENROL_MAX_BODY_BYTES = 4096  # {"code": "…"}; a URL from a QR code fits many times over
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
 MAX_BODY_DEPTH = 512  # a body is 3 levels deep; a line's value deeper than 16 makes only that line invalid
 SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often on a pull
@@ -47,7 +50,11 @@ class DeviceToken(APIKeyHeader):
         token = parse_authorization(key or "")
         if not token:
             return None
-        return Device.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+        device = Device.objects.filter(token_hash=hash_token(token)).first()
+        if device is not None and not device.is_active:
+            request.revoked_device = device  # the 401 says so: the handheld tells its worker
+            return None
+        return device
 
 
 api = NinjaAPI(
@@ -127,6 +134,23 @@ class MasterDataOut(Schema):
     crew_members: list[dict]
 
 
+class EnrolIn(Schema):
+    code: str = Field(
+        description=(
+            "The one-time code from the device page, as shown (`K7QM-2XPA`) or typed in any case, with or "
+            "without the dash and spaces; or the URL its QR code holds (`…/handheld/?code=K7QM-2XPA`)."
+        ),
+        max_length=2048,
+        examples=["K7QM-2XPA"],
+    )
+
+
+class EnrolOut(Schema):
+    token: str = Field(description="The device's token: send it as `Authorization: Token <token>` on every call.")
+    device: str = Field(description="The device's name on the device page.")
+    pull_sleep_time: str = Field(description="hh:mm:ss between syncs (Settings > General).")
+
+
 def _request_body_schema() -> dict:
     item = TransactionIn.model_json_schema()
     item.pop("title", None)
@@ -145,6 +169,12 @@ def _error(status: int, detail: str) -> JsonResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request, exc):
+    revoked = getattr(request, "revoked_device", None)
+    if revoked is not None:
+        return _error(401, (
+            f"This handheld was revoked on {plant_datetime(revoked.revoked_at)}: it can no longer push or pull. "
+            "Ask an administrator to register it again."
+        ))
     return _error(401, "Missing, unknown or revoked device token: send Authorization: Token <token>.")
 
 
@@ -175,6 +205,48 @@ def push(request):
         return _error(413, f"{len(rows)} transactions in one request; at most {MAX_PER_REQUEST}.")
     results = collect(rows, device=request.auth)
     return JsonResponse({"results": [result.as_json() for result in results]})
+
+
+# --- enrolment -------------------------------------------------------------------------------
+@api.post(
+    "/enrol",
+    auth=None,
+    response={200: EnrolOut, 400: Message, 413: Message, 429: Message},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {**EnrolIn.model_json_schema(), "title": "EnrolIn"}}}}},
+    url_name="enrol",
+    summary="Enrol a handheld with a one-time code (no token needed)",
+)
+def enrol(request):
+    """Trade a one-time enrolment code for the device's token. The code works once and expires
+    (``WOSCAN_ENROL_CODE_MINUTES``, 15 by default); enrolling gives the device a new token, so a
+    handheld enrolled before as the same device stops. Unknown, used or expired codes answer 400;
+    after too many refused codes from one address it is answered 429 for a while."""
+    from accounts.throttle import client_address
+    from syncconfig.models import ServerConfig
+
+    address = client_address(request)
+    until = enrolment.locked_until(address)
+    if until is not None:
+        wait = max(1, int((until - timezone.now()).total_seconds()))
+        response = _error(429, (
+            f"Too many wrong enrolment codes from this address: try again after {plant_datetime(until)}."
+        ))
+        response["Retry-After"] = str(wait)
+        return response
+    try:
+        body = jsonbody.read_body(request, max_bytes=ENROL_MAX_BODY_BYTES, max_depth=2)
+    except jsonbody.BadJSON as exc:
+        return _error(exc.status, str(exc))
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        return _error(400, 'The body must be a JSON object {"code": "<the code on the device page>"}.')
+    try:
+        device, token = enrolment.enrol(body["code"], address=address)
+    except enrolment.EnrolmentRefused as exc:
+        return _error(400, str(exc))
+    return JsonResponse({
+        "token": token, "device": device.name, "pull_sleep_time": _hhmmss(ServerConfig.load().pull_sleep_time),
+    })
 
 
 # --- pull ---------------------------------------------------------------------------------------

@@ -223,6 +223,11 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
+# --- Handheld enrolment: a one-time code on the device page gives a handheld its token -------
+WOSCAN_ENROL_CODE_MINUTES = envint("WOSCAN_ENROL_CODE_MINUTES", 15, minimum=1, maximum=7 * 24 * 60)
+# Refused codes from one address within 15 minutes before it is answered 429 (guessing).
+WOSCAN_ENROL_FAILURES_PER_ADDRESS = envint("WOSCAN_ENROL_FAILURES_PER_ADDRESS", 10, minimum=1, maximum=1000)
+
 # --- E-mail: only for "Forgot your password?" (shown only when EMAIL_HOST is set) -------------
 EMAIL_HOST = envstr("EMAIL_HOST", "")
 EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1, maximum=65535)

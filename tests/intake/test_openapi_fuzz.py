@@ -43,7 +43,9 @@ def device_api(db, mirror):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_no_request_the_document_allows_answers_a_server_error(device_api, token, mode):
     operations = [result.ok() for result in device_api.get_all_operations()]
-    assert {op.label for op in operations} == {"POST /api/sync/v1/transactions", "GET /api/sync/v1/masterdata"}
+    assert {op.label for op in operations} == {
+        "POST /api/sync/v1/transactions", "GET /api/sync/v1/masterdata", "POST /api/sync/v1/enrol",
+    }
     statuses = []
     # identity: the WSGI transport hands the checks the body as served, and would not un-gzip it
     headers = {"Authorization": f"Token {token}", "Accept-Encoding": "identity"}
