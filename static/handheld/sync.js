@@ -122,7 +122,10 @@ async function push(token, report) {
 async function pullMasterData(token, report) {
   const cursor = await db.getMeta("cursor");
   report(cursor ? "Fetching master data changes…" : "Fetching master data (first time: this takes a moment)…");
+  performance.mark("handheld:masterdata-start");
   const data = await call(token, `masterdata${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`);
+  performance.measure("handheld:masterdata-fetch", "handheld:masterdata-start");
+  performance.mark("handheld:masterdata-fetched");
   let rows = 0;
   for (const store of Object.keys(db.MASTER_STORES)) {
     const records = data[store] || [];
@@ -131,6 +134,7 @@ async function pullMasterData(token, report) {
     await db.putRows(store, records);
     rows += records.length;
   }
+  performance.measure("handheld:masterdata-store", "handheld:masterdata-fetched");
   // The cursor moves only once every table is stored: a pull cut short is read again.
   await db.setMeta({cursor: data.cursor, pull_sleep_time: data.pull_sleep_time || DEFAULT_SLEEP,
                     master_pulled_at: new Date().toISOString()});
