@@ -25,11 +25,11 @@ from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 
-from intake import enrolment
+from intake import enrolment, mylines
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
 from intake.models import Device
 from intake.services import MAX_PER_REQUEST, collect
-from reviews.models import TransactionType
+from reviews.models import TransactionStatus, TransactionType
 from woscan_portal import jsonbody
 from woscan_portal.display import plant_datetime
 from woscan_portal.tokens import hash_token, parse_authorization
@@ -151,6 +151,24 @@ class EnrolOut(Schema):
     pull_sleep_time: str = Field(description="hh:mm:ss between syncs (Settings > General).")
 
 
+class LineState(Schema):
+    client_txn_id: uuid.UUID = Field(description="The id the device gave the line when it pushed it.")
+    id: int = Field(description="The portal's id of the line (the `id` of its push result).")
+    status: Literal[tuple(TransactionStatus.values)]  # type: ignore[valid-type]
+    reason: str = Field(description='The supervisor\'s reason when the line was rejected; "" otherwise.')
+    decided_at: Optional[datetime] = Field(
+        description="When it was approved or rejected (on arrival, for a processing option that approves); "
+        "null while it waits for review.",
+    )
+    updated_at: datetime = Field(description="When its state last changed.")
+
+
+class MyLinesOut(Schema):
+    cursor: str = Field(description="Send it back as `since` next time (at once while `more` is true).")
+    more: bool = Field(description=f"More lines changed than one answer holds ({mylines.PAGE}): ask again at once.")
+    lines: list[LineState]
+
+
 def _request_body_schema() -> dict:
     item = TransactionIn.model_json_schema()
     item.pop("title", None)
@@ -205,6 +223,32 @@ def push(request):
         return _error(413, f"{len(rows)} transactions in one request; at most {MAX_PER_REQUEST}.")
     results = collect(rows, device=request.auth)
     return JsonResponse({"results": [result.as_json() for result in results]})
+
+
+# --- my lines ------------------------------------------------------------------------------------
+@api.get(
+    "/transactions",
+    response={200: MyLinesOut, 400: Message, 401: Message},
+    url_name="my_lines",
+    summary="The states of this device's lines changed since a cursor",
+)
+def my_lines(request, since: Optional[str] = None):
+    """What became of the lines this device pushed: each line whose state changed since ``since``
+    (without it: in the last 14 days), oldest change first, at most 1000 an answer — ``more`` says
+    to ask again at once with the new ``cursor``. A rejected line carries the supervisor's
+    ``reason``; fix it and push it again as a new line, with a new ``client_txn_id``. Lines of
+    other devices never appear.
+
+    The cursor is opaque (base64 of a small JSON object). Lines changed in the minute before a
+    pass are sent again on the next one rather than missed; replace a line's state by its
+    ``client_txn_id``.
+    """
+    try:
+        answer = mylines.changes(request.auth, since)
+    except ValueError:
+        return _error(400, "since is not a cursor of this endpoint; ask without since to start over.")
+    _seen(request.auth)
+    return JsonResponse(answer, encoder=DjangoJSONEncoder)
 
 
 # --- enrolment -------------------------------------------------------------------------------
@@ -285,11 +329,14 @@ def masterdata(request, since: Optional[str] = None):
         "cursor": make_cursor(cursor_time()),
         "pull_sleep_time": _hhmmss(ServerConfig.load().pull_sleep_time),
     }
-    device = request.auth
+    _seen(request.auth)
+    return StreamingHttpResponse(encoded(head, changed_since), content_type="application/json")
+
+
+def _seen(device: Device) -> None:
     now = timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_EVERY:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
-    return StreamingHttpResponse(encoded(head, changed_since), content_type="application/json")
 
 
 def urls():

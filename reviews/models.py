@@ -151,6 +151,8 @@ class Transaction(models.Model):
             models.Index(fields=["work_center", "collected_at", "id"], name="reviews_txn_work_center_queue"),
             models.Index(fields=["device", "collected_at", "id"], name="reviews_txn_device_queue"),
             models.Index(fields=["entered_by", "collected_at", "id"], name="reviews_txn_entered_by_queue"),
+            # "My lines" of the device API: one device's lines changed since a cursor, in change order.
+            models.Index(fields=["device", "updated_at", "id"], name="reviews_txn_device_changes"),
         ]
         permissions = [
             ("review_transaction", "Can approve or reject collected transactions"),

@@ -45,6 +45,7 @@ def test_no_request_the_document_allows_answers_a_server_error(device_api, token
     operations = [result.ok() for result in device_api.get_all_operations()]
     assert {op.label for op in operations} == {
         "POST /api/sync/v1/transactions", "GET /api/sync/v1/masterdata", "POST /api/sync/v1/enrol",
+        "GET /api/sync/v1/transactions",
     }
     statuses = []
     # identity: the WSGI transport hands the checks the body as served, and would not un-gzip it

@@ -34,7 +34,8 @@ def test_a_cursor_near_the_start_of_time_is_a_json_400_not_a_500(client, token):
 
 # --- the push: answers are JSON ----------------------------------------------------------------------
 def test_a_wrong_method_on_the_push_url_answers_json(client, token):
-    response = client.get("/api/sync/v1/transactions", HTTP_AUTHORIZATION=f"Token {token}")
+    # GET on this URL is "My lines" (issue 15); PUT is still a wrong method there
+    response = client.put("/api/sync/v1/transactions", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 405
     assert response["Content-Type"].startswith("application/json")

@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "sync_api:masterdata": ("get", (401, 401, 401, 401, 401)),
     # issue 15: enrolment by a one-time code (no token, no session: an empty body is a 400)
     "sync_api:enrol": ("post", (400, 400, 400, 400, 400)),
+    "sync_api:my_lines": ("get", (401, 401, 401, 401, 401)),
     "sync_api:openapi-json": ("get", (OK, OK, OK, OK, OK)),
     "sync_api:api-root": ("get", (404, 404, 404, 404, 404)),
     # issue 6: export batches (accountant's pages, Send to MAS) and the importer API (token only: 401)
@@ -85,14 +86,14 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
 }
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
-PUBLIC |= {"sync_api:enrol"}
+PUBLIC |= {"sync_api:enrol", "sync_api:my_lines"}
 PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack"}
 PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
            "accounts:password_reset_complete"}
 # What an anonymous visitor gets on those (the token APIs want a token, not a session).
 ANONYMOUS: dict[str, int] = {
     "accounts:login": OK, "healthz": OK, "sync_api:openapi-json": OK, "sync_api:api-root": 404,
-    "sync_api:push": 401, "sync_api:masterdata": 401, "sync_api:enrol": 400,
+    "sync_api:push": 401, "sync_api:masterdata": 401, "sync_api:enrol": 400, "sync_api:my_lines": 401,
     "importer_api:batch_list": 401, "importer_api:batch_detail": 401, "importer_api:batch_ack": 401,
     # Self-service password reset exists only where e-mail is configured (not in the tests).
     "accounts:password_reset": 404, "accounts:password_reset_done": 404,
