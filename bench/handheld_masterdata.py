@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from datetime import timedelta
 from decimal import Decimal
@@ -172,12 +171,6 @@ def main() -> None:
             page = context.new_page()
             cdp = context.new_cdp_session(page)
             cdp.send("Performance.enable")
-            try:
-                urllib.request.urlopen(f"{url}/api/sync/v1/transactions", timeout=5)
-            except urllib.error.HTTPError as error:
-                if error.code == 405:  # TEMPORARY until "My lines" is merged: an empty answer
-                    page.route("**/api/sync/v1/transactions*", lambda route: route.fulfill(
-                        json={"lines": [], "cursor": "c"}) if route.request.method == "GET" else route.fallback())
             page.goto("/handheld/")
             page.get_by_label("Enrolment code").fill(display(new.code))
             heap_before = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["JSHeapUsedSize"]

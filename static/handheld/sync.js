@@ -142,11 +142,15 @@ async function pullMasterData(token, report) {
 }
 
 async function pullMyLines(token) {
-  const cursor = await db.getMeta("lines_cursor");
-  const data = await call(token, `transactions${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`);
-  const states = data.lines || data.transactions || data.results || [];
-  const changed = await db.applyLineStates(states);
-  if (data.cursor) await db.setMeta({lines_cursor: data.cursor});
+  // At most 1000 states an answer: "more" says to ask again at once with the new cursor.
+  let changed = 0;
+  for (let pass = 0; pass < 100; pass++) {
+    const cursor = await db.getMeta("lines_cursor");
+    const data = await call(token, `transactions${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`);
+    changed += await db.applyLineStates(data.lines || []);
+    if (data.cursor) await db.setMeta({lines_cursor: data.cursor});
+    if (!data.more || !data.cursor) break;
+  }
   return changed;
 }
 
