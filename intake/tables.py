@@ -47,8 +47,13 @@ class DeviceTable(BaseTable):
         if record.revoked_at or not request.user.has_perm("intake.change_device"):
             return ""
         return format_html(
+            '<form method="post" action="{}" class="d-inline" data-confirm="A new enrolment code for {}? The handheld '
+            'that enrols with it gets a new token; one enrolled before stops at its next sync.">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button class="btn btn-outline-secondary btn-sm me-1" type="submit">New code</button></form>'
             '<form method="post" action="{}" class="d-inline" data-confirm="Revoke {}? It can no longer push or pull.">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button class="btn btn-outline-danger btn-sm" type="submit">Revoke</button></form>',
+            reverse("intake:device_enrolment_code", args=[record.pk]), record.name, get_token(request),
             reverse("intake:device_revoke", args=[record.pk]), record.name, get_token(request),
         )

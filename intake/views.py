@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import FormView
 
 from intake.devices import register_device, revoke_device
+from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
 from intake.models import Device, IntakeSettings
@@ -48,6 +50,51 @@ class DeviceCreateView(PermissionRequiredMixin, FormView):
         response = render(self.request, "intake/device_token.html", {"device": device, "token": token})
         response["Cache-Control"] = "no-store"
         return response
+
+
+def _enrolment_page(request, device, new_code, *, registered: bool):
+    """The one-time code, its QR code and its expiry; shown once (the portal keeps only a hash)."""
+    import segno
+
+    url = handheld_url(request.build_absolute_uri("/"), new_code.code)
+    qr = segno.make(url, error="m").svg_inline(
+        scale=6, border=4, title=f"Enrolment code of {device.name}", svgclass="enrol-qr", lineclass=None,
+        dark="#000", light="#fff",
+    )
+    context = {
+        "device": device, "code": display(new_code.code), "expires_at": new_code.expires_at, "url": url,
+        "qr_svg": mark_safe(qr), "registered": registered,  # noqa: S308 - segno's SVG: no text of ours but escaped
+    }
+    response = render(request, "intake/device_enrolment.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class HandheldCreateView(PermissionRequiredMixin, FormView):
+    """Register a handheld; the next page shows its one-time enrolment code and QR code, once."""
+
+    permission_required = "intake.add_device"
+    form_class = DeviceForm
+    template_name = "intake/handheld_form.html"
+
+    def form_valid(self, form):
+        device, new_code = register_handheld(form.cleaned_data["name"], by=self.request.user)
+        return _enrolment_page(self.request, device, new_code, registered=True)
+
+
+class DeviceEnrolmentCodeView(PermissionRequiredMixin, View):
+    """A new enrolment code for a registered device (re-enrol: the handheld that uses it gets a new
+    token, and one enrolled before stops at its next sync)."""
+
+    permission_required = "intake.change_device"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        device = get_object_or_404(Device, pk=pk)
+        if not device.is_active:
+            messages.error(request, f"{device.name} is revoked: register a new handheld instead.")
+            return HttpResponseRedirect(reverse("intake:device_list"))
+        return _enrolment_page(request, device, issue_code(device, by=request.user), registered=False)
 
 
 class DeviceRevokeView(PermissionRequiredMixin, View):

@@ -115,6 +115,12 @@ def _devices(plant):
     return [Target({"pk": device.pk}, f"device {name}") for name, device in plant.devices.items()]
 
 
+def _enrollable_devices(plant):
+    """A new enrolment code: a revoked device is sent back to the list with a message."""
+    return [Target({"pk": device.pk}, f"device {name}", expect={"administrator": 302} if device.revoked_at else {})
+            for name, device in plant.devices.items()]
+
+
 TARGETS = {
     "reviews:transaction_detail": _lines,
     "reviews:transaction_edit": _editable_lines,
@@ -136,6 +142,7 @@ TARGETS = {
     "mas:item_detail": _mirror("items", mirror.Item),
     "mas:employee_detail": _mirror("employees", mirror.Employee),
     "intake:device_revoke": _devices,
+    "intake:device_enrolment_code": _enrollable_devices,
 }
 
 
@@ -393,6 +400,10 @@ def test_the_token_apis_answer_on_the_plant(plant, client):
     assert client.get(reverse("sync_api:masterdata"), **revoked).status_code == 401
     assert client.post(reverse("sync_api:push"), '{"transactions": []}', content_type="application/json",
                        **revoked).status_code == 401
+    lines = client.get(reverse("sync_api:my_lines"), **device)
+    assert lines.status_code == 200
+    assert client.get(reverse("sync_api:my_lines"), {"since": lines.json()["cursor"]}, **device).status_code == 200
+    assert client.get(reverse("sync_api:my_lines"), **revoked).status_code == 401
 
     importer = {"HTTP_AUTHORIZATION": f"Token {plant.importer_tokens['live']}"}
     old = {"HTTP_AUTHORIZATION": f"Token {plant.importer_tokens['revoked']}"}
