@@ -68,7 +68,7 @@ def subprocess_env(transactional_db) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def mas_company(tmp_path_factory):
     """A freshly built demo company "ABC"; the settings point the MAS gateway at it."""
-    from mas.demo.company import build_company, odbc_connection_string
+    from demo.company import build_company, odbc_connection_string
 
     path = tmp_path_factory.mktemp("mas") / "ABC.sqlite"
     build_company(path)
@@ -79,7 +79,7 @@ def mas_company(tmp_path_factory):
 @pytest.fixture
 def own_mas_company(mas_company, tmp_path, settings) -> Path:
     """A copy of the demo company for this test alone, for tests that change MAS as MAS would."""
-    from mas.demo.company import odbc_connection_string
+    from demo.company import odbc_connection_string
 
     path = tmp_path / "ABC.sqlite"
     shutil.copy(mas_company, path)
@@ -105,7 +105,7 @@ def plant(django_db_setup, django_db_blocker, mas_company, tmp_path_factory):
     so what a test changes is undone too (files in its export folder stay)."""
     from django.test import TestCase
 
-    from mas.demo.company import odbc_connection_string
+    from demo.company import odbc_connection_string
     from tests.plant import build_plant
 
     folder = tmp_path_factory.mktemp("plant")

@@ -5,7 +5,7 @@ import django_filters as filters
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
-from woscan_portal.filters import TextSearchFilterSet
+from kernel.filters import TextSearchFilterSet
 
 
 class UserFilterSet(TextSearchFilterSet):

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import SetPasswordForm, UserCreationForm, Usernam
 from accounts import usernames
 from accounts.roles import Role
 from accounts.services import lockout_problems, role_names
-from woscan_portal.forms import SeenStateMixin
+from kernel.forms import SeenStateMixin
 
 User = get_user_model()
 

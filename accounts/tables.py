@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 
 from accounts.roles import Role
 from accounts.services import may_manage
-from woscan_portal.columns import DateTimeColumn
-from woscan_portal.tables import BaseTable
+from kernel.columns import DateTimeColumn
+from kernel.tables import BaseTable
 
 ROLE_ORDER = {role.value: n for n, role in enumerate(Role)}
 

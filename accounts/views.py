@@ -18,8 +18,8 @@ from accounts.filtersets import UserFilterSet
 from accounts.forms import UserAddForm, UserEditForm, UserPasswordForm
 from accounts.roles import Role
 from accounts.tables import UserTable
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 User = get_user_model()
 

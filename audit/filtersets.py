@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from audit.models import AuditEntry
-from woscan_portal.filters import TextSearchFilterSet
+from kernel.filters import TextSearchFilterSet
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -18,7 +18,7 @@ class AuditEntryFilterSet(TextSearchFilterSet):
     action = filters.CharFilter(lookup_expr="exact")
     actor = filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label="Who")
     content_type = filters.ModelChoiceFilter(
-        queryset=ContentType.objects.filter(app_label__in=["reviews", "batches", "syncconfig", "intake", "auth"]),
+        queryset=ContentType.objects.filter(app_label__in=["transactions", "batches", "syncconfig", "auth"]),
         label="Kind",
     )
     object_id = filters.CharFilter(label="Object id")

@@ -9,8 +9,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from woscan_portal.bulk import insert_rows
-from woscan_portal.middleware import current_request_id
+from kernel.bulk import insert_rows
+from kernel.middleware import current_request_id
 
 
 def record(
@@ -27,7 +27,7 @@ def record(
     ``changes`` is either one ``{field: [before, after]}`` for every object, or a mapping
     from an object's pk to its own ``{field: [before, after]}``. ``by`` is the user who
     acted; ``actor_label`` names a device, the schedule or a command when no user did.
-    All rows of one call share one timestamp. They are written in bulk (``woscan_portal.bulk``)
+    All rows of one call share one timestamp. They are written in bulk (``kernel.bulk``)
     rather than as model instances, so approving or exporting thousands of lines costs little
     more than the lines themselves.
     """

@@ -5,8 +5,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from audit.models import AuditEntry
-from woscan_portal.columns import DateTimeColumn
-from woscan_portal.tables import BaseTable
+from kernel.columns import DateTimeColumn
+from kernel.tables import BaseTable
 
 
 class AuditEntryTable(BaseTable):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from audit.filtersets import AuditEntryFilterSet
 from audit.models import AuditEntry
 from audit.tables import AuditEntryTable
-from woscan_portal.generic import ObjectListView
+from kernel.generic import ObjectListView
 
 
 class AuditEntryListView(ObjectListView):

@@ -26,8 +26,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch, ImporterClient
-from woscan_portal import jsonbody
-from woscan_portal.tokens import hash_token, parse_authorization
+from kernel import jsonbody
+from kernel.tokens import hash_token, parse_authorization
 
 MAX_ACK_BYTES = 64 * 1024  # {"result": …, "reason": …}: a reason is kept to 2000 characters
 MAX_ACK_DEPTH = 8  # the body is 1 level deep; a nested reason is answered "must be text"

@@ -21,7 +21,7 @@ from array import array
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from reviews.models import Transaction, TransactionStatus
+from transactions.models import Transaction, TransactionStatus
 
 TEMP_TABLE = "woscan_export_claim"
 FETCH = 5_000  # ids taken at a time from the claim's RETURNING (SQLite)

@@ -5,7 +5,7 @@ import django_filters as filters
 from django.db.models import Q
 
 from batches.models import BatchLine, BatchStatus, ExportBatch
-from reviews.models import TransactionType
+from transactions.models import TransactionType
 
 
 class ExportBatchFilterSet(filters.FilterSet):

@@ -103,7 +103,7 @@ class BatchLine(models.Model):
 
     # batches_line_no_unique (batch, line_no) serves every lookup by batch: no index of its own.
     batch = models.ForeignKey(ExportBatch, on_delete=models.PROTECT, related_name="batch_lines", db_index=False)
-    transaction = models.ForeignKey("reviews.Transaction", on_delete=models.PROTECT, related_name="batch_lines")
+    transaction = models.ForeignKey("transactions.Transaction", on_delete=models.PROTECT, related_name="batch_lines")
     line_no = models.PositiveIntegerField()
     live = models.BooleanField(default=True, help_text="False once the batch is re-exported or voided.")
     type = models.CharField(max_length=24)

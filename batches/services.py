@@ -56,8 +56,8 @@ from django.utils.text import capfirst
 from audit.log import record
 from batches import claim, folder_lock, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
-from reviews.models import Transaction, TransactionStatus, TransactionType
-from woscan_portal.bulk import insert_rows
+from transactions.models import Transaction, TransactionStatus, TransactionType
+from kernel.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from batches.models import BatchLine, ExportBatch
-from woscan_portal.columns import DateTimeColumn, NumberColumn
-from woscan_portal.tables import BaseTable
+from kernel.columns import DateTimeColumn, NumberColumn
+from kernel.tables import BaseTable
 
 
 class ExportBatchTable(BaseTable):
@@ -82,6 +82,6 @@ class BatchLineTable(BaseTable):
         order_by = ("line_no",)
 
     def render_type(self, value):
-        from reviews.models import TransactionType
+        from transactions.models import TransactionType
 
         return TransactionType(value).label if value in TransactionType.values else value

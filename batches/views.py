@@ -20,10 +20,10 @@ from batches.filtersets import BatchLineFilterSet, ExportBatchFilterSet
 from batches.forms import ReasonForm
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.tables import BatchLineTable, ExportBatchTable
-from reviews.models import TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
-from woscan_portal.paging import ListParametersMixin, ListRequestConfig
+from transactions.models import TransactionType
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
+from kernel.paging import ListParametersMixin, ListRequestConfig
 
 SEND_PREVIEW_LINES = 200
 HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")
@@ -215,7 +215,7 @@ class ExportBatchSendView(PermissionRequiredMixin, TemplateView):
     ``?pk=…&pk=…`` limits it to some approved lines (e.g. picked in the review queue).
     """
 
-    permission_required = "reviews.export_transactions"
+    permission_required = "transactions.export_transactions"
     template_name = "batches/exportbatch_send.html"
 
     def _ids(self, data):

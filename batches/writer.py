@@ -35,8 +35,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from woscan_portal import jsonbody
-from woscan_portal.clock import HOURS, elapsed_hours
+from kernel import jsonbody
+from kernel.clock import HOURS, elapsed_hours
 
 CSV_COLUMNS = (
     "BatchNo", "LineNo", "PortalTxnId", "TransType", "TransDate", "WorkOrder", "StepNo", "EmployeeNo",

@@ -11,7 +11,7 @@ in < 3 s; 200,000 within 4.4× the 50,000 time (linear); peak RSS < 200 MB at 50
 The floor is the bare work of an export, timed in the same database on the same lines and
 rolled back: one ``SELECT`` of the approved rows (the columns the export reads, all fetched), one ``UPDATE`` of all of them, the
 batch lines and the audit rows inserted in bulk (``COPY`` on PostgreSQL, multi-row ``INSERT``s
-on SQLite: ``woscan_portal.bulk``) and the fetched rows written as a CSV. Each repeat makes fresh
+on SQLite: ``kernel.bulk``) and the fetched rows written as a CSV. Each repeat makes fresh
 lines; odd repeats time the floor and then the export on the same lines, even ones the export
 first and the floor on lines made after it (the order alternates). PostgreSQL's tables are
 vacuumed and analysed before each timed step. Every figure is printed with the load average.
@@ -63,7 +63,7 @@ def load() -> str:
 
 
 def make_approved(n: int) -> None:
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     now = timezone.now()
     kinds = [
@@ -87,7 +87,7 @@ def settle() -> None:
     """Exported batches are taken by the importer (posted, files gone), lines left approved by a
     floor are set aside (rejected); PostgreSQL is vacuumed."""
     from batches.models import BatchStatus, ExportBatch
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     Transaction.objects.filter(status="approved").update(status="rejected")
     ExportBatch.objects.exclude(status=BatchStatus.POSTED).update(status=BatchStatus.POSTED)
@@ -111,8 +111,8 @@ def floor(n: int) -> dict[str, float]:
     from audit.models import AuditEntry
     from batches.models import BatchLine, ExportBatch
     from batches.writer import TXN_FIELDS
-    from reviews.models import Transaction
-    from woscan_portal.bulk import insert_rows
+    from transactions.models import Transaction
+    from kernel.bulk import insert_rows
 
     q = connection.ops.quote_name
     # What the export reads of a line: its id, version, type, hours and quantity, and the CSV's columns.
@@ -252,7 +252,7 @@ def bench_rss(n: int) -> None:
 
 def child(what: str) -> None:
     from batches import services
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     lines = 0
     t0 = time.perf_counter()
@@ -278,7 +278,7 @@ def bench_reconcile() -> None:
 
     from batches.models import BatchStatus, ExportBatch
     from batches.reconcile import reconcile
-    from mas.demo.company import build_company
+    from demo.company import build_company
 
     company = Path(os.environ["WOSCAN_DEMO_MAS_PATH"])
     build_company(company)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 def build_mas(path: Path, rows: int) -> None:
     """A MAS database with a CI_Item of ``rows`` rows (the demo company's real 110-column layout;
     the columns the portal does not read left as a plant leaves them)."""
-    from mas.demo.company import _ddl, insert_statement
+    from demo.company import _ddl, insert_statement
 
     rng = random.Random(100_000)
     with closing(sqlite3.connect(path)) as con, con:
@@ -66,7 +66,7 @@ def main() -> None:
     mas_path = work / "MAS.sqlite"
     build_mas(mas_path, args.rows)
 
-    from mas.demo.company import odbc_connection_string
+    from demo.company import odbc_connection_string
 
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'portal.sqlite3'}")
     os.environ["WOSCAN_MAS_ODBC"] = odbc_connection_string(mas_path)

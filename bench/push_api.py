@@ -124,7 +124,7 @@ def push(url: str, token: str, lines: list[dict]) -> list[dict]:
 
 
 def stored_rows() -> int:
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     return Transaction.objects.count()
 

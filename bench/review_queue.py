@@ -89,7 +89,7 @@ def build(name: str, url: str, history: int, now) -> None:
     call_command("migrate", verbosity=0)
     rng = random.Random(5)
     UserFactory(username="bench.supervisor", roles=[Role.SUPERVISOR])
-    from intake.models import Device
+    from transactions.models import Device
 
     Device.objects.bulk_create(  # handhelds; the last one was retired and sent nothing
         Device(name=f"HH-{n:02d}", token_prefix=f"{n:08d}", token_hash=f"bench-{n}") for n in range(1, DEVICES + 2)
@@ -108,7 +108,7 @@ def build(name: str, url: str, history: int, now) -> None:
 
 
 def make_lines(start: int, count: int, *, waiting: bool, now, rng):
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     rows = []
     for i in range(start, start + count):
@@ -131,7 +131,7 @@ def make_lines(start: int, count: int, *, waiting: bool, now, rng):
 
 
 def insert_lines(rows, rng) -> None:
-    from reviews.models import Finding, Transaction
+    from transactions.models import Finding, Transaction
 
     for i in range(0, len(rows), 5000):
         created = Transaction.objects.bulk_create(rows[i:i + 5000])
@@ -215,7 +215,7 @@ def main() -> None:
     from django.utils import timezone
 
     from reviews import services
-    from reviews.models import Transaction
+    from transactions.models import Transaction
 
     small_db, large_db = database_names(url)
     now = timezone.now()

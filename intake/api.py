@@ -27,12 +27,12 @@ from ninja.security import APIKeyHeader
 
 from intake import enrolment, mylines
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
-from intake.models import Device
+from transactions.models import Device
 from intake.services import MAX_PER_REQUEST, collect
-from reviews.models import TransactionStatus, TransactionType
-from woscan_portal import jsonbody
-from woscan_portal.display import plant_datetime
-from woscan_portal.tokens import hash_token, parse_authorization
+from transactions.models import TransactionStatus, TransactionType
+from kernel import jsonbody
+from kernel.display import plant_datetime
+from kernel.tokens import hash_token, parse_authorization
 
 ENROL_MAX_BODY_BYTES = 4096  # {"code": "…"}; a URL from a QR code fits many times over
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over

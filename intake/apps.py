@@ -6,7 +6,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Collected transactions in (devices, API, direct entry)"
 
     def ready(self) -> None:
-        from intake.revalidation import recheck_after_pull
+        from transactions.revalidation import recheck_after_pull
         from syncconfig.signals import pull_finished
 
         # When the mirror changes, lines still open for review are checked again.

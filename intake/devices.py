@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.log import record
-from intake.models import Device
-from woscan_portal.tokens import make_token
+from transactions.models import Device
+from kernel.tokens import make_token
 
 
 def register_device(name: str, *, by=None, actor_label: str = "") -> tuple[Device, str]:

@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.log import record
-from intake.models import Device, EnrolmentCode, EnrolmentFailure
-from woscan_portal.display import plant_datetime
-from woscan_portal.tokens import make_token
+from transactions.models import Device, EnrolmentCode, EnrolmentFailure
+from kernel.display import plant_datetime
+from kernel.tokens import make_token
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, no 1/I
 CODE_LENGTH = 8

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import django_filters as filters
 
-from intake.models import Device
-from woscan_portal.filters import TextSearchFilterSet
+from transactions.models import Device
+from kernel.filters import TextSearchFilterSet
 
 
 class DeviceFilterSet(TextSearchFilterSet):

@@ -10,9 +10,9 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from intake.models import Device, IntakeSettings, ProcessingMode, ProcessingOption
+from transactions.models import Device, IntakeSettings, ProcessingMode, ProcessingOption
 from intake.parsing import DATETIME_FIELDS, DECIMAL_FIELDS, SCAN_ORDER, TEXT_FIELDS, TYPE_FIELDS
-from reviews.models import TransactionType
+from transactions.models import TransactionType
 
 
 class DeviceForm(forms.ModelForm):

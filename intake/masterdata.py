@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from mas import models as mirror
-from woscan_portal import jsonbody
+from kernel import jsonbody
 
 PAGE = 2000
 CURSOR_OVERLAP = timedelta(seconds=60)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from reviews.models import TransactionType
+from transactions.models import TransactionType
 
 
 class Device(models.Model):

@@ -25,8 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from intake.masterdata import CURSOR_OVERLAP, MAX_CURSOR_CHARS
-from reviews.models import Transaction, TransactionStatus
-from woscan_portal import jsonbody
+from transactions.models import Transaction, TransactionStatus
+from kernel import jsonbody
 
 PAGE = 1000
 FIRST_PULL_DAYS = 14  # no cursor: the lines that changed in the last 14 days

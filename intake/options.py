@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from audit.log import record
-from intake.models import IntakeSettings, ProcessingOption
+from transactions.models import IntakeSettings, ProcessingOption
 
 SETTINGS_FIELDS = ("shift_max_hours", "near_duplicate_minutes")
 

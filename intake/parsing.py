@@ -1,7 +1,7 @@
 """Reading one collected transaction (PRODUCT.md §4–§5) into clean values, or saying why not.
 
 Shape only: a value of the wrong kind, a missing required field, an unknown type. Whether the
-work order exists or the hours make sense is validation's business (reviews.validation), and
+work order exists or the hours make sense is validation's business (transactions.validation), and
 such a line is stored and flagged, never refused. The same reader serves the device API and
 the desktop form, so both accept exactly the same lines.
 """
@@ -20,9 +20,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reviews.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
-from woscan_portal.clock import elapsed_hours
-from woscan_portal.jsonbody import text_problem
+from transactions.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
+from kernel.clock import elapsed_hours
+from kernel.jsonbody import text_problem
 
 # Bounds on one transaction as sent, checked before anything else reads it: beyond them the
 # line is ``invalid`` (the field named), and the other lines of the request are not affected.

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from audit.log import record
 from mas.models import WorkOrder
-from reviews import validation
-from reviews.models import Finding, Transaction, TransactionStatus, TransactionType
+from transactions import validation
+from transactions.models import Finding, Transaction, TransactionStatus, TransactionType
 
 logger = logging.getLogger(__name__)
 OPEN = (TransactionStatus.COLLECTED, TransactionStatus.NEEDS_REVIEW, TransactionStatus.FLAGGED)

@@ -1,7 +1,7 @@
 """How collected transactions come in: one path for the device API and the desktop form.
 
 ``collect(rows, device=… | user=…)`` reads each row (intake.parsing), checks the new ones
-against the mirror (reviews.validation, which also gives each its step's work center), and
+against the mirror (transactions.validation, which also gives each its step's work center), and
 stores them with their findings and one audit row each, in one database transaction per call.
 It answers one ``Result`` per row, in order:
 
@@ -33,12 +33,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.log import record
-from intake.models import Device, ProcessingMode, ProcessingOption
+from transactions.models import Device, ProcessingMode, ProcessingOption
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
 from mas.models import WorkOrder
-from reviews import validation
-from reviews.models import Finding, Transaction, TransactionSource, TransactionStatus, TransactionType
-from woscan_portal.clock import elapsed_hours
+from transactions import validation
+from transactions.models import Finding, Transaction, TransactionSource, TransactionStatus, TransactionType
+from kernel.clock import elapsed_hours
 
 try:
     import fcntl

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from intake.models import Device
-from woscan_portal.columns import DateTimeColumn
-from woscan_portal.display import plant_datetime
-from woscan_portal.tables import BaseTable
+from transactions.models import Device
+from kernel.columns import DateTimeColumn
+from kernel.display import plant_datetime
+from kernel.tables import BaseTable
 
 
 class DeviceTable(BaseTable):
@@ -44,7 +44,7 @@ class DeviceTable(BaseTable):
 
     def render_actions(self, record):
         request = self.request
-        if record.revoked_at or not request.user.has_perm("intake.change_device"):
+        if record.revoked_at or not request.user.has_perm("transactions.change_device"):
             return ""
         return format_html(
             '<form method="post" action="{}" class="d-inline" data-confirm="A new enrolment code for {}? The handheld '

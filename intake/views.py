@@ -15,19 +15,19 @@ from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
-from intake.models import Device, IntakeSettings
-from intake.options import SETTINGS_FIELDS, save_processing_options
+from transactions.models import Device, IntakeSettings
+from transactions.options import SETTINGS_FIELDS, save_processing_options
 from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
-from reviews.models import TransactionType
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from transactions.models import TransactionType
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 
 # --- devices ----------------------------------------------------------------------------------
 class DeviceListView(ObjectListView):
-    permission_required = "intake.view_device"
+    permission_required = "transactions.view_device"
     table_class = DeviceTable
     filterset_class = DeviceFilterSet
     page_title = "Devices"
@@ -41,7 +41,7 @@ class DeviceListView(ObjectListView):
 class DeviceCreateView(PermissionRequiredMixin, FormView):
     """Register a device; the next page shows its token, once."""
 
-    permission_required = "intake.add_device"
+    permission_required = "transactions.add_device"
     form_class = DeviceForm
     template_name = "intake/device_form.html"
 
@@ -73,7 +73,7 @@ def _enrolment_page(request, device, new_code, *, registered: bool):
 class HandheldCreateView(PermissionRequiredMixin, FormView):
     """Register a handheld; the next page shows its one-time enrolment code and QR code, once."""
 
-    permission_required = "intake.add_device"
+    permission_required = "transactions.add_device"
     form_class = DeviceForm
     template_name = "intake/handheld_form.html"
 
@@ -86,7 +86,7 @@ class DeviceEnrolmentCodeView(PermissionRequiredMixin, View):
     """A new enrolment code for a registered device (re-enrol: the handheld that uses it gets a new
     token, and one enrolled before stops at its next sync)."""
 
-    permission_required = "intake.change_device"
+    permission_required = "transactions.change_device"
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -98,7 +98,7 @@ class DeviceEnrolmentCodeView(PermissionRequiredMixin, View):
 
 
 class DeviceRevokeView(PermissionRequiredMixin, View):
-    permission_required = "intake.change_device"
+    permission_required = "transactions.change_device"
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -114,7 +114,7 @@ class DeviceRevokeView(PermissionRequiredMixin, View):
 class ProcessingOptionsView(PermissionRequiredMixin, FormView):
     """What happens to a newly collected line of each type, and the validation settings."""
 
-    permission_required = "intake.view_processingoption"
+    permission_required = "transactions.view_processingoption"
     form_class = ProcessingOptionsForm
     template_name = "intake/processing_options.html"
 
@@ -122,7 +122,7 @@ class ProcessingOptionsView(PermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "intake_settings": IntakeSettings.load()}
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("intake.change_processingoption"):
+        if not request.user.has_perm("transactions.change_processingoption"):
             return self.handle_no_permission()
         return super().post(request, *args, **kwargs)
 
@@ -145,7 +145,7 @@ def _entry_type(request) -> str:
 class DirectEntryView(PermissionRequiredMixin, View):
     """A fast form per type for Direct Connect desktops; stores through the API's own path."""
 
-    permission_required = "intake.enter_transactions"
+    permission_required = "transactions.enter_transactions"
     template_name = "intake/direct_entry.html"
 
     def get(self, request):
@@ -196,7 +196,7 @@ class DirectEntryView(PermissionRequiredMixin, View):
 class DirectEntryCheckView(PermissionRequiredMixin, View):
     """As you type: shape errors so far and the mirror's findings, as JSON."""
 
-    permission_required = "intake.enter_transactions"
+    permission_required = "transactions.enter_transactions"
 
     def get(self, request):
         txn_type = _entry_type(request)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import django_filters
 
 from mas.models import Employee, Item, ItemType, WorkOrder, WorkOrderStatus
-from woscan_portal.display import code_choices
-from woscan_portal.filters import TextSearchFilterSet, YesNoFilter
+from kernel.display import code_choices
+from kernel.filters import TextSearchFilterSet, YesNoFilter
 
 
 class MirrorFilterSet(TextSearchFilterSet):

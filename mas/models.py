@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from woscan_portal.display import code_label
+from kernel.display import code_label
 
 
 class MirrorModel(models.Model):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from mas.models import Employee, Item, ItemType, ItemWarehouse, MaterialLine, WorkOrder, WorkOrderStatus, WorkOrderStep
-from woscan_portal.columns import CodeColumn, DateColumn, YesNoColumn
-from woscan_portal.tables import BaseTable
+from kernel.columns import CodeColumn, DateColumn, YesNoColumn
+from kernel.tables import BaseTable
 
 
 class WorkOrderTable(BaseTable):

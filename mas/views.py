@@ -8,8 +8,8 @@ from mas.models import Employee, Item, ItemWarehouse, MaterialLine, WorkOrder, W
 from mas.tables import (
     EmployeeTable, ItemTable, ItemWarehouseTable, MaterialLineTable, WorkOrderStepTable, WorkOrderTable,
 )
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 
 class MirrorListView(ObjectListView):

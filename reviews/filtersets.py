@@ -7,9 +7,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
-from intake.models import Device
+from transactions.models import Device
 from mas.models import WorkCenter
-from reviews.models import (
+from transactions.models import (
     PADDED_KEYS, Finding, Severity, Transaction, TransactionSource, TransactionStatus, TransactionType,
 )
 

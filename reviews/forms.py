@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
-from reviews.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
+from transactions.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
 from reviews.services import EDITABLE_FIELDS
 
 T = TransactionType

@@ -69,13 +69,13 @@ class TransactionSource(models.TextChoices):
 class TransactionQuerySet(models.QuerySet):
     def visible_to(self, user) -> TransactionQuerySet:
         """Rows the user may see: every row for a role with the view permission, else none."""
-        if user.has_perm("reviews.view_transaction"):
+        if user.has_perm("transactions.view_transaction"):
             return self
         return self.none()
 
     def reviewable_by(self, user) -> TransactionQuerySet:
         """Rows the user may approve, reject or correct (which states allow it is the services' call)."""
-        if user.has_perm("reviews.review_transaction"):
+        if user.has_perm("transactions.review_transaction"):
             return self.visible_to(user)
         return self.none()
 
@@ -95,7 +95,7 @@ class Transaction(models.Model):
     # Indexed by the queue indexes below, not on their own: each index here is rewritten for
     # every line a decision or an export moves, so there is one per filter and no more.
     device = models.ForeignKey(
-        "intake.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        "transactions.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -117,7 +117,7 @@ class Transaction(models.Model):
     # The work center of the mirror step (work_order, step), "" when the mirror has no such step.
     # Derived, stored so the queue's work-center filter is an index (reviews_txn_work_center_queue);
     # set on arrival (intake.services), on every edit (reviews.services.edit) and
-    # for open lines after each pull (intake.revalidation).
+    # for open lines after each pull (transactions.revalidation).
     work_center = models.CharField(max_length=5, blank=True)
     employee = models.CharField(max_length=10, blank=True)
     crew = models.CharField(max_length=10, blank=True)

@@ -24,7 +24,7 @@ edit          collected, needs_review, flagged, approved, rejected  needs_review
 ``collected`` lines have not been checked yet: they cannot be approved or rejected until the
 check has run. ``exported`` lines are locked: a correction after export is a new reversing
 line, as in MAS. Approving a line with an error-level finding needs the
-``reviews.approve_over_error`` permission and a reason.
+``transactions.approve_over_error`` permission and a reason.
 """
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from audit.log import history, record
-from reviews.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
-from woscan_portal.clock import elapsed_hours
+from transactions.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
+from kernel.clock import elapsed_hours
 
 S = TransactionStatus
 APPROVE_FROM = frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED})
@@ -224,7 +224,7 @@ def _plan(action, txns, current, *, by, reason, seen_at) -> Outcome:
             candidates.append(txn.pk)
     if action == "approve" and candidates:
         with_errors = _with_error_findings(candidates)
-        may_override = by is not None and by.has_perm("reviews.approve_over_error")
+        may_override = by is not None and by.has_perm("transactions.approve_over_error")
         for pk in candidates:
             needs_reason = pk in with_errors or current[pk]["status"] in REASON_REQUIRED_FROM["approve"]
             if pk in with_errors and not may_override:
@@ -278,7 +278,7 @@ def _chunks(ids: list[int]):
 
 
 def _check_permission(by) -> None:
-    if by is not None and not by.has_perm("reviews.review_transaction"):
+    if by is not None and not by.has_perm("transactions.review_transaction"):
         raise PermissionDenied("You may not approve or reject transactions.")
 
 
@@ -303,9 +303,9 @@ def edit(txn: Transaction, *, by, changes: dict[str, Any], expected_version: int
     are dropped; with nothing left, nothing is written. The line's ``work_center`` is set anew
     from the mirror step its (new) work order and step name, in the same ``UPDATE``.
     """
-    from reviews import validation
+    from transactions import validation
 
-    if by is not None and not by.has_perm("reviews.change_transaction"):
+    if by is not None and not by.has_perm("transactions.change_transaction"):
         raise PermissionDenied("You may not correct transactions.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:

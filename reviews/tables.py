@@ -7,10 +7,10 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from reviews.models import Severity, Transaction
-from woscan_portal.columns import DateTimeColumn, NumberColumn
-from woscan_portal.display import number_text, plant_datetime
-from woscan_portal.tables import SelectableTable
+from transactions.models import Severity, Transaction
+from kernel.columns import DateTimeColumn, NumberColumn
+from kernel.display import number_text, plant_datetime
+from kernel.tables import SelectableTable
 
 STATUS_BADGE = {
     "collected": "secondary", "needs_review": "primary", "flagged": "warning",

@@ -17,7 +17,7 @@ The interface the rest of the portal calls:
 
 Errors mean MAS would refuse the line as it is; warnings mean a person should look at it.
 Either way the line is stored: nothing a worker collected is lost. The shift maximum and the
-near-identical window are ``intake.IntakeSettings`` (edited on the processing options page).
+near-identical window are ``transactions.IntakeSettings`` (edited on the processing options page).
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from mas import models as mirror
-from reviews.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
-from woscan_portal.clock import elapsed_hours
+from transactions.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
+from kernel.clock import elapsed_hours
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
@@ -126,7 +126,7 @@ class _Context:
 
     @classmethod
     def load(cls, txns: list[Transaction]) -> _Context:
-        from intake.models import IntakeSettings  # intake builds on reviews, not the other way
+        from transactions.models import IntakeSettings  # intake builds on reviews, not the other way
 
         settings_row = IntakeSettings.current()
         work_orders = {t.work_order for t in txns}

@@ -26,11 +26,11 @@ from mas import models as mirror
 from reviews import services
 from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
-from reviews.models import Severity, Transaction, TransactionStatus
+from transactions.models import Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
-from woscan_portal.display import number_text, plant_datetime
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.display import number_text, plant_datetime
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 S = TransactionStatus
 TO_REVIEW = (S.NEEDS_REVIEW, S.FLAGGED)
@@ -70,16 +70,16 @@ class TransactionAccessMixin:
         return Transaction.objects.reviewable_by(self.request.user)
 
     def can_review(self) -> bool:
-        return self.request.user.has_perm("reviews.review_transaction")
+        return self.request.user.has_perm("transactions.review_transaction")
 
     def can_edit(self) -> bool:
-        return self.request.user.has_perm("reviews.change_transaction")
+        return self.request.user.has_perm("transactions.change_transaction")
 
 
 class ReviewDashboardView(PermissionRequiredMixin, TemplateView):
     """The supervisor's landing page: how much is waiting in the review queue."""
 
-    permission_required = "reviews.review_transaction"
+    permission_required = "transactions.review_transaction"
     template_name = "reviews/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -98,7 +98,7 @@ class ReviewDashboardView(PermissionRequiredMixin, TemplateView):
 class TransactionListView(TransactionAccessMixin, ObjectListView):
     """The review queue: filter, sort, export, and pick lines for a bulk decision."""
 
-    permission_required = "reviews.view_transaction"
+    permission_required = "transactions.view_transaction"
     table_class = TransactionTable
     filterset_class = TransactionFilterSet
     template_name = "reviews/transaction_list.html"
@@ -149,7 +149,7 @@ class TransactionListView(TransactionAccessMixin, ObjectListView):
 class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, DetailView):
     """One line: every field, the mirror facts beside them, its findings and its history."""
 
-    permission_required = "reviews.view_transaction"
+    permission_required = "transactions.view_transaction"
     template_name = "reviews/transaction_detail.html"
     context_object_name = "txn"
 
@@ -169,7 +169,7 @@ class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, Det
             history=history(txn)[:100],
             can_review=self.can_review() and not txn.is_locked,
             can_edit=self.can_edit() and not txn.is_locked,
-            may_override=self.request.user.has_perm("reviews.approve_over_error"),
+            may_override=self.request.user.has_perm("transactions.approve_over_error"),
             next_url=_detail_url(next_txn, carried) if next_txn else None,
             queue_back=f"{reverse('reviews:transaction_list')}?{carried}" if carried else queue_url(),
             filter_query=carried,
@@ -183,7 +183,7 @@ class TransactionDetailView(TransactionAccessMixin, PermissionRequiredMixin, Det
 class TransactionEditView(TransactionAccessMixin, PermissionRequiredMixin, View):
     """Correct one line; the service re-checks it and refuses a stale version."""
 
-    permission_required = "reviews.change_transaction"
+    permission_required = "transactions.change_transaction"
     template_name = "reviews/transaction_edit.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -249,7 +249,7 @@ class TransactionBulkDecisionView(TransactionAccessMixin, PermissionRequiredMixi
     page) make lines changed by someone else meanwhile be skipped, never overwritten.
     """
 
-    permission_required = "reviews.review_transaction"
+    permission_required = "transactions.review_transaction"
     http_method_names = ["post"]
     action = ""
     service = None

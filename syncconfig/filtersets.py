@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from syncconfig.models import AutoSyncTable, PullRun
-from woscan_portal.filters import TextSearchFilterSet
+from kernel.filters import TextSearchFilterSet
 
 
 class PullRunFilterSet(TextSearchFilterSet):

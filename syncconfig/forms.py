@@ -14,7 +14,7 @@ from mas.gateway import MASError, MASGateway
 from mas.tablemaps import TABLE_MAPS, mappable_fields
 from syncconfig.autosync import mapping_errors
 from syncconfig.models import AutoSyncTable, IntervalType, ServerConfig
-from woscan_portal.forms import SeenStateMixin
+from kernel.forms import SeenStateMixin
 
 SUGGESTED_MINIMUM_MINUTES = 15
 _HMS = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")

@@ -27,7 +27,7 @@ from syncconfig.material_keys import KeyedRows
 from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
 from syncconfig.pull_lock import LostClaim, PullAlreadyRunning, current_run, request_pull  # noqa: F401 - callers import them here
 from syncconfig.signals import pull_finished
-from woscan_portal.bulk import insert_rows
+from kernel.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class Counts:
 
 
 class _MirrorTable:
-    """One mirror table, read and written with plain SQL in bulk (``woscan_portal.bulk`` for new
+    """One mirror table, read and written with plain SQL in bulk (``kernel.bulk`` for new
     rows, ``executemany`` for changed ones), never a ``save()`` or a model instance per row."""
 
     def __init__(self, spec: TableSpec, now):

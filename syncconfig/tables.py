@@ -4,8 +4,8 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from syncconfig.models import AutoSyncTable, PullRun, PullTableRun
-from woscan_portal.columns import DateTimeColumn, YesNoColumn
-from woscan_portal.tables import BaseTable
+from kernel.columns import DateTimeColumn, YesNoColumn
+from kernel.tables import BaseTable
 
 
 def table_labels() -> dict[str, str]:

@@ -19,8 +19,8 @@ from syncconfig.pull_lock import PullAlreadyRunning, current_run
 from syncconfig.schedules import PULL
 from syncconfig.services import save_autosync_table, save_server_config, start_pull
 from syncconfig.tables import AutoSyncTableTable, PullRunTable, PullTableRunTable
-from woscan_portal.generic import ObjectListView
-from woscan_portal.mixins import PermissionRequiredMixin
+from kernel.generic import ObjectListView
+from kernel.mixins import PermissionRequiredMixin
 
 SETTINGS_PERMISSION = "syncconfig.change_serverconfig"
 

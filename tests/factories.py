@@ -129,7 +129,7 @@ class TransactionFactory(factory.django.DjangoModelFactory):
     """A labor line by default; pass type= and the fields of that type for others."""
 
     class Meta:
-        model = "reviews.Transaction"
+        model = "transactions.Transaction"
 
     client_txn_id = factory.LazyFunction(uuid.uuid4)
     type = "labor"

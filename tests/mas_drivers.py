@@ -3,7 +3,7 @@
 ``sqlite``: the SQLite ODBC driver on the demo company's file, as the demo runs. ``mariadb``:
 MariaDB Connector/ODBC against the MariaDB server of this machine (127.0.0.1:3306, root, or the
 server connection string in ``WOSCAN_TEST_MARIADB``), the same company loaded into a database
-of its own (``mas.demo.mariadb``): ``CHAR`` values padded, ``Decimal`` and ``date`` values.
+of its own (``demo.mariadb``): ``CHAR`` values padded, ``Decimal`` and ``date`` values.
 
 A test module runs its tests through both with ``pytestmark = pytest.mark.mas_drivers``;
 ``@pytest.mark.mas_drivers("sqlite")`` keeps one test to the drivers named (a value only
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import pyodbc
 import pytest
 
-from mas.demo import mariadb
+from demo import mariadb
 from tests.services import unavailable
 
 DRIVERS = ("sqlite", "mariadb")

@@ -10,7 +10,7 @@ the demo MAS company, and does what a plant does in its first weeks:
   and one pull fails because MAS cannot be reached;
 - devices are registered (one revoked), processing options set (completions automatic);
 - handhelds push through the SyncServices API lines that raise every finding the validation
-  knows (the codes are read from ``reviews/validation.py``, so a new check without a line here
+  knows (the codes are read from ``transactions/validation.py``, so a new check without a line here
   fails the test that asks), a retry, a conflict and an invalid line; a Floor desktop enters
   lines through the same intake service;
 - supervisors correct lines, approve (one over an error, with a reason), reject, and undo a
@@ -52,20 +52,20 @@ from batches.models import BatchStatus, ExportBatch, ImporterClient
 from batches.reconcile import reconcile
 from batches.tasks import export_automatic
 from intake.devices import register_device, revoke_device
-from intake.models import Device, IntakeSettings, ProcessingMode
-from intake.options import save_processing_options
+from transactions.models import Device, IntakeSettings, ProcessingMode
+from transactions.options import save_processing_options
 from intake.services import collect
 from mas import models as mirror
-from mas.demo.company import change_company
-from mas.demo.importer import delete_batch, import_batch, import_from_folder
-from mas.demo.journal import post_batch
+from demo.company import change_company
+from demo.importer import delete_batch, import_batch, import_from_folder
+from demo.journal import post_batch
 from reviews import services as reviews
-from reviews.models import Transaction, TransactionStatus, TransactionType
+from transactions.models import Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun, PullTrigger, ServerConfig
 from syncconfig.pull import execute_pull, pull_now, request_pull
 
 PASSWORD = "plant-floor-password-2026"
-VALIDATION_SOURCE = Path(__file__).resolve().parent.parent / "reviews" / "validation.py"
+VALIDATION_SOURCE = Path(__file__).resolve().parent.parent / "transactions" / "validation.py"
 User = get_user_model()
 
 

@@ -14,8 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mas.demo.company import odbc_connection_string as demo_odbc_connection_string
-from woscan_portal.env import envbool, envchoice, envint, envlist, envpath, envstr, secret_key
+from demo.company import odbc_connection_string as demo_odbc_connection_string
+from kernel.env import envbool, envchoice, envint, envlist, envpath, envstr, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = envpath("WOSCAN_VAR_DIR", BASE_DIR / "var")
@@ -53,11 +53,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "woscan_portal.middleware.HealthCheckMiddleware",  # before the host check and the HTTPS redirect
+    "kernel.middleware.HealthCheckMiddleware",  # before the host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "woscan_portal.middleware.RequestIdMiddleware",
-    "woscan_portal.apierrors.JsonApiErrorsMiddleware",
+    "kernel.middleware.RequestIdMiddleware",
+    "kernel.apierrors.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "woscan_portal.middleware.PermissionsPolicyMiddleware",
+    "kernel.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a sign-in that locks someone out into the lockout page
 ]
 
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "woscan_portal.navigation.navigation",
+                "kernel.navigation.navigation",
             ],
         },
     },
@@ -141,8 +141,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
-# One date and date-time format on every page, table, form and filter (see woscan_portal/formats).
-FORMAT_MODULE_PATH = ["woscan_portal.formats"]
+# One date and date-time format on every page, table, form and filter (see kernel/formats).
+FORMAT_MODULE_PATH = ["kernel.formats"]
 # django-filter: an unset choice filter reads "Any", not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
@@ -201,7 +201,7 @@ PERMISSIONS_POLICY = {
     )},
 }
 # Debug pages (DEBUG=1 only) never show the passwords inside WOSCAN_MAS_ODBC, DATABASE_URL or REDIS_URL.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "woscan_portal.debugfilter.SecretMaskingFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kernel.debugfilter.SecretMaskingFilter"
 
 # --- Sign-in throttling (django-axes) -------------------------------------------------------
 # A user name is locked after WOSCAN_SIGNIN_FAILURES wrong passwords, an address (a shared floor
@@ -279,7 +279,7 @@ LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "woscan_portal.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "kernel.middleware.RequestIdLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": envchoice("LOG_LEVEL", "INFO", LOG_LEVELS)},

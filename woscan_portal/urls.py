@@ -1,9 +1,9 @@
 from django.urls import include, path
 
 from intake import api as sync_api
-from woscan_portal import views
+from kernel import views
 
-handler400 = "woscan_portal.apierrors.bad_request"
+handler400 = "kernel.apierrors.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,4 +20,4 @@ urlpatterns = [
     path("handheld/", include("handheld.urls")),
 ]
 
-handler500 = "woscan_portal.errors.server_error"
+handler500 = "kernel.errors.server_error"

@@ -19,6 +19,6 @@ def test_each_role_group_has_exactly_its_permissions(role):
 
 
 def test_an_accountant_is_read_only_on_transactions(accountant):
-    assert accountant.has_perm("reviews.view_transaction")
-    assert not accountant.has_perm("reviews.change_transaction")
-    assert not accountant.has_perm("reviews.review_transaction")
+    assert accountant.has_perm("transactions.view_transaction")
+    assert not accountant.has_perm("transactions.change_transaction")
+    assert not accountant.has_perm("transactions.review_transaction")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from intake.devices import register_device
 from tests.factories import PASSWORD, UserFactory
-from woscan_portal.tokens import make_token
+from kernel.tokens import make_token
 
 LOGIN = reverse("accounts:login")
 

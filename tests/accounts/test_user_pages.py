@@ -114,7 +114,7 @@ def test_an_administrator_changes_someones_roles_and_the_audit_row_has_before_an
 def test_changing_roles_keeps_other_groups_and_personal_permissions(administrator):
     alex = UserFactory(username="alex", roles=[Role.SUPERVISOR])
     other = Group.objects.create(name="Night shift")
-    over_error = Permission.objects.get(content_type__app_label="reviews", codename="approve_over_error")
+    over_error = Permission.objects.get(content_type__app_label="transactions", codename="approve_over_error")
     alex.groups.add(other)
     alex.user_permissions.add(over_error)
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from batches import services, writer
 from batches.models import LIVE_STATUSES, BatchLine, BatchStatus, ExportBatch, ImporterClient
 from batches.reconcile import reconcile
-from mas.demo.importer import delete_batch, import_from_folder
-from reviews.models import Transaction, TransactionStatus
+from demo.importer import delete_batch, import_from_folder
+from transactions.models import Transaction, TransactionStatus
 from tests.factories import TransactionFactory
-from woscan_portal.tokens import make_token
+from kernel.tokens import make_token
 
 
 @pytest.fixture(autouse=True)

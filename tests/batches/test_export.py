@@ -12,8 +12,8 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from batches import services, tasks, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
-from mas.demo.importer import import_from_folder
-from reviews.models import Transaction
+from demo.importer import import_from_folder
+from transactions.models import Transaction
 from tests.batches.conftest import Crash, assert_exactly_once, read_csv
 from tests.factories import TransactionFactory
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from batches import claim, services
 from batches.models import BatchLine, ExportBatch
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 
 from batches.models import BatchLine, BatchStatus, ExportBatch
-from mas.demo.importer import import_batch, ready_batches
-from reviews.models import Transaction, TransactionStatus
+from demo.importer import import_batch, ready_batches
+from transactions.models import Transaction, TransactionStatus
 from tests.batches.conftest import mas_rows
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ import pytest
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch
 from batches.reconcile import reconcile
-from mas.demo.importer import import_from_folder, ready_batches
-from mas.demo.journal import post_batch
+from demo.importer import import_from_folder, ready_batches
+from demo.journal import post_batch
 from tests.batches.conftest import Crash, mas_rows
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from batches.models import BatchStatus, ExportBatch
 from batches.reconcile import reconcile
-from mas.demo.importer import import_batch, import_from_folder
+from demo.importer import import_batch, import_from_folder
 
 pytestmark = pytest.mark.django_db
 API = "/api/importer/v1"

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from batches.models import BatchStatus, ExportBatch
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.batches.conftest import assert_exactly_once
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,9 +14,9 @@ from audit.models import AuditEntry
 from batches import services, writer
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.reconcile import reconcile
-from mas.demo.importer import delete_batch, import_from_folder, ready_batches
-from mas.demo.journal import NothingToPost, post_batch
-from reviews.models import Transaction
+from demo.importer import delete_batch, import_from_folder, ready_batches
+from demo.journal import NothingToPost, post_batch
+from transactions.models import Transaction
 from syncconfig.signals import pull_finished
 from tests.batches.conftest import assert_exactly_once, mas_rows
 

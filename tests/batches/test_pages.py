@@ -5,7 +5,7 @@ import pytest
 
 from audit.models import AuditEntry
 from batches.models import BatchStatus, ExportBatch
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from batches.models import ExportBatch
 from batches.reconcile import reconcile
-from mas.demo.importer import import_from_folder
-from mas.demo.journal import post_batch
+from demo.importer import import_from_folder
+from demo.journal import post_batch
 from tests.factories import TransactionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

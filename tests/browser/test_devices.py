@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from audit.models import AuditEntry
 from intake.devices import register_device
-from intake.models import Device
+from transactions.models import Device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from audit.log import history
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.factories import EmployeeFactory, UserFactory, WorkOrderFactory, WorkOrderStepFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

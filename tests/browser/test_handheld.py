@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.devices import register_device, revoke_device
-from intake.models import Device
+from transactions.models import Device
 from reviews import services as review
-from reviews.models import Transaction
+from transactions.models import Transaction
 from syncconfig.models import ServerConfig
 from tests.factories import CrewFactory, EmployeeFactory, ItemFactory, WarehouseFactory, WorkOrderFactory, WorkOrderStepFactory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from reviews.models import Finding, Transaction
+from transactions.models import Finding, Transaction
 from tests.factories import (
     PASSWORD, EmployeeFactory, TransactionFactory, UserFactory, WorkCenterFactory, WorkOrderFactory,
     WorkOrderStepFactory,

@@ -13,7 +13,7 @@ from intake import mylines
 from intake.devices import register_device, revoke_device
 from intake.masterdata import make_cursor as masterdata_cursor
 from reviews import services as reviews
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.intake.conftest import PUSH_URL, labor
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_an_approval_carries_no_reason_and_says_when_it_was_decided(push, my_lin
 
 
 def test_a_line_approved_on_arrival_says_when(push, my_lines, mirror):
-    from intake.models import ProcessingMode, ProcessingOption
+    from transactions.models import ProcessingMode, ProcessingOption
 
     ProcessingOption.objects.update_or_create(type="labor", defaults={"mode": ProcessingMode.READY_AT_ONCE})
     pushed(push)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from audit.log import history
 from audit.models import AuditEntry
 from intake.devices import revoke_device
-from intake.models import ProcessingMode, ProcessingOption
-from reviews.models import Finding, Transaction
+from transactions.models import ProcessingMode, ProcessingOption
+from transactions.models import Finding, Transaction
 from tests.intake.conftest import PUSH_URL, labor
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from intake.parsing import MAX_LINE_CHARS, MAX_VALUE_DEPTH
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.intake.conftest import labor
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import pytest
 
 from audit.models import AuditEntry
 from intake.devices import register_device
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.intake.conftest import PUSH_URL, labor
 
 THREADS, PUSHES_PER_THREAD, BATCH, POOL = 8, 6, 60, 240

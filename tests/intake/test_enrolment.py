@@ -11,9 +11,9 @@ from audit.log import history
 from intake import enrolment
 from intake.devices import register_device, revoke_device
 from intake.enrolment import ALPHABET, issue_code, register_handheld
-from intake.models import Device, EnrolmentCode, EnrolmentFailure
+from transactions.models import Device, EnrolmentCode, EnrolmentFailure
 from tests.intake.conftest import PUSH_URL, labor
-from woscan_portal.tokens import hash_token
+from kernel.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 ENROL_URL = "/api/sync/v1/enrol"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.log import history
 from intake.devices import register_device, revoke_device
-from intake.models import Device, EnrolmentCode
+from transactions.models import Device, EnrolmentCode
 
 pytestmark = pytest.mark.django_db
 SVG = re.compile(rb"<svg\b.*?</svg>", re.DOTALL)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from intake.devices import register_device, revoke_device
-from intake.models import Device
+from transactions.models import Device
 from tests.woscan_portal.exports import compare_exports
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
-from reviews.models import Transaction
+from transactions.models import Transaction
 
 OPENAPI = "/api/sync/v1/openapi.json"
 EXAMPLES = 50  # per operation and mode: 200 requests, about 15 s on the 2-core machine

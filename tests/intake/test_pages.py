@@ -14,10 +14,10 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.log import history
 from intake.devices import register_device
-from intake.models import Device, IntakeSettings, ProcessingOption
-from reviews.models import Transaction
+from transactions.models import Device, IntakeSettings, ProcessingOption
+from transactions.models import Transaction
 from tests.factories import UserFactory
-from woscan_portal.tokens import hash_token
+from kernel.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from intake.parsing import FIELDS
-from reviews.models import Transaction, TransactionType
+from transactions.models import Transaction, TransactionType
 from tests.intake.conftest import PUSH_URL, labor
 
 pytestmark = pytest.mark.django_db

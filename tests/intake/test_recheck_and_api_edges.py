@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from reviews import services, validation
-from reviews.models import Transaction
+from reviews import services
+from transactions import validation
+from transactions.models import Transaction
 from syncconfig.signals import pull_finished
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor

@@ -5,7 +5,7 @@ import pytest
 
 from audit.log import history
 from mas.models import WorkOrder
-from reviews.models import Transaction
+from transactions.models import Transaction
 from syncconfig.signals import pull_finished
 from tests.factories import TransactionFactory, WorkOrderFactory
 
@@ -90,7 +90,7 @@ def test_a_pull_gives_open_lines_the_work_center_of_their_mirror_step(mirror):
 
 
 def test_the_work_center_refresh_is_one_update_for_all_open_lines(mirror, django_assert_num_queries):
-    from intake.revalidation import refresh_work_centers
+    from transactions.revalidation import refresh_work_centers
     from mas.models import WorkOrderStep
 
     lines = TransactionFactory.create_batch(30, status="needs_review", step="0020", work_center="ASM")

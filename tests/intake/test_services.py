@@ -5,7 +5,7 @@ import pytest
 
 from audit.models import AuditEntry
 from intake import services
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.intake.conftest import labor
 
 pytestmark = pytest.mark.django_db

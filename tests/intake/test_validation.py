@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from intake.models import IntakeSettings
-from reviews import validation
-from reviews.models import Finding
+from transactions.models import IntakeSettings
+from transactions import validation
+from transactions.models import Finding
 from tests.factories import (
     CrewFactory, EmployeeFactory, ItemFactory, TransactionFactory, WarehouseFactory, WorkOrderFactory,
     WorkOrderStepFactory,

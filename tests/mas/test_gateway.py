@@ -8,7 +8,7 @@ from decimal import Decimal
 import pyodbc
 import pytest
 
-from mas.demo.company import INFO_TABLE, TABLES
+from demo.company import INFO_TABLE, TABLES
 from mas.gateway import IN_CHUNK, MASError, MASGateway
 
 pytestmark = pytest.mark.mas_drivers

@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def lead_supervisor(db):
-    """A supervisor who was also granted reviews.approve_over_error."""
+    """A supervisor who was also granted transactions.approve_over_error."""
     user = UserFactory(username="lee.lead", roles=[Role.SUPERVISOR])
     user.user_permissions.add(Permission.objects.get(codename="approve_over_error"))
     return user
@@ -25,8 +25,8 @@ def other_supervisor(db):
 def quiet_validation(monkeypatch):
     """The re-check after an edit finds nothing (engineer B's real checks are tested in their
     own module; here the findings a test needs are made with the ORM)."""
-    from reviews import validation
-    from reviews.models import Finding
+    from transactions import validation
+    from transactions.models import Finding
 
     def replace_findings(txns):
         Finding.objects.filter(transaction__in=list(txns)).delete()

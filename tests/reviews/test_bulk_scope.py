@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.log import history
-from reviews.models import Finding, Transaction
+from transactions.models import Finding, Transaction
 from tests.factories import (
     EmployeeFactory,
     TransactionFactory,
@@ -27,7 +27,7 @@ def test_approve_all_that_match_does_not_take_lines_a_pull_moved_into_the_work_c
 ):
     """Filter "work center WELD", confirm "Approve 1", a pull then moves another order's step to
     WELD: the apply approves that order's lines too, never shown and never confirmed."""
-    from intake.revalidation import recheck_open
+    from transactions.revalidation import recheck_open
     from mas.models import WorkOrderStep
 
     WorkCenterFactory(code="WELD", description="Welding")
@@ -66,8 +66,8 @@ def test_approve_all_that_match_does_not_take_lines_whose_findings_changed_into_
     """Filter "flagged, only warnings": a flagged line with an error is not in it. A pull replaces
     its error by a warning (it stays flagged, its version and change time do not move): the
     confirmed "approve all that match" now approves it too."""
-    from intake.revalidation import _recheck
-    from reviews import validation
+    from transactions.revalidation import _recheck
+    from transactions import validation
 
     earlier = timezone.now() - timedelta(hours=1)
     shown = TransactionFactory(status="flagged", collected_at=earlier)

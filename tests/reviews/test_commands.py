@@ -12,11 +12,11 @@ pytestmark = pytest.mark.django_db
 
 def test_an_administrator_grants_then_revokes_the_override(supervisor, capsys):
     call_command("approve_over_error", grant=supervisor.username, reason="Lead supervisor")
-    granted = get_user_model().objects.get(pk=supervisor.pk).has_perm("reviews.approve_over_error")
+    granted = get_user_model().objects.get(pk=supervisor.pk).has_perm("transactions.approve_over_error")
     call_command("approve_over_error", list=True)
     listed = capsys.readouterr().out
     call_command("approve_over_error", revoke=supervisor.username, reason="Moved")
 
     assert granted and "sue.supervisor" in listed
-    assert not get_user_model().objects.get(pk=supervisor.pk).has_perm("reviews.approve_over_error")
+    assert not get_user_model().objects.get(pk=supervisor.pk).has_perm("transactions.approve_over_error")
     assert [(e.action, e.reason) for e in history(supervisor)] == [("revoke", "Moved"), ("grant", "Lead supervisor")]

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from intake.devices import register_device
-from reviews.models import Finding
+from transactions.models import Finding
 from tests.factories import EmployeeFactory, TransactionFactory
 from tests.woscan_portal.exports import compare_exports
 

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from reviews.models import Transaction
+from transactions.models import Transaction
 from tests.factories import TransactionFactory, WorkOrderStepFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from audit.log import history
-from intake.revalidation import _recheck
-from reviews import validation
-from reviews.models import Finding, Transaction
+from transactions.revalidation import _recheck
+from transactions import validation
+from transactions.models import Finding, Transaction
 from tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.log import history
 from audit.models import AuditEntry
 from reviews import services
-from reviews.models import Finding, Transaction
+from transactions.models import Finding, Transaction
 from reviews.services import Skip
 from tests.factories import TransactionFactory, WorkOrderStepFactory
 
@@ -256,7 +256,7 @@ def test_an_edit_of_the_work_order_or_step_sets_the_work_center_of_the_new_mirro
 
 
 def test_an_edit_flags_the_line_when_the_recheck_finds_something(supervisor, monkeypatch):  # noqa: F811
-    from reviews import validation
+    from transactions import validation
 
     def replace_findings(txns):
         for t in txns:

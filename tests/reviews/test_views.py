@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.log import history
 from audit.models import AuditEntry
-from reviews.models import Finding, Transaction
+from transactions.models import Finding, Transaction
 from tests.factories import (
     EmployeeFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory,
 )
@@ -371,7 +371,7 @@ def test_an_accountant_cannot_edit(client, accountant):
 
 
 def test_a_line_flagged_by_a_pull_after_the_queue_was_shown_is_not_approved_from_that_page(client, supervisor):
-    from intake.revalidation import recheck_open
+    from transactions.revalidation import recheck_open
     from mas.models import WorkOrder
 
     WorkOrderFactory(number="0001001")

@@ -6,7 +6,7 @@ from contextlib import closing
 
 import pytest
 
-from mas.demo.company import change_company
+from demo.company import change_company
 from syncconfig.models import ServerConfig
 
 

@@ -6,7 +6,7 @@ import importlib
 import pytest
 from django.apps import apps
 
-from mas.demo.layouts import TABLES
+from demo.layouts import TABLES
 from mas.tablemaps import DEFAULT_TABLE_MAPS
 from syncconfig.autosync import ensure_default_tables
 from syncconfig.models import AutoSyncTable

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.devices import register_device
-from mas.demo.company import MATERIAL, insert_material_line, material_list, remove_material_line
+from demo.company import MATERIAL, insert_material_line, material_list, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder
-from reviews.models import Transaction
+from transactions.models import Transaction
 from syncconfig.material_keys import match_lines, next_keys
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now

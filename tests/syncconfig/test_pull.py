@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mas import gateway
-from mas.demo.company import insert_statement, remove_material_line
+from demo.company import insert_statement, remove_material_line
 from mas.models import Item, MaterialLine, WorkOrder, WorkOrderStep
 from syncconfig import pull, pull_lock
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig

@@ -8,11 +8,11 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from mas.demo.company import TABLES, insert_statement
+from demo.company import TABLES, insert_statement
 from mas.models import Crew, Employee, Item, ItemWarehouse, WorkCenter, WorkOrder
 from syncconfig.models import AutoSyncTable, PullStatus, PullTableRun
 from syncconfig.pull import pull_now
-from woscan_portal.bulk import insert_rows
+from kernel.bulk import insert_rows
 
 pytestmark = [pytest.mark.usefixtures("no_pause"), pytest.mark.mas_drivers]
 

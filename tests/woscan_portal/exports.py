@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from openpyxl import load_workbook
 
-from woscan_portal.export import spreadsheet_safe
+from kernel.export import spreadsheet_safe
 
 EMPTY_ON_PAGE = ("—", "never")
 _SPACES = re.compile(r"\s+")

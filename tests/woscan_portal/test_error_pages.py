@@ -57,7 +57,7 @@ def test_it_renders_when_the_database_is_down(browser, supervisor, monkeypatch):
 
 
 def test_it_falls_back_to_a_static_page_when_the_layout_cannot_render(browser, monkeypatch):
-    from woscan_portal import errors
+    from kernel import errors
 
     def broken(*args, **kwargs):
         raise RuntimeError("a template tag of the layout failed")

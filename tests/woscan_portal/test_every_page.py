@@ -26,9 +26,9 @@ from django_tables2 import Table
 
 from audit.models import AuditEntry
 from batches.models import ExportBatch
-from intake.models import Device
+from transactions.models import Device
 from mas import models as mirror
-from reviews.models import Finding, Transaction, TransactionStatus, TransactionType
+from transactions.models import Finding, Transaction, TransactionStatus, TransactionType
 from syncconfig.models import AutoSyncTable, PullRun
 from tests.plant import line_ids_by_status
 from tests.woscan_portal.test_permission_matrix import ANONYMOUS, MATRIX, PERSONAS, PUBLIC

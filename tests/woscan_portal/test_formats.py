@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from tests.factories import ItemFactory
-from woscan_portal.export import plain_value
+from kernel.export import plain_value
 
 JULY = datetime(2026, 7, 1, 19, 30, 5, 123456, tzinfo=tz.utc)  # 14:30 in Chicago (CDT)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.woscan_portal.urlwalk import named_patterns
-from woscan_portal.generic import ObjectListView
+from kernel.generic import ObjectListView
 
 
 LIST_URLS = sorted(

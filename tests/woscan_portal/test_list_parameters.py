@@ -1,4 +1,4 @@
-"""Every list's paging and export parameters, read in one place (woscan_portal.paging): a number
+"""Every list's paging and export parameters, read in one place (kernel.paging): a number
 past the end shows the last page, a page size is capped, anything unreadable is a 400 that says
 why, and only the export formats offered are served — never a 500."""
 from __future__ import annotations
@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from batches.models import BatchStatus, ExportBatch
-from intake.models import Device
+from transactions.models import Device
 from tests.factories import UserFactory
 from tests.woscan_portal.test_list_pages import LIST_URLS
-from woscan_portal.paging import MAX_PER_PAGE
+from kernel.paging import MAX_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 HUGE = "999999999999999999999"

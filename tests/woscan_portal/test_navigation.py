@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Transaction, TransactionSource, TransactionStatus, TransactionType
+from transactions.models import Transaction, TransactionSource, TransactionStatus, TransactionType
 
 pytestmark = pytest.mark.django_db
 

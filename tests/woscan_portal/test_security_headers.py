@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import include, path
 
-from woscan_portal.debugfilter import mask_secrets
+from kernel.debugfilter import mask_secrets
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 POLICY = (

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.log import record
 from batches.models import ImporterClient
-from woscan_portal.tokens import make_token
+from kernel.tokens import make_token
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.devices import register_device
-from intake.models import Device
+from transactions.models import Device
 
 
 class Command(BaseCommand):

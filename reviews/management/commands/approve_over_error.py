@@ -1,4 +1,4 @@
-"""Grant or revoke the right to approve over an error-level finding (reviews.approve_over_error).
+"""Grant or revoke the right to approve over an error-level finding (transactions.approve_over_error).
 
 The Supervisor role does not have it: a plant names the few people ("lead supervisors") who may
 override an error, and each grant or revocation is written to the audit trail.
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why (kept in the audit trail).")
 
     def handle(self, *args, grant=None, revoke=None, list=False, reason="", **options):
-        permission = Permission.objects.get(content_type__app_label="reviews", codename="approve_over_error")
+        permission = Permission.objects.get(content_type__app_label="transactions", codename="approve_over_error")
         User = get_user_model()
         if list:
             holders = User.objects.filter(Q(user_permissions=permission) | Q(groups__permissions=permission))
@@ -48,5 +48,5 @@ class Command(BaseCommand):
                 user.user_permissions.remove(permission)
             if had != bool(grant):
                 record([user], "grant" if grant else "revoke", actor_label="manage.py approve_over_error",
-                       reason=reason, changes={"reviews.approve_over_error": [had, bool(grant)]})
+                       reason=reason, changes={"transactions.approve_over_error": [had, bool(grant)]})
         self.stdout.write(f"{username}: {'may' if grant else 'may not'} approve over an error-level finding.")

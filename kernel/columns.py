@@ -10,7 +10,7 @@ import django_tables2 as tables
 from django.db import models
 from django_tables2.columns import library
 
-from woscan_portal.display import code_label, number_text, plain_number
+from kernel.display import code_label, number_text, plain_number
 
 YES, NO = "Yes", "No"
 RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}

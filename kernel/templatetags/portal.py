@@ -1,9 +1,9 @@
-"""Template filters of the portal's one way to show a value (see ``woscan_portal.display``)."""
+"""Template filters of the portal's one way to show a value (see ``kernel.display``)."""
 from __future__ import annotations
 
 from django import template
 
-from woscan_portal.display import number_text
+from kernel.display import number_text
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import django_tables2 as tables
 
-from woscan_portal import columns  # noqa: F401  (registers the Yes/No and number columns)
-from woscan_portal.export import plain_value
+from kernel import columns  # noqa: F401  (registers the Yes/No and number columns)
+from kernel.export import plain_value
 
 
 class BaseTable(tables.Table):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mas.demo.importer import import_from_folder, ready_batches
+from demo.importer import import_from_folder, ready_batches
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Formats for English (``en``, ``en-us``): see ``woscan_portal.formats``."""
+"""Formats for English (``en``, ``en-us``): see ``kernel.formats``."""
 
 DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"

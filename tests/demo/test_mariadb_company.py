@@ -10,7 +10,7 @@ from decimal import Decimal
 import pyodbc
 import pytest
 
-from mas.demo import mariadb
+from demo import mariadb
 from mas.gateway import MASGateway
 from tests.mas_drivers import database_name
 

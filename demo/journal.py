@@ -18,7 +18,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from mas.demo.company import MATERIAL, _fit, material_list
+from demo.company import MATERIAL, _fit, material_list
 
 HEADER, DETAIL, HISTORY = "WO_TransactionEntryHeader", "WO_TransactionEntryDetail", "WO_TransactionHistory"
 

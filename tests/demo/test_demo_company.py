@@ -10,7 +10,7 @@ from pathlib import Path
 import pyodbc
 import pytest
 
-from mas.demo.company import PRIMARY_KEYS, SCHEMA_VERSION, TABLES, build_company, is_current, odbc_connection_string
+from demo.company import PRIMARY_KEYS, SCHEMA_VERSION, TABLES, build_company, is_current, odbc_connection_string
 
 
 @pytest.fixture(scope="module")

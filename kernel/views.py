@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from woscan_portal.navigation import landing_url_for
+from kernel.navigation import landing_url_for
 
 
 def home(request):

@@ -6,7 +6,7 @@ padded with spaces), ``DECIMAL`` columns come as ``Decimal`` and ``DATE`` column
 The reading session is read-only (``tx_read_only``), as MAS is for the portal: the driver does
 not honour ODBC's read-only connection attribute.
 
-The tables are those of ``mas.demo.company.TABLES`` (a column name and a type each;
+The tables are those of ``demo.company.TABLES`` (a column name and a type each;
 ``PRIMARY_KEYS`` for the key, which a table may lack), filled with the rows of a demo company
 that ``build_company()`` wrote. They are InnoDB tables in ``ROW_FORMAT=DYNAMIC`` with the
 ``latin1`` character set (MariaDB's ``latin1`` is Windows-1252, the single-byte text ProvideX
@@ -83,7 +83,7 @@ def load_company(
     """Create ``database`` (replacing one of that name) with the tables and rows of the demo
     company at ``sqlite_path``; returns the row count per table."""
     if tables is None or primary_keys is None:
-        from mas.demo import company
+        from demo import company
 
         tables = company.TABLES if tables is None else tables
         primary_keys = company.PRIMARY_KEYS if primary_keys is None else primary_keys

@@ -5,9 +5,9 @@ from django_filters.views import FilterView
 from django_tables2 import LazyPaginator, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from woscan_portal.export import SpreadsheetSafeExport
-from woscan_portal.mixins import PermissionRequiredMixin
-from woscan_portal.paging import BadListParameter, ListParametersMixin, ListRequestConfig
+from kernel.export import SpreadsheetSafeExport
+from kernel.mixins import PermissionRequiredMixin
+from kernel.paging import BadListParameter, ListParametersMixin, ListRequestConfig
 
 
 class ObjectListView(PermissionRequiredMixin, ListParametersMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -15,7 +15,7 @@ class ObjectListView(PermissionRequiredMixin, ListParametersMixin, ExportMixin, 
 
     Subclasses set ``permission_required``, ``table_class``, ``filterset_class`` and
     ``get_queryset`` (restricted to what the user may see); never ``table_data``, which
-    would bypass the filter. Paging parameters are read by ``woscan_portal.paging``; an
+    would bypass the filter. Paging parameters are read by ``kernel.paging``; an
     ``_export`` other than the formats offered answers 400.
     """
 

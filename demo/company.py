@@ -3,7 +3,7 @@
 This is the MAS side of the demo (a stand-in for Sage MAS 90/200), so it writes with the
 stdlib ``sqlite3``. The portal reads the file only through pyodbc and the SQLite3 ODBC driver,
 the way it reads a real MAS through the ProvideX driver. Tables and columns are those of a real
-Sage 100 company where they are known (``mas.demo.layouts``); fixed-width ``CHAR(n)`` values are
+Sage 100 company where they are known (``demo.layouts``); fixed-width ``CHAR(n)`` values are
 padded with trailing spaces as the ProvideX driver pads them, a date left empty is NULL, and a
 column a plant leaves empty holds a blank or a zero. The data is deterministic from the seed and
 dated around ``AS_OF``.
@@ -25,8 +25,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from mas.demo import plant
-from mas.demo.layouts import PRIMARY_KEYS, TABLES
+from demo import plant
+from demo.layouts import PRIMARY_KEYS, TABLES
 
 __all__ = [
     "AS_OF", "COMPANY_CODE", "PRIMARY_KEYS", "SCHEMA_VERSION", "TABLES", "build_company", "change_company",

@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django_tables2.export import TableExport
 
-from woscan_portal.display import plain_number, plant_date, plant_datetime
+from kernel.display import plain_number, plant_date, plant_datetime
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyodbc
 import pytest
 
-from mas.demo.company import PRIMARY_KEYS, TABLES, build_company, material_list, odbc_connection_string
+from demo.company import PRIMARY_KEYS, TABLES, build_company, material_list, odbc_connection_string
 
 LAYOUTS = Path(__file__).resolve().parents[2].parent / "shared" / "MAS-LAYOUTS.md"
 DUMPED = ["CI_Item", "IM_ItemWarehouse", "WO1_WorkOrderMaster", "WO2_WorkOrderMaterialDetail", "PR_Employee"]

@@ -13,14 +13,14 @@ class NavItem:
     permission: str
 
 
-REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", "reviews.review_transaction")
+REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", "transactions.review_transaction")
 BATCHES = NavItem("Batches", "batches:dashboard", "batches.view_exportbatch")
 SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", "syncconfig.view_serverconfig")
 MAS_DATA = NavItem("MAS data", "mas:workorder_list", "mas.view_workorder")
 AUDIT_TRAIL = NavItem("Audit trail", "audit:auditentry_list", "audit.view_auditentry")
-DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", "intake.enter_transactions")
-DEVICES = NavItem("Devices", "intake:device_list", "intake.view_device")
-PROCESSING_OPTIONS = NavItem("Processing options", "intake:processingoption_edit", "intake.view_processingoption")
+DIRECT_ENTRY = NavItem("Direct entry", "intake:direct_entry", "transactions.enter_transactions")
+DEVICES = NavItem("Devices", "intake:device_list", "transactions.view_device")
+PROCESSING_OPTIONS = NavItem("Processing options", "intake:processingoption_edit", "transactions.view_processingoption")
 USERS = NavItem("Users", "accounts:user_list", "auth.view_user")
 
 # Daily work first, then settings, then look-ups.

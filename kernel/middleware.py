@@ -49,7 +49,7 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
-            from woscan_portal.views import healthz
+            from kernel.views import healthz
 
             return healthz(request)
         return self.get_response(request)

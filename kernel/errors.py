@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.csrf import requires_csrf_token
 
-from woscan_portal.apierrors import API_PREFIX
-from woscan_portal.middleware import current_request_id
+from kernel.apierrors import API_PREFIX
+from kernel.middleware import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def _when() -> str:
 
 def _signed_in(request) -> dict:
     """The user and their navigation, or nothing when reading them fails (the database is down)."""
-    from woscan_portal.navigation import navigation
+    from kernel.navigation import navigation
 
     try:
         user = request.user

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from mas.demo.company import SCHEMA_VERSION, build_company, is_current
+from demo.company import SCHEMA_VERSION, build_company, is_current
 
 
 class Command(BaseCommand):

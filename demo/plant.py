@@ -1,5 +1,5 @@
 """What the demo plant is made of: warehouses, work centers, operations, people's names, crews and
-the item catalog of a small metal-fab and assembly shop. ``mas.demo.company`` makes rows of it."""
+the item catalog of a small metal-fab and assembly shop. ``demo.company`` makes rows of it."""
 from __future__ import annotations
 
 import random

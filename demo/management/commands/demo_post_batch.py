@@ -4,8 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mas.demo.importer import delete_batch
-from mas.demo.journal import NothingToPost, post_batch
+from demo.importer import delete_batch
+from demo.journal import NothingToPost, post_batch
 
 
 class Command(BaseCommand):
