@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "batches",
     "demo",  # the demo company and its commands: installed, never imported by the product (see demo/apps.py)
     "afterpull",
+    "handheld",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # the handheld (/handheld/): its service worker and web app manifest, from the portal itself
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/sync/v1/", sync_api.urls()),
     path("api/importer/v1/", importer_api.urls()),
     path("audit/", include("audit.urls")),
+    path("handheld/", include("handheld.urls")),
 ]
 
 handler500 = "kernel.errors.server_error"

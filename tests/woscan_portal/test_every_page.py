@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
+from django.template.context import BaseContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import Table
@@ -299,7 +300,10 @@ def _check(response, code: int, role: str, what: str) -> None:
 
 def _embedded_tables(response) -> list[Table]:
     seen, tables = set(), []
-    for context in response.context or []:
+    contexts = response.context or []
+    if isinstance(contexts, BaseContext):  # a page of one template (the handheld's shell): no list
+        contexts = [contexts]
+    for context in contexts:
         for value in context.flatten().values():
             if isinstance(value, Table) and id(value) not in seen and value.prefix:
                 seen.add(id(value))

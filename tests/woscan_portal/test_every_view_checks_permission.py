@@ -30,7 +30,7 @@ PUBLIC_VIEWS = {
     "importer_api:api-root": "importer API: no page (404)",
     "sync_api:my_lines": "device API: device token",
     "sync_api:enrol": "device API: a one-time enrolment code, no token yet",
-    "handheld:app": "the handheld app's page: its identity is the device token it keeps",
+    "handheld:shell": "the handheld app's page: its identity is the device token it keeps",
     "handheld:manifest": "the handheld app's manifest",
     "handheld:service_worker": "the handheld app's service worker",
 }

@@ -62,6 +62,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "sync_api:my_lines": ("get", (401, 401, 401, 401, 401)),
     "sync_api:openapi-json": ("get", (OK, OK, OK, OK, OK)),
     "sync_api:api-root": ("get", (404, 404, 404, 404, 404)),
+    # issue 15: the handheld app (its identity is its device token, not a sign-in)
+    "handheld:shell": ("get", (OK, OK, OK, OK, OK)),
+    "handheld:manifest": ("get", (OK, OK, OK, OK, OK)),
+    "handheld:service_worker": ("get", (OK, OK, OK, OK, OK)),
     # issue 6: export batches (accountant's pages, Send to MAS) and the importer API (token only: 401)
     "batches:exportbatch_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     "batches:exportbatch_detail": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
@@ -91,6 +95,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
 # Pages anyone may reach without signing in.
 PUBLIC = {"accounts:login", "healthz", "sync_api:push", "sync_api:masterdata", "sync_api:openapi-json", "sync_api:api-root"}
 PUBLIC |= {"sync_api:enrol", "sync_api:my_lines"}
+PUBLIC |= {"handheld:shell", "handheld:manifest", "handheld:service_worker"}
 PUBLIC |= {"importer_api:batch_list", "importer_api:batch_detail", "importer_api:batch_ack",
            "importer_api:openapi-json", "importer_api:api-root"}
 PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
@@ -99,6 +104,7 @@ PUBLIC |= {"accounts:password_reset", "accounts:password_reset_done", "accounts:
 ANONYMOUS: dict[str, int] = {
     "accounts:login": OK, "healthz": OK, "sync_api:openapi-json": OK, "sync_api:api-root": 404,
     "sync_api:push": 401, "sync_api:masterdata": 401, "sync_api:enrol": 400, "sync_api:my_lines": 401,
+    "handheld:shell": OK, "handheld:manifest": OK, "handheld:service_worker": OK,
     "importer_api:batch_list": 401, "importer_api:batch_detail": 401, "importer_api:batch_ack": 401,
     "importer_api:openapi-json": OK, "importer_api:api-root": 404,
     # Self-service password reset exists only where e-mail is configured (not in the tests).

@@ -14,7 +14,8 @@ from kernel.debugfilter import mask_secrets
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 POLICY = (
     "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self'"
+    "frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; style-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'"  # the handheld's service worker and web app manifest
 )
 
 
