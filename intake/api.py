@@ -1,7 +1,8 @@
 """The SyncServices API for Sync Mode clients (PRODUCT.md §5), with django-ninja.
 
 Mounted at ``/api/sync/v1/``; the OpenAPI document is ``/api/sync/v1/openapi.json``.
-Every operation authenticates with ``Authorization: Token <token>`` (one token per device,
+Every operation but the enrolment (``POST /enrol``: a one-time code, ``intake.enrolment``)
+authenticates with ``Authorization: Token <token>`` (one token per device, got by enrolling or
 made on the Devices page or with ``manage.py create_device``) and nothing else: no session,
 so no CSRF either, and the site's sign-in requirement does not apply (``urls()``).
 
