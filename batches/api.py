@@ -28,7 +28,6 @@ from pydantic import BaseModel, BeforeValidator, StrictStr
 from batches import services, writer
 from batches.models import BatchStatus, ExportBatch, ImporterClient
 from kernel import jsonbody
-from kernel import tokens
 from kernel.apierrors import ERROR
 from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
 

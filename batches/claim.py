@@ -22,7 +22,6 @@ from array import array
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from transactions.models import Transaction, TransactionStatus
 from transactions.models import Transaction
 from transactions import lifecycle
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from kernel.env import envint, envstr
+from kernel.env import envstr
+from syncconfig.schedules import export_every_minutes  # noqa: F401 - validated below, at start-up
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_TABLES = {
@@ -54,13 +55,6 @@ def mas_tables() -> MASTables:
         entry_detail=_table("WOSCAN_MAS_ENTRY_DETAIL_TABLE"),
         history=_table("WOSCAN_MAS_HISTORY_TABLE"),
     )
-
-
-def export_every_minutes() -> int:
-    configured = getattr(settings, "WOSCAN_EXPORT_EVERY_MINUTES", None)
-    if configured is not None:
-        return int(configured)
-    return envint("WOSCAN_EXPORT_EVERY_MINUTES", 15, minimum=1, maximum=24 * 60)
 
 
 # Validate at start-up (imported by BatchesConfig.ready), so a typo stops the portal.

@@ -23,7 +23,7 @@ from batches.tables import BatchLineTable, ExportBatchTable
 from transactions.models import TransactionType
 from kernel.generic import ObjectListView
 from kernel.paging import ListParametersMixin, ListRequestConfig
-from transactions.models import Transaction, TransactionType
+from transactions.models import Transaction
 from kernel.mixins import ObjectPermissionMixin
 
 SEND_PREVIEW_LINES = 200

@@ -12,7 +12,7 @@ otherwise). The lines themselves are read by ``intake.parsing``, not by a pydant
 malformed transaction must answer ``invalid`` in its own result row with the field named, the
 other lines stored — a line schema would refuse the whole request. ``TransactionIn`` describes
 a line for the OpenAPI document, with the limits the reader applies (both from the model,
-``reviews.field_limits``).
+``transactions.field_limits``).
 """
 from __future__ import annotations
 
@@ -33,15 +33,13 @@ from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor,
 from transactions.models import Device
 from intake.parsing import DECIMAL_FIELDS, TEXT_FIELDS
 from intake.services import MAX_PER_REQUEST, collect
-from transactions.models import Device, TransactionType
-from kernel import jsonbody
 from transactions.models import TransactionType
+from kernel import jsonbody
 from kernel import tokens
 from kernel.apierrors import DETAIL
 from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
-from transactions.models import TransactionStatus, TransactionType
+from transactions.models import TransactionStatus
 from kernel.display import plant_datetime
-from kernel.tokens import hash_token, parse_authorization
 
 ENROL_MAX_BODY_BYTES = 4096  # {"code": "…"}; a URL from a QR code fits many times over
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over

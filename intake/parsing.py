@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from transactions.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
 from kernel.clock import elapsed_hours
 from kernel.jsonbody import text_problem
-from reviews.field_limits import collected_field_limits
+from transactions.field_limits import collected_field_limits
 
 # Bounds on one transaction as sent, checked before anything else reads it: beyond them the
 # line is ``invalid`` (the field named), and the other lines of the request are not affected.
@@ -31,7 +31,7 @@ MAX_VALUE_DEPTH = 16  # arrays and objects nested in one field's value (the fiel
 MAX_LINE_CHARS = 64 * 1024  # characters of keys and text in one transaction (a full comment is 2048)
 MAX_KEY_CHARS = 64  # a field name
 
-# The fields by kind, with the model's limits (reviews.field_limits). Text: name -> max length.
+# The fields by kind, with the model's limits (transactions.field_limits). Text: name -> max length.
 # Decimal: name -> (max digits, decimal places).
 LIMITS = collected_field_limits()
 TEXT_FIELDS = LIMITS.text

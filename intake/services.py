@@ -39,10 +39,6 @@ from kernel.clock import elapsed_hours
 from transactions.models import Finding, Transaction, TransactionSource, TransactionType
 from transactions import lifecycle
 from transactions.lifecycle import Actor
-from transactions.models import (
-    Device, Finding, ProcessingMode, ProcessingOption, Transaction, TransactionSource, TransactionStatus,
-    TransactionType,
-)
 
 try:
     import fcntl

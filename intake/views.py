@@ -17,16 +17,13 @@ from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
 from transactions.models import Device, IntakeSettings, ProcessingOption
 from transactions.options import SETTINGS_FIELDS, save_processing_options
-from transactions.models import Device, IntakeSettings
 from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
-from transactions.models import Device, IntakeSettings, TransactionType
-from transactions.options import SETTINGS_FIELDS, save_processing_options
-from kernel.generic import ObjectListView
-from transactions.models import Transaction, TransactionType
-from kernel.mixins import ObjectPermissionMixin
 from transactions.models import TransactionType
+from kernel.generic import ObjectListView
+from transactions.models import Transaction
+from kernel.mixins import ObjectPermissionMixin
 
 
 # --- devices ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from kernel.apierrors import API_PREFIX
 from kernel.middleware import current_request_id
-from kernel.apierrors import API_PREFIX, error_key, json_error
+from kernel.apierrors import error_key, json_error
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,6 @@ from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
 from transactions.models import Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
-from transactions.models import Severity, Transaction, TransactionStatus
 from kernel.display import number_text, plant_datetime
 from kernel.generic import ObjectListView
 from kernel.mixins import ObjectPermissionMixin

@@ -20,7 +20,7 @@ from django.utils import timezone
 from mas.gateway import MASError, MASGateway
 from syncconfig import pull_lock
 from syncconfig.autosync import TableSpec
-from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTableRun, PullTrigger, ServerConfig
+from syncconfig.models import AutoSyncTable, PullRun, PullStatus, PullTableRun, ServerConfig
 from syncconfig.pull_diff import sync_table
 from syncconfig.pull_lock import LostClaim, PullAlreadyRunning, current_run, request_pull  # noqa: F401 - callers import them here
 

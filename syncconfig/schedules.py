@@ -3,12 +3,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django_q.models import Schedule
+
+from kernel.env import envint
 
 HEARTBEAT = "woscan-heartbeat"
 PULL = "woscan-pull"
 EXPORT_AUTOMATIC = "woscan-export-automatic"
+
+
+def export_every_minutes() -> int:
+    """How often the automatic export runs (``WOSCAN_EXPORT_EVERY_MINUTES``, 15 by default)."""
+    configured = getattr(settings, "WOSCAN_EXPORT_EVERY_MINUTES", None)
+    if configured is not None:
+        return int(configured)
+    return envint("WOSCAN_EXPORT_EVERY_MINUTES", 15, minimum=1, maximum=24 * 60)
 
 
 def upsert_schedule(name: str, func: str, **fields) -> Schedule:
@@ -39,7 +50,6 @@ def reschedule_pull(config, *, keep_next_run: bool = False) -> Schedule:
 
 def ensure_schedules() -> None:
     """Every named schedule of the portal (run after each ``migrate``)."""
-    from batches.conf import export_every_minutes
     from syncconfig.models import ServerConfig
 
     upsert_schedule(HEARTBEAT, "syncconfig.tasks.heartbeat", schedule_type=Schedule.MINUTES, minutes=1, repeats=-1)

@@ -13,7 +13,6 @@ from django.utils import timezone
 from audit.log import record
 from mas.models import WorkOrder
 from transactions import validation
-from transactions.models import Finding, Transaction, TransactionStatus, TransactionType
 from transactions.models import Finding, Transaction, TransactionType
 from transactions import lifecycle
 from transactions.lifecycle import OPEN, Actor

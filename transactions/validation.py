@@ -40,7 +40,6 @@ from transactions.models import (
     FIELDS, TYPE_FIELDS, Finding, IntakeSettings, Severity, Transaction, TransactionStatus, TransactionType,
 )
 from kernel.clock import elapsed_hours
-from transactions.models import FIELDS, TYPE_FIELDS, Finding, Severity, Transaction, TransactionStatus, TransactionType
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 CHUNK = 500  # rows per IN (...) list: well under every backend's parameter limit
@@ -135,7 +134,6 @@ class _Context:
 
     @classmethod
     def load(cls, txns: list[Transaction]) -> _Context:
-        from transactions.models import IntakeSettings  # intake builds on reviews, not the other way
         settings_row = IntakeSettings.current()
         work_orders = {t.work_order for t in txns}
         materials = defaultdict(list)

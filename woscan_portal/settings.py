@@ -14,7 +14,6 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from demo.company import odbc_connection_string as demo_odbc_connection_string
 from kernel.env import envbool, envchoice, envint, envlist, envpath, envstr, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent

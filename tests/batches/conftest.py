@@ -18,7 +18,6 @@ from batches.reconcile import reconcile
 from demo.importer import delete_batch, import_from_folder
 from transactions.models import Transaction, TransactionStatus
 from tests.factories import TransactionFactory
-from transactions.models import Transaction, TransactionStatus
 from kernel.tokens import make_token
 
 

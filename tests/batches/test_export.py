@@ -16,7 +16,6 @@ from demo.importer import import_from_folder
 from transactions.models import Transaction
 from tests.batches.conftest import Crash, assert_exactly_once, read_csv
 from tests.factories import TransactionFactory
-from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from batches import claim, services
 from batches.models import BatchLine, ExportBatch
 from transactions.models import Transaction
 from tests.factories import TransactionFactory
-from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from batches.models import BatchLine, BatchStatus, ExportBatch
 from demo.importer import import_batch, ready_batches
 from transactions.models import Transaction, TransactionStatus
 from tests.batches.conftest import mas_rows
-from transactions.models import Transaction, TransactionStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from batches.models import BatchStatus, ExportBatch
 from transactions.models import Transaction
 from tests.batches.conftest import assert_exactly_once
-from transactions.models import Transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)

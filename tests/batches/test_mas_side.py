@@ -19,7 +19,6 @@ from demo.importer import delete_batch, import_from_folder, ready_batches
 from demo.journal import NothingToPost, post_batch
 from transactions.models import Transaction
 from tests.batches.conftest import assert_exactly_once, mas_rows
-from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ from audit.models import AuditEntry
 from batches.models import BatchStatus, ExportBatch
 from transactions.models import Transaction
 from tests.factories import TransactionFactory
-from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 

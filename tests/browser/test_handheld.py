@@ -3,14 +3,13 @@ offline, starting from the service worker's cache, pushing exactly once, a revok
 rejected line and its reason, and syncing on its own every Pull Sleep time."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from intake.devices import register_device, revoke_device
+from intake.devices import revoke_device
 from transactions.models import Device
 from reviews import services as review
 from transactions.models import Transaction

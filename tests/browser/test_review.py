@@ -9,7 +9,6 @@ from tests.factories import (
     PASSWORD, EmployeeFactory, TransactionFactory, UserFactory, WorkCenterFactory, WorkOrderFactory,
     WorkOrderStepFactory,
 )
-from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

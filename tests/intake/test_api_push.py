@@ -15,7 +15,6 @@ from intake.devices import revoke_device
 from transactions.models import ProcessingMode, ProcessingOption
 from transactions.models import Finding, Transaction
 from tests.intake.conftest import PUSH_URL, labor
-from transactions.models import Finding, ProcessingMode, ProcessingOption, Transaction
 
 pytestmark = pytest.mark.django_db
 

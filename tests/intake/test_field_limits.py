@@ -1,5 +1,5 @@
 """A collected field's limits are the model's: the device API's OpenAPI document, the reader of
-collected lines and the desktop form read them from ``Transaction._meta`` (reviews.field_limits)."""
+collected lines and the desktop form read them from ``Transaction._meta`` (transactions.field_limits)."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from django.test.utils import isolate_apps
 
 from intake import parsing
 from intake.forms import DirectEntryForm
-from reviews.field_limits import collected_field_limits
+from transactions.field_limits import collected_field_limits
 from transactions.models import FIELDS, Transaction
 from tests.intake.conftest import labor
 

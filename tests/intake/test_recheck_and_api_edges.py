@@ -16,8 +16,6 @@ from transactions import validation
 from transactions.models import Transaction
 from tests.factories import TransactionFactory, WorkOrderFactory
 from tests.intake.conftest import labor
-from transactions import validation
-from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 MASTERDATA_URL = "/api/sync/v1/masterdata"

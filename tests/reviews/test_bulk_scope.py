@@ -16,7 +16,6 @@ from tests.factories import (
     WorkOrderFactory,
     WorkOrderStepFactory,
 )
-from transactions.models import Finding, Transaction
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("reviews:transaction_list")

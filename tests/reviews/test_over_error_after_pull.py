@@ -9,9 +9,6 @@ from transactions.revalidation import _recheck
 from transactions import validation
 from transactions.models import Finding, Transaction
 from tests.factories import TransactionFactory
-from transactions import validation
-from transactions.models import Finding, Transaction
-from transactions.revalidation import _recheck
 
 pytestmark = pytest.mark.django_db
 APPROVE = reverse("reviews:transaction_bulk_approve")

@@ -15,7 +15,6 @@ from transactions.models import Finding, Transaction
 from reviews.services import Skip
 from transactions.lifecycle import Actor
 from tests.factories import TransactionFactory, WorkOrderStepFactory
-from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_validation")]
 

@@ -14,7 +14,6 @@ from transactions.models import Finding, Transaction
 from tests.factories import (
     EmployeeFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory,
 )
-from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_validation")]
 LIST = reverse("reviews:transaction_list")

@@ -33,7 +33,6 @@ from syncconfig.models import AutoSyncTable, PullRun
 from tests.plant import line_ids_by_status
 from tests.woscan_portal.test_permission_matrix import ANONYMOUS, MATRIX, PERSONAS, PUBLIC
 from tests.woscan_portal.urlwalk import named_patterns
-from transactions.models import Device, Finding, Transaction, TransactionStatus, TransactionType
 
 pytestmark = pytest.mark.django_db  # every test, in a savepoint inside the plant's transaction
 ROLES = (*PERSONAS, "anonymous")
