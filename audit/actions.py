@@ -42,6 +42,7 @@ class AuditAction(models.TextChoices):
     REGISTERED = "registered", "Registered"
     REVOKED = "revoked", "Revoked"
     ROTATED = "rotated", "Rotated"
+    ENROLMENT_CODE_ISSUED = "enrolment_code_issued", "Enrolment code issued"
     # pulls from MAS
     PULL_REQUESTED = "pull_requested", "Pull requested"
 

@@ -38,6 +38,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction as db
 from django.db.models import F
 
+from audit.actions import AuditAction
 from audit.log import record
 from batches.models import BatchStatus, ExportBatch
 from transactions.lifecycle import Actor, allowed
@@ -58,17 +59,17 @@ class Transition:
         return allowed(self.perms, self.system, actor)
 
 
-CREATE = Transition(("transactions.export_transactions", "batches.reexport_batch"), True, "created")
+CREATE = Transition(("transactions.export_transactions", "batches.reexport_batch"), True, AuditAction.CREATED)
 TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (B.WRITING, B.EXPORTED): Transition((), True, "written", ("sha256", "written_at", "publishing")),
-    (B.EXPORTED, B.EXPORTED): Transition((), True, "import_refused", ("import_error",)),
-    (B.EXPORTED, B.IMPORTED): Transition((), True, "imported", ("imported_at", "import_error", *_MAS_FACTS)),
-    (B.DELETED_IN_MAS, B.IMPORTED): Transition((), True, "imported", ("imported_at", *_MAS_FACTS)),
-    **{(source, B.POSTED): Transition((), True, "posted", ("posted_at", "imported_at", *_MAS_FACTS))
+    (B.WRITING, B.EXPORTED): Transition((), True, AuditAction.WRITTEN, ("sha256", "written_at", "publishing")),
+    (B.EXPORTED, B.EXPORTED): Transition((), True, AuditAction.IMPORT_REFUSED, ("import_error",)),
+    (B.EXPORTED, B.IMPORTED): Transition((), True, AuditAction.IMPORTED, ("imported_at", "import_error", *_MAS_FACTS)),
+    (B.DELETED_IN_MAS, B.IMPORTED): Transition((), True, AuditAction.IMPORTED, ("imported_at", *_MAS_FACTS)),
+    **{(source, B.POSTED): Transition((), True, AuditAction.POSTED, ("posted_at", "imported_at", *_MAS_FACTS))
        for source in (B.EXPORTED, B.IMPORTED, B.DELETED_IN_MAS)},
-    (B.IMPORTED, B.DELETED_IN_MAS): Transition((), True, "deleted_in_mas", _MAS_FACTS),
-    (B.DELETED_IN_MAS, B.REEXPORTED): Transition(_ACCOUNTANT, False, "reexported"),
-    (B.DELETED_IN_MAS, B.VOIDED): Transition(_ACCOUNTANT, False, "voided"),
+    (B.IMPORTED, B.DELETED_IN_MAS): Transition((), True, AuditAction.DELETED_IN_MAS, _MAS_FACTS),
+    (B.DELETED_IN_MAS, B.REEXPORTED): Transition(_ACCOUNTANT, False, AuditAction.REEXPORTED),
+    (B.DELETED_IN_MAS, B.VOIDED): Transition(_ACCOUNTANT, False, AuditAction.VOIDED),
 }
 
 

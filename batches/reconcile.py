@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.log import record
 from batches import lifecycle
 from batches.conf import mas_tables
@@ -177,5 +178,5 @@ def _apply(batch: ExportBatch, target: str, fields: dict, outcome: ReconcileOutc
     if not ExportBatch.objects.filter(pk=batch.pk, status=batch.status, version=batch.version).update(**fields):
         return
     if "discrepancies" in fields and fields["discrepancies"] != old_problems:
-        record([batch], "discrepancies_found", actor_label=ACTOR.label,
+        record([batch], AuditAction.DISCREPANCIES_FOUND, actor_label=ACTOR.label,
                changes={"discrepancies": [old_problems, fields["discrepancies"]]})

@@ -55,6 +55,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from audit.actions import AuditAction
 from audit.log import record
 from batches import claim, folder_lock, lifecycle, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
@@ -443,7 +444,7 @@ def _rewrite_files(batch: ExportBatch, directory: Path | None) -> bool:
     except OSError as exc:
         log.error("%s: its files could not be written again (%s); the next run tries again.", batch, exc)
         return False
-    record([batch], "rewritten", actor_label=WRITER.label,
+    record([batch], AuditAction.REWRITTEN, actor_label=WRITER.label,
            changes={"files": [problem, f"written again, SHA-256 {facts.sha256}"]})
     return True
 
@@ -462,7 +463,7 @@ def retire_files(batch_id: int) -> bool:
                   batch, batch.get_status_display().lower(), writer.RETIRED_DIR, exc)
         return False
     if moved:
-        record([batch], "files_retired", actor_label=WRITER.label,
+        record([batch], AuditAction.FILES_RETIRED, actor_label=WRITER.label,
                changes={"files": [", ".join(moved), f"moved to {writer.RETIRED_DIR}/"]})
     return bool(moved)
 

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from audit.actions import AuditAction
 from audit.log import record
 from intake.models import EnrolmentCode, EnrolmentFailure
 from transactions.models import Device
@@ -100,7 +101,7 @@ def issue_code(device: Device, *, by=None) -> NewCode:
                 continue
         else:  # pragma: no cover - five collisions in a row
             raise RuntimeError("could not make a new enrolment code")
-        record([device], "enrolment_code_issued", by=by, changes={"enrolment_code_expires_at": [None, expires_at]})
+        record([device], AuditAction.ENROLMENT_CODE_ISSUED, by=by, changes={"enrolment_code_expires_at": [None, expires_at]})
     return NewCode(code=code, record=issued)
 
 
@@ -162,7 +163,7 @@ def enrol(text: str, *, address: str | None = None) -> tuple[Device, str]:
                 old_prefix, device.token_prefix, device.token_hash = device.token_prefix, new.prefix, new.digest
                 by = issued.created_by.get_username() if issued.created_by else "an administrator"
                 record(
-                    [device], "rotated", actor_label=device.name,
+                    [device], AuditAction.ROTATED, actor_label=device.name,
                     reason=f"Enrolled with the one-time code {by} issued at {plant_datetime(issued.created_at)}.",
                     changes={"token_prefix": [old_prefix, new.prefix]},
                 )

@@ -60,6 +60,7 @@ from django.db import transaction as db
 from django.db.models import F
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.log import record
 from transactions.models import FIELDS, DecisionSource, Finding, Transaction, TransactionStatus
 
@@ -134,17 +135,17 @@ class Transition:
 _REVIEW = ("transactions.review_transaction",)
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("approve", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED}), S.APPROVED, _REVIEW, False,
-               "approved", review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
+               AuditAction.APPROVED, review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
     Transition("reject", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED}), S.REJECTED, _REVIEW, False,
-               "rejected", review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
+               AuditAction.REJECTED, review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
     Transition("correct", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED, S.REJECTED}), BY_FINDINGS,
-               ("transactions.change_transaction",), False, "corrected", sets=(*FIELDS, "work_center"),
+               ("transactions.change_transaction",), False, AuditAction.CORRECTED, sets=(*FIELDS, "work_center"),
                by_user=True, decision=DecisionSource.NONE),
-    Transition("revalidate", frozenset(OPEN), BY_FINDINGS, (), True, "revalidated", decision=DecisionSource.NONE),
-    Transition("export", frozenset({S.APPROVED}), S.EXPORTED, ("transactions.export_transactions",), True, "exported"),
-    Transition("return", frozenset({S.EXPORTED}), BY_FINDINGS, ("batches.reexport_batch",), False, "returned",
+    Transition("revalidate", frozenset(OPEN), BY_FINDINGS, (), True, AuditAction.REVALIDATED, decision=DecisionSource.NONE),
+    Transition("export", frozenset({S.APPROVED}), S.EXPORTED, ("transactions.export_transactions",), True, AuditAction.EXPORTED),
+    Transition("return", frozenset({S.EXPORTED}), BY_FINDINGS, ("batches.reexport_batch",), False, AuditAction.RETURNED,
                sets=("review_reason",), decision=DecisionSource.NONE),
-    Transition("reexport", frozenset({S.EXPORTED}), S.EXPORTED, ("batches.reexport_batch",), False, "reexported"),
+    Transition("reexport", frozenset({S.EXPORTED}), S.EXPORTED, ("batches.reexport_batch",), False, AuditAction.REEXPORTED),
 )}
 
 # Arrival, per processing option (transactions.ProcessingMode): (state without findings, with findings,
@@ -198,7 +199,7 @@ def record_arrival(txns: Sequence[Transaction], reasons: Sequence[str], *, by) -
     for txn, reason in zip(txns, reasons):
         groups[reason].append(txn)
     for reason, group in groups.items():
-        record(group, "collected", by=actor.user, actor_label=actor.label, reason=reason,
+        record(group, AuditAction.COLLECTED, by=actor.user, actor_label=actor.label, reason=reason,
                changes_by_pk={txn.pk: {"status": [None, txn.status]} for txn in group})
 
 

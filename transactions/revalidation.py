@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.log import record
 from mas.models import WorkOrder
 from transactions import validation
@@ -95,7 +96,7 @@ def fill_default_warehouses() -> int:
             filled += empty.filter(pk__in=[t.pk for t in chunk]).update(
                 warehouse=Subquery(parent), version=F("version") + 1, updated_at=timezone.now()
             )
-            record(chunk, "filled_in", by=ACTOR.user, actor_label=ACTOR.label,
+            record(chunk, AuditAction.FILLED_IN, by=ACTOR.user, actor_label=ACTOR.label,
                    reason="The work order reached the mirror: a completion goes to its parent warehouse.",
                    changes_by_pk={t.pk: {"warehouse": ["", t.parent_warehouse]} for t in chunk})
     return filled

@@ -39,7 +39,7 @@ def _state(lines) -> list[tuple]:
 
 
 def _decision_audit(lines) -> int:
-    return AuditEntry.objects.filter(object_id__in=[str(t.pk) for t in lines], action__in=("approve", "reject")).count()
+    return AuditEntry.objects.filter(object_id__in=[str(t.pk) for t in lines], action__in=("approved", "rejected")).count()
 
 
 def _while_applying(monkeypatch, view, meanwhile):

@@ -78,5 +78,5 @@ def test_an_administrator_may_see_a_superuser_but_change_only_others(administrat
 
 
 def test_an_action_the_map_does_not_know_is_a_configuration_error():
-    with pytest.raises(ImproperlyConfigured, match="no action 'approve' on reviews.transaction"):
+    with pytest.raises(ImproperlyConfigured, match="no action 'approve' on transactions.transaction"):
         permission_for(Transaction, "approve")
