@@ -150,7 +150,8 @@ def assert_everything_kept(before: dict) -> None:
     # The content types were renamed, not created anew: same ids, no stale rows, no duplicates.
     for model, pk in before["types"].items():
         assert ContentType.objects.get(app_label="transactions", model=model).pk == pk
-    assert not ContentType.objects.filter(app_label__in=["reviews", "intake"]).exists()
+    # None of the moved models is left under its old app (intake has models of its own since: enrolment).
+    assert not ContentType.objects.filter(app_label__in=["reviews", "intake"], model__in=list(MOVED)).exists()
     moved_types = ContentType.objects.filter(app_label="transactions")
     codenames = list(Permission.objects.filter(content_type__in=moved_types).values_list("codename", flat=True))
     assert len(codenames) == len(set(codenames))
