@@ -302,6 +302,31 @@ def test_the_detail_page_of_an_exported_line_says_it_is_locked(client, superviso
     assert 'data-key="approve"' not in html and 'data-key="edit"' not in html
 
 
+@pytest.mark.parametrize("source, said", [
+    ("automatic", "The processing option: process automatically"),
+    ("ready_at_once", "The processing option: ready at once"),
+    ("system", "The portal (before decisions named their source)"),
+])
+def test_the_detail_page_names_who_decided_from_the_stored_source(client, supervisor, source, said):
+    """Not inferred from an empty ``reviewed_by``: the decision's stored source says who it was."""
+    txn = TransactionFactory(status="approved", decision_source=source, reviewed_at=timezone.now())
+    client.force_login(supervisor)
+
+    html = client.get(txn.get_absolute_url()).content.decode()
+
+    assert f"<th>Decided</th><td colspan=\"2\">{said} at" in html
+
+
+def test_the_detail_page_names_the_supervisor_who_decided(client, supervisor, other_supervisor):
+    txn = TransactionFactory(status="rejected", decision_source="supervisor", reviewed_by=other_supervisor,
+                             reviewed_at=timezone.now(), review_reason="Entered twice")
+    client.force_login(supervisor)
+
+    html = client.get(txn.get_absolute_url()).content.decode()
+
+    assert f"<th>Decided</th><td colspan=\"2\">{other_supervisor.get_username()} at" in html
+
+
 def test_exported_lines_cannot_be_edited(client, supervisor):
     txn = TransactionFactory(status="exported", step="0010")
     client.force_login(supervisor)
