@@ -9,8 +9,6 @@ size. The JSON is the same document a single encoding would give.
 """
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -19,11 +17,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from mas import models as mirror
-from kernel import jsonbody
+from kernel import cursors
 
 PAGE = 2000
 CURSOR_OVERLAP = timedelta(seconds=60)
-MAX_CURSOR_CHARS = 256  # the cursors ``make_cursor`` writes are about 70 characters
 TABLES = {
     # response key: (mirror model, fields sent)
     "work_orders": (mirror.WorkOrder, (
@@ -46,19 +43,14 @@ TABLES = {
 
 # --- the cursor ------------------------------------------------------------------------------
 def make_cursor(moment: datetime) -> str:
-    payload = json.dumps({"v": 1, "t": moment.astimezone(dt_timezone.utc).isoformat()}).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return cursors.encode({"v": 1, "t": moment.astimezone(dt_timezone.utc).isoformat()})
 
 
 def read_cursor(cursor: str) -> datetime:
     """The moment of a cursor made by ``make_cursor``; ``ValueError`` for anything else. Its
     size and nesting are bounded before it is decoded: it comes from outside."""
-    if len(cursor) > MAX_CURSOR_CHARS:
-        raise ValueError("not a cursor this server made")
+    payload = cursors.decode(cursor)
     try:
-        payload = jsonbody.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)), max_bytes=MAX_CURSOR_CHARS, max_depth=1
-        )
         moment = datetime.fromisoformat(payload["t"])
     except (ValueError, TypeError, KeyError):  # BadJSON is a ValueError
         raise ValueError("not a cursor this server made") from None
