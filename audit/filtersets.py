@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import django_filters as filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from audit.actions import LEGACY, AuditAction, codes_of
 from audit.models import AuditEntry
-from kernel.filters import TextSearchFilterSet
+from kernel.filters import PlantDayFilter, TextSearchFilterSet
 
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class AuditEntryFilterSet(TextSearchFilterSet):
@@ -23,8 +21,8 @@ class AuditEntryFilterSet(TextSearchFilterSet):
         label="Kind",
     )
     object_id = filters.CharFilter(label="Object id")
-    at_after = filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DATE)
-    at_before = filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DATE)
+    at_after = PlantDayFilter(field_name="at", bound="from", label="From")
+    at_before = PlantDayFilter(field_name="at", bound="to", label="To")
 
     class Meta:
         model = AuditEntry

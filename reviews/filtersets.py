@@ -3,16 +3,15 @@ subquery, so a filtered page costs about the same as the first page."""
 from __future__ import annotations
 
 import django_filters as filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
+from kernel.filters import PlantDayFilter
 from mas.models import WorkCenter
 from transactions.models import (
     PADDED_KEYS, Device, Finding, Severity, Transaction, TransactionSource, TransactionStatus, TransactionType,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class TransactionFilterSet(filters.FilterSet):
@@ -32,10 +31,8 @@ class TransactionFilterSet(filters.FilterSet):
     entered_by = filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"), label="Entered by"
     )
-    collected_after = filters.DateFilter(field_name="collected_at", lookup_expr="date__gte", label="Collected from",
-                                         widget=DATE)
-    collected_before = filters.DateFilter(field_name="collected_at", lookup_expr="date__lte", label="Collected to",
-                                          widget=DATE)
+    collected_after = PlantDayFilter(field_name="collected_at", bound="from", label="Collected from")
+    collected_before = PlantDayFilter(field_name="collected_at", bound="to", label="Collected to")
     finding = filters.CharFilter(method="has_finding", label="Finding code", help_text="e.g. closed_work_order")
     severity = filters.ChoiceFilter(
         choices=[("error", "Has an error"), ("warning", "Has a warning"), ("none", "No findings")],

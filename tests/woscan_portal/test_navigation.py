@@ -53,7 +53,7 @@ def test_the_supervisor_landing_page_counts_the_queue(client, supervisor):
 
     response = client.get(reverse("reviews:dashboard"))
 
-    counts = {status.value: n for status, n in response.context["status_counts"]}
+    counts = {status.value: n for status, n, _queue in response.context["waiting"]}
     assert counts["flagged"] == 2
     assert counts["approved"] == 1
     assert counts["needs_review"] == 0
