@@ -48,3 +48,32 @@ def test_signing_out_returns_to_the_login_page(page, sign_in, accountant):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto("/batches/")
     assert "/accounts/login/?next=/batches/" in page.url
+
+
+def test_the_supervisor_opens_the_flagged_lines_from_the_landing_page(page, sign_in, supervisor):
+    """Weeks of history behind it: the page shows what waits, and a card opens those lines."""
+    import os
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import TransactionFactory
+
+    old = timezone.now() - timedelta(days=40)
+    TransactionFactory.create_batch(30, status="exported", collected_at=old)
+    TransactionFactory.create_batch(4, status="rejected", collected_at=old)
+    TransactionFactory.create_batch(6, status="exported", collected_at=timezone.now() - timedelta(days=2))
+    TransactionFactory.create_batch(5, status="needs_review")
+    flagged = TransactionFactory.create_batch(3, status="flagged")
+
+    sign_in(supervisor)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    expect(page.get_by_test_id("count-flagged")).to_contain_text("3")
+    expect(page.get_by_test_id("count-exported")).to_contain_text("6")  # the last 7 days, not the 36 of history
+    if os.environ.get("WOSCAN_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["WOSCAN_SCREENSHOTS"], "supervisor-landing.png"), full_page=True)
+    page.get_by_test_id("count-flagged").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review queue")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(len(flagged))
