@@ -1,11 +1,15 @@
 """The audit list's table."""
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
 from audit.models import AuditEntry
 from kernel.columns import DateTimeColumn
+from kernel.display import plant_datetime
 from kernel.tables import BaseTable
 
 
@@ -52,8 +56,17 @@ def _in_order(changes: dict):
     return sorted(changes.items())
 
 
+_AWARE_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
+
+
 def _show(value):
-    return "—" if value is None or value == "" else value
+    """A changed value as people read it; a moment (kept as UTC text) in plant time, like every
+    other date-time on the page, not ``2026-12-02 14:50:41.986133+00:00``."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and _AWARE_DATETIME.match(value):
+        return plant_datetime(datetime.fromisoformat(value))
+    return value
 
 
 def object_url(entry: AuditEntry, user=None) -> str:

@@ -107,6 +107,12 @@ class ServerConfigForm(SeenStateMixin, forms.ModelForm):
         return []
 
 
+def _label(model_field) -> str:
+    """A mirror field's name on the mapping page: "MAS inactive", not Django's "Mas inactive"."""
+    label = capfirst(model_field.verbose_name)
+    return "MAS" + label[3:] if label.startswith("Mas ") else label
+
+
 class AutoSyncTableForm(SeenStateMixin, forms.ModelForm):
     """The table's MAS name, mode, and one box per mirror field naming the MAS column that fills it."""
 
@@ -123,7 +129,7 @@ class AutoSyncTableForm(SeenStateMixin, forms.ModelForm):
             if model_field.name in table.key_columns:
                 name = f"key__{model_field.name}"
                 self.fields[name] = forms.CharField(
-                    label=f"{capfirst(model_field.verbose_name)} (key)", max_length=80,
+                    label=f"{_label(model_field)} (key)", max_length=80,
                     initial=table.key_columns[model_field.name], required=model_field.name not in optional,
                     help_text=(
                         "Empty: MAS has no such column and the portal numbers each order's lines itself, "
@@ -134,7 +140,7 @@ class AutoSyncTableForm(SeenStateMixin, forms.ModelForm):
             else:
                 name = f"col__{model_field.name}"
                 self.fields[name] = forms.CharField(
-                    label=capfirst(model_field.verbose_name), max_length=80, required=False,
+                    label=_label(model_field), max_length=80, required=False,
                     initial=table.columns.get(model_field.name, ""), help_text="Empty: not pulled.",
                 )
                 self.column_names.append(name)

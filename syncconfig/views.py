@@ -164,7 +164,10 @@ class PullRunDetailView(PullNowFormMixin, ObjectPermissionMixin, DetailView):
         return super().get_queryset().select_related("requested_by")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tables_table=PullTableRunTable(self.object.tables.all()), **kwargs)
+        table = PullTableRunTable(self.object.tables.all())
+        if not self.object.is_finished:  # no filter here: the tables simply have not been pulled yet
+            table.empty_text = "No table pulled yet: each shows here once it is done (reload the page)."
+        return super().get_context_data(tables_table=table, **kwargs)
 
 
 class PullRunStatusView(ObjectPermissionMixin, View):

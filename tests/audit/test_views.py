@@ -69,3 +69,46 @@ def test_the_list_links_only_to_pages_the_reader_may_open(client, accountant, ad
 
     assert f'href="{url}"' not in as_accountant and str(run) in as_accountant
     assert f'href="{url}"' in as_administrator
+
+
+def test_the_kind_filter_names_each_kind_in_words(client, administrator):
+    """The Kind list reads "Device", "Transaction", "User" — not "Collected transactions: the core
+    (lines, findings, validation, processing options) | device"."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from transactions.models import Device
+
+    device = Device.objects.create(name="HH-07 Weld bay", token_hash="x" * 64, token_prefix="abcdefgh")
+    record([device], "revoked", by=administrator)
+    client.force_login(administrator)
+
+    response = client.get(LIST)
+
+    labels = [label for _, label in response.context["filter"].form.fields["content_type"].choices]
+    assert {"Device", "Transaction", "User", "Pull run", "Server config"} <= set(labels)
+    assert not any("|" in str(label) for label in labels)
+    kind = ContentType.objects.get_for_model(Device).pk
+    rows = client.get(LIST, {"content_type": kind}).context["table"].page.object_list
+    assert [row.record.object_repr for row in rows] == ["HH-07 Weld bay"]
+
+
+def test_a_changed_moment_reads_in_plant_time_like_the_rest_of_the_page(client, administrator):
+    """Revoking a handheld on the Devices page records revoked_at; the audit list shows it as
+    the plant's clock reads it, not as UTC text with microseconds."""
+    from kernel.display import plant_datetime
+    from transactions.models import Device
+
+    device = Device.objects.create(name="HH-07 Weld bay", token_hash="x" * 64, token_prefix="abcdefgh")
+    client.force_login(administrator)
+    assert client.post(reverse("intake:device_revoke", args=[device.pk])).status_code == 302
+    device.refresh_from_db()
+
+    response = client.get(LIST, {"action": "revoked"})
+
+    html = response.content.decode()
+    assert f"<code>revoked_at</code>: — → {plant_datetime(device.revoked_at)}</div>" in html
+    assert "+00:00" not in html
+    export = client.get(LIST, {"action": "revoked", "_export": "csv"})
+    assert export["Content-Type"].startswith("text/csv")
+    export = export.content.decode()
+    assert f"revoked_at: — → {plant_datetime(device.revoked_at)}" in export

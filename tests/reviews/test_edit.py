@@ -133,3 +133,16 @@ def test_hours_the_device_sent_stay_when_a_time_is_corrected(client, supervisor,
 
     txn.refresh_from_db()
     assert (txn.stop, txn.hours) == (aware(2026, 3, 2, 14, 0), Decimal("7.500"))
+
+
+def test_a_corrected_time_reads_in_plant_time_on_the_line_history(client, supervisor, labor_mirror):
+    """15:00 → 14:00 as the plant's clock reads both, not "21:00:00+00:00 → 14:00:00-06:00"."""
+    txn = TransactionFactory(work_order="0001001", step="0010", employee="0000001",
+                             start=aware(2026, 3, 2, 7, 0), stop=aware(2026, 3, 2, 15, 0), hours=Decimal("8.000"))
+    client.force_login(supervisor)
+
+    browser_post(client, reverse("reviews:transaction_edit", args=[txn.pk]), stop="2026-03-02T14:00:00")
+
+    html = client.get(txn.get_absolute_url()).content.decode()
+    assert "<div><code>stop</code>: 2026-03-02 15:00 → 2026-03-02 14:00</div>" in html
+    assert "+00:00" not in html and "-06:00" not in html

@@ -46,6 +46,18 @@ def test_pull_now_runs_the_pull_in_the_background_and_shows_the_run(
             "deactivated": 0, "unchanged": 0, "error": ""} in status["tables"]
 
 
+def test_the_page_of_a_pull_that_has_not_run_yet_says_what_comes_not_that_nothing_matched(admin_client, company):
+    response = admin_client.post(PULL_NOW, {"table": ""}, follow=True)  # the task waits for the cluster
+
+    run = PullRun.objects.get()
+    assert run.status == PullStatus.QUEUED and response.redirect_chain[-1][0] == run.get_absolute_url()
+    html = response.content.decode()
+    assert "Nothing matches these filters." not in html
+    assert "follow-ups run only after a pull that succeeded" not in html
+    assert "No table pulled yet" in html
+    assert "the re-check of open lines and the batch reconciliation run once the pull has succeeded" in html
+
+
 def test_pull_now_can_pull_one_table(admin_client, company, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(PULL_NOW, {"table": "employees"})

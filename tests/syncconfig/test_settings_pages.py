@@ -1,6 +1,7 @@
 """Server Configs, Auto-sync Tables and discovery, through the administrator's pages."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -218,3 +219,13 @@ def test_the_tables_page_shows_the_day_an_incremental_table_last_pulled(admin_cl
     assert response.status_code == 200
     row = next(row for row in response.context["table"].rows if row.record.pk == items.pk)
     assert row.get_cell("since") == f"{items.since:%Y-%m-%d}"
+
+
+def test_the_mapping_page_spells_mas_as_mas(admin_client):
+    table = AutoSyncTable.objects.get(name="items")
+
+    html = admin_client.get(reverse("syncconfig:autosynctable_edit", args=[table.pk])).content.decode()
+
+    labels = [" ".join(label.split()) for label in re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)]
+    assert "MAS inactive" in labels and "MAS date updated" in labels
+    assert "Mas inactive" not in html and "Mas date updated" not in html
