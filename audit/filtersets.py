@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import capfirst
