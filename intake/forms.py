@@ -11,7 +11,9 @@ from django import forms
 from django.utils import timezone
 
 from intake.parsing import DATETIME_FIELDS, DECIMAL_FIELDS, SCAN_ORDER, TEXT_FIELDS, TYPE_FIELDS
-from transactions.models import Device, IntakeSettings, ProcessingMode, ProcessingOption, TransactionType
+from transactions.models import (
+    PADDED_KEYS, Device, IntakeSettings, ProcessingMode, ProcessingOption, TransactionType,
+)
 
 
 class DeviceForm(forms.ModelForm):
@@ -89,15 +91,22 @@ class DirectEntryForm(forms.Form):
         row = {"client_txn_id": str(data["client_txn_id"]), "type": self.txn_type}
         row["collected_at"] = data.get("collected_at") or timezone.localtime().isoformat()
         for name in SCAN_ORDER[self.txn_type]:
-            value = data.get(name, "")
-            if name in DATETIME_FIELDS:
-                value = today_at(value)
-            row[name] = value
+            row[name] = typed(name, data.get(name, ""))
         start, stop = data.get("start", ""), data.get("stop", "")
         if _TIME_ONLY.match(start or "") and _TIME_ONLY.match(stop or "") and row["stop"] < row["start"]:
             # A night shift typed as 22:00 to 06:00 after it ended: it started yesterday.
             row["start"] = today_at(start, days_back=1)
         return row
+
+
+def typed(name: str, value: str) -> str:
+    """A value as a person types it, read as the correction form reads it: "1031" is work order
+    0001031, "10" step 0010 and "37" employee 0000037 (MAS keys are fixed-width); "07:30" is today."""
+    if name in DATETIME_FIELDS:
+        return today_at(value)
+    if name in PADDED_KEYS and (value or "").strip().isdigit():
+        return value.strip().zfill(PADDED_KEYS[name])
+    return value
 
 
 def today_at(value: str, days_back: int = 0) -> str:

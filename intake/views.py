@@ -14,10 +14,10 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
-from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
+from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, typed
 from transactions.models import Device, IntakeSettings, ProcessingOption
 from transactions.options import SETTINGS_FIELDS, save_processing_options
-from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
+from intake.parsing import SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from transactions.models import TransactionType
@@ -202,6 +202,5 @@ class DirectEntryCheckView(ObjectPermissionMixin, View):
         txn_type = _entry_type(request)
         row = {"type": txn_type, "client_txn_id": request.GET.get("client_txn_id", "")}
         for name in SCAN_ORDER[txn_type]:
-            value = request.GET.get(name, "")
-            row[name] = today_at(value) if name in DATETIME_FIELDS else value
+            row[name] = typed(name, request.GET.get(name, ""))
         return JsonResponse(preview(row, user=request.user))

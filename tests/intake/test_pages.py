@@ -268,3 +268,20 @@ def test_a_night_shift_typed_as_times_only_started_the_day_before(client, superv
     assert txn.hours == Decimal("8.000")
     assert timezone.localtime(txn.start).date() == timezone.localdate() - timedelta(days=1)
     assert not txn.findings.filter(code="stop_before_start").exists()
+
+
+def test_keys_typed_without_their_leading_zeros_are_the_mirrors_keys(client, desktop_user, mirror):
+    """A person types "1001" for work order 0001001, as the correction form and the queue's
+    filters read it; the check as you type and the stored line agree."""
+    client.force_login(desktop_user)
+    typed = {"employee": "1", "work_order": "1001", "step": "10", "hours": "2"}
+
+    check = client.get(reverse("intake:direct_entry_check"), {"type": "labor", **typed}).json()
+    form = client.get(reverse("intake:direct_entry") + "?type=labor").context["form"]
+    client.post(reverse("intake:direct_entry") + "?type=labor",
+                {"client_txn_id": form.initial["client_txn_id"], **typed})
+
+    assert check == {"errors": {}, "findings": []}
+    txn = Transaction.objects.get()
+    assert (txn.employee, txn.work_order, txn.step, txn.status) == ("0000001", "0001001", "0010", "needs_review")
+    assert not txn.findings.exists()
