@@ -21,6 +21,18 @@ def test_send_to_mas_shows_the_lines_and_totals_by_type_before_anything_is_sent(
     assert ExportBatch.objects.count() == 0
 
 
+def test_send_to_mas_lists_the_lines_numbers_as_the_batch_page_does(client, supervisor, approved):
+    """2.500 hours read 2.5 and 4.0000 completed 4, as on the batch's page once sent."""
+    client.force_login(supervisor)
+
+    response = client.get("/batches/send/")
+
+    rows = response.content.decode().split('data-testid="send-lines"')[1]
+    assert '<td class="text-end">2.5</td>' in rows and '<td class="text-end">4</td>' in rows
+    assert '<td class="text-end">12.5</td>' in rows
+    assert "2.500" not in rows and "4.0000" not in rows and "12.5000" not in rows
+
+
 def test_confirming_sends_the_lines_as_one_batch(client, supervisor, approved, on_commit, export_dir):
     client.force_login(supervisor)
     fingerprint = client.get("/batches/send/").context["selection"].fingerprint
