@@ -1,6 +1,8 @@
 """The accountant's batch pages and the supervisor's Send to MAS."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from audit.models import AuditEntry
@@ -218,3 +220,13 @@ def test_the_dashboard_links_send_to_mas_for_supervisors_only(client, supervisor
     client.force_login(accountant)
     page = client.get("/batches/").content.decode()
     assert "Send to MAS" not in page and "/batches/1/" in page
+
+
+def test_the_dashboards_latest_batches_show_their_totals_plainly(client, accountant, exported):
+    """Hours 3.75 and quantity 19.5, as the list of all batches shows them (not 3.750, 19.5000)."""
+    client.force_login(accountant)
+
+    page = client.get("/batches/").content.decode()
+
+    assert (exported.total_hours, exported.total_quantity) == (Decimal("3.750"), Decimal("19.5000"))
+    assert '<td class="text-end">3.75</td><td class="text-end">19.5</td>' in page
