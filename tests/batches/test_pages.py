@@ -230,3 +230,15 @@ def test_the_dashboards_latest_batches_show_their_totals_plainly(client, account
 
     assert (exported.total_hours, exported.total_quantity) == (Decimal("3.750"), Decimal("19.5000"))
     assert '<td class="text-end">3.75</td><td class="text-end">19.5</td>' in page
+
+
+def test_the_batch_history_names_who_wrote_the_files_in_words(client, accountant, exported):
+    """The history reads "Export folder · Files written" (not a bare "export", which read like a
+    broken label beside "MAS reconciliation" and "WOScan Sync")."""
+    client.force_login(accountant)
+
+    page = client.get("/batches/1/").content.decode()
+
+    written = AuditEntry.objects.get(action="written")
+    assert written.actor is None and written.actor_label == "Export folder"
+    assert "Export folder · <strong>Files written</strong>" in page
