@@ -109,6 +109,15 @@ def typed(name: str, value: str) -> str:
     return value
 
 
+TIME_TYPED = "Type a time as HH:MM (today), or a date and time as YYYY-MM-DD HH:MM."
+
+
+def field_error(name: str, message: str) -> str:
+    """The reader's message for a field, in the words of this form: a start or stop is typed as
+    HH:MM, so the device API's "Not an ISO 8601 date and time" is not the way to say it here."""
+    return TIME_TYPED if name in DATETIME_FIELDS and "ISO 8601" in message else message
+
+
 def today_at(value: str, days_back: int = 0) -> str:
     """'07:30' means today at 07:30 plant time; anything else is read as it is."""
     match = _TIME_ONLY.match(value or "")

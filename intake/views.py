@@ -14,7 +14,7 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
-from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, typed
+from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, field_error, typed
 from transactions.models import Device, IntakeSettings, ProcessingOption
 from transactions.options import SETTINGS_FIELDS, save_processing_options
 from intake.parsing import SCAN_ORDER
@@ -160,7 +160,7 @@ class DirectEntryView(ObjectPermissionMixin, View):
         if result.status in (ACCEPTED, DUPLICATE):
             txn = result.transaction
             if txn is not None:
-                findings = "; ".join(f.message for f in txn.findings.all()) if txn.pk else ""
+                findings = " ".join(f.message for f in txn.findings.all()) if txn.pk else ""
                 text = f"Stored {txn.get_type_display().lower()} line #{txn.pk}: {txn.get_status_display().lower()}."
                 messages.success(request, f"{text} {findings}".strip())
             else:
@@ -179,7 +179,7 @@ class DirectEntryView(ObjectPermissionMixin, View):
             ))
             return self._render(form, txn_type, status=409)
         for name, message in result.errors.items():
-            form.add_error(name if name in form.fields else None, message)
+            form.add_error(name if name in form.fields else None, field_error(name, message))
         return self._render(form, txn_type, status=400)
 
     def _render(self, form, txn_type, status=200):
@@ -203,4 +203,6 @@ class DirectEntryCheckView(ObjectPermissionMixin, View):
         row = {"type": txn_type, "client_txn_id": request.GET.get("client_txn_id", "")}
         for name in SCAN_ORDER[txn_type]:
             row[name] = typed(name, request.GET.get(name, ""))
-        return JsonResponse(preview(row, user=request.user))
+        answer = preview(row, user=request.user)
+        answer["errors"] = {name: field_error(name, message) for name, message in answer["errors"].items()}
+        return JsonResponse(answer)

@@ -285,3 +285,36 @@ def test_keys_typed_without_their_leading_zeros_are_the_mirrors_keys(client, des
     txn = Transaction.objects.get()
     assert (txn.employee, txn.work_order, txn.step, txn.status) == ("0000001", "0001001", "0010", "needs_review")
     assert not txn.findings.exists()
+
+
+def test_a_start_that_is_not_a_time_is_explained_as_the_form_asks_for_it(client, desktop_user, mirror):
+    """The boxes say "HH:MM or YYYY-MM-DD HH:MM": so do their errors, as you type and on storing
+    (the device API's ISO 8601 wording is for machines)."""
+    client.force_login(desktop_user)
+    typed = {"employee": "0000001", "work_order": "0001001", "step": "0010", "start": "7.30", "stop": "09:00"}
+
+    check = client.get(reverse("intake:direct_entry_check"), {"type": "labor", **typed}).json()
+    form = client.get(reverse("intake:direct_entry") + "?type=labor").context["form"]
+    response = client.post(reverse("intake:direct_entry") + "?type=labor",
+                           {"client_txn_id": form.initial["client_txn_id"], **typed})
+
+    assert check["errors"] == {"start": "Type a time as HH:MM (today), or a date and time as YYYY-MM-DD HH:MM."}
+    assert response.status_code == 400
+    assert response.context["form"].errors["start"] == [check["errors"]["start"]]
+    assert "ISO 8601" not in response.content.decode()
+    assert not Transaction.objects.exists()
+
+
+def test_the_stored_message_lists_several_findings_as_sentences(client, desktop_user, mirror):
+    client.force_login(desktop_user)
+    form = client.get(reverse("intake:direct_entry") + "?type=labor").context["form"]
+
+    response = client.post(reverse("intake:direct_entry") + "?type=labor", {
+        "client_txn_id": form.initial["client_txn_id"], "employee": "0009999", "work_order": "0009999",
+        "step": "0010", "hours": "1"}, follow=True)
+
+    txn = Transaction.objects.get()
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [f"Stored labor line #{txn.pk}: flagged. "
+                    + " ".join(f.message for f in txn.findings.all())]
+    assert txn.findings.count() == 2 and ".;" not in said[0]
