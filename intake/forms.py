@@ -11,9 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from intake.parsing import DATETIME_FIELDS, DECIMAL_FIELDS, SCAN_ORDER, TEXT_FIELDS, TYPE_FIELDS
-from transactions.models import (
-    PADDED_KEYS, Device, IntakeSettings, ProcessingMode, ProcessingOption, TransactionType,
-)
+from transactions.models import PADDED_KEYS, Device, IntakeSettings, ProcessingMode, ProcessingOption, TransactionType
 
 
 class DeviceForm(forms.ModelForm):
@@ -90,13 +88,19 @@ class DirectEntryForm(forms.Form):
         data = self.cleaned_data
         row = {"client_txn_id": str(data["client_txn_id"]), "type": self.txn_type}
         row["collected_at"] = data.get("collected_at") or timezone.localtime().isoformat()
-        for name in SCAN_ORDER[self.txn_type]:
-            row[name] = typed(name, data.get(name, ""))
-        start, stop = data.get("start", ""), data.get("stop", "")
-        if _TIME_ONLY.match(start or "") and _TIME_ONLY.match(stop or "") and row["stop"] < row["start"]:
-            # A night shift typed as 22:00 to 06:00 after it ended: it started yesterday.
-            row["start"] = today_at(start, days_back=1)
+        row.update(typed_fields(self.txn_type, data))
         return row
+
+
+def typed_fields(txn_type: str, data) -> dict:
+    """The type's fields as a person typed them (``data``: the form's values or the check's query),
+    read the same way for the check as you type and for storing the line."""
+    row = {name: typed(name, data.get(name, "")) for name in SCAN_ORDER[txn_type]}
+    start, stop = data.get("start", ""), data.get("stop", "")
+    if _TIME_ONLY.match(start or "") and _TIME_ONLY.match(stop or "") and row["stop"] < row["start"]:
+        # A night shift typed as 22:00 to 06:00 after it ended: it started yesterday.
+        row["start"] = today_at(start, days_back=1)
+    return row
 
 
 def typed(name: str, value: str) -> str:

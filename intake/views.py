@@ -14,10 +14,9 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
-from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, field_error, typed
+from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, field_error, typed_fields
 from transactions.models import Device, IntakeSettings, ProcessingOption
 from transactions.options import SETTINGS_FIELDS, save_processing_options
-from intake.parsing import SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from transactions.models import TransactionType
@@ -201,8 +200,7 @@ class DirectEntryCheckView(ObjectPermissionMixin, View):
     def get(self, request):
         txn_type = _entry_type(request)
         row = {"type": txn_type, "client_txn_id": request.GET.get("client_txn_id", "")}
-        for name in SCAN_ORDER[txn_type]:
-            row[name] = typed(name, request.GET.get(name, ""))
+        row.update(typed_fields(txn_type, request.GET))
         answer = preview(row, user=request.user)
         answer["errors"] = {name: field_error(name, message) for name, message in answer["errors"].items()}
         return JsonResponse(answer)

@@ -318,3 +318,15 @@ def test_the_stored_message_lists_several_findings_as_sentences(client, desktop_
     assert said == [f"Stored labor line #{txn.pk}: flagged. "
                     + " ".join(f.message for f in txn.findings.all())]
     assert txn.findings.count() == 2 and ".;" not in said[0]
+
+
+def test_the_check_as_you_type_reads_a_night_shift_as_storing_does(client, supervisor, mirror):
+    """22:00 to 06:00 typed after the shift is a night shift when stored (8 hours): the check as you
+    type says the same, not "stop is before start"."""
+    client.force_login(supervisor)
+
+    check = client.get(reverse("intake:direct_entry_check"), {
+        "type": "labor", "employee": "0000001", "work_order": "0001001", "step": "0010",
+        "start": "22:00", "stop": "06:00"}).json()
+
+    assert check == {"errors": {}, "findings": []}
