@@ -72,7 +72,7 @@ READ_CHUNK = 2_000  # approved lines read at a time for the confirmation page
 PREVIEW_ROWS = 200  # lines of a selection kept for the confirmation page's list (views.SEND_PREVIEW_LINES)
 SCHEDULE_LABEL = "schedule (automatic processing)"
 SCHEDULE = Actor.system(SCHEDULE_LABEL)  # the export schedule (batches.tasks)
-WRITER = Actor.system("export")  # what writes, rewrites and retires the files
+WRITER = Actor.system("Export folder")  # what writes, rewrites and retires the files
 _FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
 # Read for each line to export: what the totals and the batch line need.
 _SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "quantity", "qty_completed")

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from intake.parsing import DATETIME_FIELDS, DECIMAL_FIELDS, SCAN_ORDER, TEXT_FIELDS, TYPE_FIELDS
-from transactions.models import Device, IntakeSettings, ProcessingMode, ProcessingOption, TransactionType
+from transactions.models import PADDED_KEYS, Device, IntakeSettings, ProcessingMode, ProcessingOption, TransactionType
 
 
 class DeviceForm(forms.ModelForm):
@@ -88,16 +88,38 @@ class DirectEntryForm(forms.Form):
         data = self.cleaned_data
         row = {"client_txn_id": str(data["client_txn_id"]), "type": self.txn_type}
         row["collected_at"] = data.get("collected_at") or timezone.localtime().isoformat()
-        for name in SCAN_ORDER[self.txn_type]:
-            value = data.get(name, "")
-            if name in DATETIME_FIELDS:
-                value = today_at(value)
-            row[name] = value
-        start, stop = data.get("start", ""), data.get("stop", "")
-        if _TIME_ONLY.match(start or "") and _TIME_ONLY.match(stop or "") and row["stop"] < row["start"]:
-            # A night shift typed as 22:00 to 06:00 after it ended: it started yesterday.
-            row["start"] = today_at(start, days_back=1)
+        row.update(typed_fields(self.txn_type, data))
         return row
+
+
+def typed_fields(txn_type: str, data) -> dict:
+    """The type's fields as a person typed them (``data``: the form's values or the check's query),
+    read the same way for the check as you type and for storing the line."""
+    row = {name: typed(name, data.get(name, "")) for name in SCAN_ORDER[txn_type]}
+    start, stop = data.get("start", ""), data.get("stop", "")
+    if _TIME_ONLY.match(start or "") and _TIME_ONLY.match(stop or "") and row["stop"] < row["start"]:
+        # A night shift typed as 22:00 to 06:00 after it ended: it started yesterday.
+        row["start"] = today_at(start, days_back=1)
+    return row
+
+
+def typed(name: str, value: str) -> str:
+    """A value as a person types it, read as the correction form reads it: "1031" is work order
+    0001031, "10" step 0010 and "37" employee 0000037 (MAS keys are fixed-width); "07:30" is today."""
+    if name in DATETIME_FIELDS:
+        return today_at(value)
+    if name in PADDED_KEYS and (value or "").strip().isdigit():
+        return value.strip().zfill(PADDED_KEYS[name])
+    return value
+
+
+TIME_TYPED = "Type a time as HH:MM (today), or a date and time as YYYY-MM-DD HH:MM."
+
+
+def field_error(name: str, message: str) -> str:
+    """The reader's message for a field, in the words of this form: a start or stop is typed as
+    HH:MM, so the device API's "Not an ISO 8601 date and time" is not the way to say it here."""
+    return TIME_TYPED if name in DATETIME_FIELDS and "ISO 8601" in message else message
 
 
 def today_at(value: str, days_back: int = 0) -> str:

@@ -14,10 +14,9 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
-from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, today_at
+from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, field_error, typed_fields
 from transactions.models import Device, IntakeSettings, ProcessingOption
 from transactions.options import SETTINGS_FIELDS, save_processing_options
-from intake.parsing import DATETIME_FIELDS, SCAN_ORDER
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
 from transactions.models import TransactionType
@@ -160,7 +159,7 @@ class DirectEntryView(ObjectPermissionMixin, View):
         if result.status in (ACCEPTED, DUPLICATE):
             txn = result.transaction
             if txn is not None:
-                findings = "; ".join(f.message for f in txn.findings.all()) if txn.pk else ""
+                findings = " ".join(f.message for f in txn.findings.all()) if txn.pk else ""
                 text = f"Stored {txn.get_type_display().lower()} line #{txn.pk}: {txn.get_status_display().lower()}."
                 messages.success(request, f"{text} {findings}".strip())
             else:
@@ -179,7 +178,7 @@ class DirectEntryView(ObjectPermissionMixin, View):
             ))
             return self._render(form, txn_type, status=409)
         for name, message in result.errors.items():
-            form.add_error(name if name in form.fields else None, message)
+            form.add_error(name if name in form.fields else None, field_error(name, message))
         return self._render(form, txn_type, status=400)
 
     def _render(self, form, txn_type, status=200):
@@ -201,7 +200,7 @@ class DirectEntryCheckView(ObjectPermissionMixin, View):
     def get(self, request):
         txn_type = _entry_type(request)
         row = {"type": txn_type, "client_txn_id": request.GET.get("client_txn_id", "")}
-        for name in SCAN_ORDER[txn_type]:
-            value = request.GET.get(name, "")
-            row[name] = today_at(value) if name in DATETIME_FIELDS else value
-        return JsonResponse(preview(row, user=request.user))
+        row.update(typed_fields(txn_type, request.GET))
+        answer = preview(row, user=request.user)
+        answer["errors"] = {name: field_error(name, message) for name, message in answer["errors"].items()}
+        return JsonResponse(answer)

@@ -22,10 +22,13 @@
   form.addEventListener("submit", stamp);
   const list = document.getElementById("findings");
   const show = (data) => {
-    form.querySelectorAll(".live-error").forEach((el) => el.remove());
+    // The check replaces the field errors of the last store (the server's), so each shows once.
+    form.querySelectorAll(".live-error, .invalid-feedback").forEach((el) => el.remove());
+    fields.forEach((input) => input.classList.remove("is-invalid"));
     for (const [name, message] of Object.entries(data.errors)) {
       const input = form.querySelector(`input[name="${name}"]`);
       if (!input) continue;
+      input.classList.add("is-invalid");
       const note = document.createElement("div");
       note.className = "live-error small text-danger"; note.textContent = message;
       input.after(note);

@@ -250,7 +250,7 @@ def test_the_next_export_run_writes_again_the_files_of_an_exported_batch_that_lo
     assert batch.status == BatchStatus.EXPORTED and batch.sha256 == sha
     assert writer.file_problem(batch, export_dir) is None and writer.sha256_of(export_dir / "WOS000001.csv") == sha
     entry = AuditEntry.objects.get(action="rewritten", object_id=str(batch.pk))
-    assert entry.actor_label == "export" and entry.changes["files"][1] == f"written again, SHA-256 {sha}"
+    assert entry.actor_label == "Export folder" and entry.changes["files"][1] == f"written again, SHA-256 {sha}"
     assert_exactly_once(export_dir)
     assert import_from_folder(company, export_dir, 1).status == "imported"
 

@@ -1,6 +1,8 @@
 """The accountant's batch pages and the supervisor's Send to MAS."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from audit.models import AuditEntry
@@ -19,6 +21,18 @@ def test_send_to_mas_shows_the_lines_and_totals_by_type_before_anything_is_sent(
     assert "4</strong> approved lines will be written" in page
     assert "Material issue" in page and "Completion" in page and "3.75" in page and "19.5" in page
     assert ExportBatch.objects.count() == 0
+
+
+def test_send_to_mas_lists_the_lines_numbers_as_the_batch_page_does(client, supervisor, approved):
+    """2.500 hours read 2.5 and 4.0000 completed 4, as on the batch's page once sent."""
+    client.force_login(supervisor)
+
+    response = client.get("/batches/send/")
+
+    rows = response.content.decode().split('data-testid="send-lines"')[1]
+    assert '<td class="text-end">2.5</td>' in rows and '<td class="text-end">4</td>' in rows
+    assert '<td class="text-end">12.5</td>' in rows
+    assert "2.500" not in rows and "4.0000" not in rows and "12.5000" not in rows
 
 
 def test_confirming_sends_the_lines_as_one_batch(client, supervisor, approved, on_commit, export_dir):
@@ -206,3 +220,25 @@ def test_the_dashboard_links_send_to_mas_for_supervisors_only(client, supervisor
     client.force_login(accountant)
     page = client.get("/batches/").content.decode()
     assert "Send to MAS" not in page and "/batches/1/" in page
+
+
+def test_the_dashboards_latest_batches_show_their_totals_plainly(client, accountant, exported):
+    """Hours 3.75 and quantity 19.5, as the list of all batches shows them (not 3.750, 19.5000)."""
+    client.force_login(accountant)
+
+    page = client.get("/batches/").content.decode()
+
+    assert (exported.total_hours, exported.total_quantity) == (Decimal("3.750"), Decimal("19.5000"))
+    assert '<td class="text-end">3.75</td><td class="text-end">19.5</td>' in page
+
+
+def test_the_batch_history_names_who_wrote_the_files_in_words(client, accountant, exported):
+    """The history reads "Export folder · Files written" (not a bare "export", which read like a
+    broken label beside "MAS reconciliation" and "WOScan Sync")."""
+    client.force_login(accountant)
+
+    page = client.get("/batches/1/").content.decode()
+
+    written = AuditEntry.objects.get(action="written")
+    assert written.actor is None and written.actor_label == "Export folder"
+    assert "Export folder · <strong>Files written</strong>" in page

@@ -44,3 +44,28 @@ def test_a_desktop_user_enters_a_labor_line_with_the_keyboard_and_sees_it_stored
     assert history(txn).get().action == "collected"
     expect(page.get_by_label("Employee *")).to_be_focused()  # ready for the next line
     expect(page.get_by_label("Employee *")).to_have_value("")
+
+
+def test_a_field_error_of_a_refused_line_shows_once_while_one_types_on(page, sign_in):
+    """The page answers a line it cannot store with the field's error; the check as you type then
+    takes over that field's message instead of showing it a second time beside the server's."""
+    user = UserFactory(username="dee.desktop", roles=[Role.FLOOR_DESKTOP])
+    WorkOrderFactory(number="0001045")
+    WorkOrderStepFactory(work_order="0001045", step="0010")
+    EmployeeFactory(number="0000042")
+
+    sign_in(user)
+    for value in ("0000042", "0001045", "0010", "", "", "two"):
+        page.keyboard.type(value)
+        page.keyboard.press("Enter")
+    page.get_by_role("button", name="Store line").click()
+    hours = page.get_by_label("Hours")
+    expect(page.locator("#direct-entry").get_by_text("Must be a number.")).to_have_count(1)
+
+    hours.click()
+    page.keyboard.type("x")
+    page.get_by_label("Comment").click()  # leaving a field checks the line
+
+    expect(page.locator(".live-error")).to_have_text(["Must be a number."])
+    expect(page.locator("#direct-entry").get_by_text("Must be a number.")).to_have_count(1)
+    assert not Transaction.objects.exists()

@@ -268,3 +268,65 @@ def test_a_night_shift_typed_as_times_only_started_the_day_before(client, superv
     assert txn.hours == Decimal("8.000")
     assert timezone.localtime(txn.start).date() == timezone.localdate() - timedelta(days=1)
     assert not txn.findings.filter(code="stop_before_start").exists()
+
+
+def test_keys_typed_without_their_leading_zeros_are_the_mirrors_keys(client, desktop_user, mirror):
+    """A person types "1001" for work order 0001001, as the correction form and the queue's
+    filters read it; the check as you type and the stored line agree."""
+    client.force_login(desktop_user)
+    typed = {"employee": "1", "work_order": "1001", "step": "10", "hours": "2"}
+
+    check = client.get(reverse("intake:direct_entry_check"), {"type": "labor", **typed}).json()
+    form = client.get(reverse("intake:direct_entry") + "?type=labor").context["form"]
+    client.post(reverse("intake:direct_entry") + "?type=labor",
+                {"client_txn_id": form.initial["client_txn_id"], **typed})
+
+    assert check == {"errors": {}, "findings": []}
+    txn = Transaction.objects.get()
+    assert (txn.employee, txn.work_order, txn.step, txn.status) == ("0000001", "0001001", "0010", "needs_review")
+    assert not txn.findings.exists()
+
+
+def test_a_start_that_is_not_a_time_is_explained_as_the_form_asks_for_it(client, desktop_user, mirror):
+    """The boxes say "HH:MM or YYYY-MM-DD HH:MM": so do their errors, as you type and on storing
+    (the device API's ISO 8601 wording is for machines)."""
+    client.force_login(desktop_user)
+    typed = {"employee": "0000001", "work_order": "0001001", "step": "0010", "start": "7.30", "stop": "09:00"}
+
+    check = client.get(reverse("intake:direct_entry_check"), {"type": "labor", **typed}).json()
+    form = client.get(reverse("intake:direct_entry") + "?type=labor").context["form"]
+    response = client.post(reverse("intake:direct_entry") + "?type=labor",
+                           {"client_txn_id": form.initial["client_txn_id"], **typed})
+
+    assert check["errors"] == {"start": "Type a time as HH:MM (today), or a date and time as YYYY-MM-DD HH:MM."}
+    assert response.status_code == 400
+    assert response.context["form"].errors["start"] == [check["errors"]["start"]]
+    assert "ISO 8601" not in response.content.decode()
+    assert not Transaction.objects.exists()
+
+
+def test_the_stored_message_lists_several_findings_as_sentences(client, desktop_user, mirror):
+    client.force_login(desktop_user)
+    form = client.get(reverse("intake:direct_entry") + "?type=labor").context["form"]
+
+    response = client.post(reverse("intake:direct_entry") + "?type=labor", {
+        "client_txn_id": form.initial["client_txn_id"], "employee": "0009999", "work_order": "0009999",
+        "step": "0010", "hours": "1"}, follow=True)
+
+    txn = Transaction.objects.get()
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [f"Stored labor line #{txn.pk}: flagged. "
+                    + " ".join(f.message for f in txn.findings.all())]
+    assert txn.findings.count() == 2 and ".;" not in said[0]
+
+
+def test_the_check_as_you_type_reads_a_night_shift_as_storing_does(client, supervisor, mirror):
+    """22:00 to 06:00 typed after the shift is a night shift when stored (8 hours): the check as you
+    type says the same, not "stop is before start"."""
+    client.force_login(supervisor)
+
+    check = client.get(reverse("intake:direct_entry_check"), {
+        "type": "labor", "employee": "0000001", "work_order": "0001001", "step": "0010",
+        "start": "22:00", "stop": "06:00"}).json()
+
+    assert check == {"errors": {}, "findings": []}
