@@ -152,7 +152,10 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+_FAR_DAY = (__import__("datetime").date.today() - timedelta(days=100)).isoformat()  # inside the history
 PAGES = {
+    "landing page (counts)": "/review/",
+    "one day, 100 days back": f"/review/transactions/?collected_after={_FAR_DAY}&collected_before={_FAR_DAY}",
     "queue first page (to review)": "/review/transactions/?status=needs_review&status=flagged",
     "all states, first page": "/review/transactions/",
     "work order + to review": "/review/transactions/?status=needs_review&status=flagged&work_order=1007",
