@@ -68,7 +68,7 @@ class ReconcileOutcome:
 
     def __str__(self) -> str:
         moves = ", ".join(f"{n} {status}" for status, n in sorted(self.moved.items())) or "no status change"
-        return f"{self.checked} batches checked: {moves}; {self.with_discrepancies} with discrepancies"
+        return f"{self.checked} batch{'' if self.checked == 1 else 'es'} checked: {moves}; {self.with_discrepancies} with discrepancies"
 
 
 def _decimal(value) -> Decimal:

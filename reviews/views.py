@@ -313,7 +313,8 @@ class TransactionBulkDecisionView(ObjectPermissionMixin, View):
             "page_title": f"{verb} {len(plan.done)} line{'s' if len(plan.done) != 1 else ''}?",
             "action_label": verb, "action_done": "approved" if self.decision == "approve" else "rejected",
             "action_class": "success" if self.decision == "approve" else "danger",
-            "selected": len(txns), "will_change": len(plan.done), "skipped": plan.skipped_reasons(),
+            "selected": len(txns), "matching": bool(post.get("_all")), "will_change": len(plan.done),
+            "skipped": plan.skipped_reasons(),
             "notes": notes, "form": form, "hidden": hidden, "cancel_url": back,
             "reason_required": self.decision == "reject" or bool(plan.over_error),
         }

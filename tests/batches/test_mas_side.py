@@ -206,7 +206,7 @@ def test_the_reconcile_command_reports_what_it_did(exported, export_dir, company
 
     call_command("reconcile_batches")
 
-    assert "1 batches checked: 1 imported" in capsys.readouterr().out
+    assert "1 batch checked: 1 imported" in capsys.readouterr().out
 
 
 def test_the_demo_commands_play_the_whole_loop(exported, company, capsys):

@@ -48,6 +48,7 @@ def test_approve_all_that_match_does_not_take_lines_a_pull_moved_into_the_work_c
     carried, shown_at = page.context["filter_query"], page.context["shown_at"]
     confirm = client.post(APPROVE, {"_all": "1", "_filter": carried, "shown_at": shown_at})
     assert confirm.context["will_change"] == 1
+    assert "<strong>1</strong> of the 1 line that match the filter will be approved." in confirm.content.decode()
 
     # A pull from MAS moves step 0010 of order 1002 to the welding work center.
     WorkOrderStep.objects.filter(work_order="0001002", step="0010").update(work_center="WELD")

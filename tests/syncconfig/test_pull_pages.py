@@ -137,3 +137,14 @@ def test_pull_now_with_the_broker_down_fails_the_run_with_a_message_and_frees_th
         admin_client.post(PULL_NOW, {"table": ""})  # the broker is back: not "already running"
 
     assert PullRun.objects.latest("pk").status == PullStatus.SUCCEEDED
+
+
+def test_sync_health_says_in_a_sentence_that_no_cluster_has_run(client, administrator):
+    """The cluster card's words start as sentences do (an administrator reads it, not a developer)."""
+    client.force_login(administrator)
+
+    html = client.get(reverse("syncconfig:dashboard")).content.decode()
+
+    card = html[html.index('data-testid="cluster"'):]
+    card = card[:card.index("</div></div>")]
+    assert "Not running" in card and "No heartbeat yet." in card
