@@ -85,7 +85,12 @@ def wait_controlled(page) -> None:
 
 
 def scan(page, *values) -> None:
-    """Type each value into the field that has the focus and press Enter, as a wedge scanner does."""
+    """Type each value into the field that has the focus and press Enter, as a wedge scanner does.
+
+    A worker scans once the screen is there: wait until a field has the focus (a screen just
+    opened puts it on its first field), or a fast scan lands on no field and the next goes to the
+    wrong one."""
+    page.wait_for_function("() => ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName)")
     for value in values:
         page.keyboard.insert_text(str(value))
         page.keyboard.press("Enter")
