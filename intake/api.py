@@ -30,16 +30,13 @@ from pydantic import BaseModel, WithJsonSchema
 
 from intake import enrolment, mylines
 from intake.masterdata import CURSOR_OVERLAP, cursor_time, encoded, make_cursor, read_cursor
-from transactions.models import Device
 from intake.parsing import DECIMAL_FIELDS, TEXT_FIELDS
 from intake.services import MAX_PER_REQUEST, collect
-from transactions.models import TransactionType
-from kernel import jsonbody
-from kernel import tokens
+from kernel import jsonbody, tokens
 from kernel.apierrors import DETAIL
-from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
-from transactions.models import TransactionStatus
 from kernel.display import plant_datetime
+from kernel.machine_api import ApiError, JsonBody, MachineAPI, TokenAuth
+from transactions.models import Device, TransactionStatus, TransactionType
 
 ENROL_MAX_BODY_BYTES = 4096  # {"code": "…"}; a URL from a QR code fits many times over
 MAX_BODY_BYTES = 16 * 1024 * 1024  # 1000 lines with the longest comments fit several times over
@@ -55,12 +52,10 @@ class DeviceToken(TokenAuth):
     openapi_description = "`Token <token>`: the device's token, shown once when it was registered."
 
     def authenticate(self, request, key):
-        device = super().authenticate(request, key)
-        if device is None:  # a revoked handheld is told so (the 401's message), an unknown token not
-            token = tokens.parse_authorization(key or "")
-            revoked = token and Device.objects.filter(token_hash=tokens.hash_token(token), revoked_at__isnull=False).first()
-            if revoked:
-                request.revoked_device = revoked
+        device = tokens.holder(Device, key, revoked=True)  # one read: a revoked handheld is told so
+        if device is not None and not device.is_active:
+            request.revoked_device = device  # the 401's message says when; an unknown token gets the plain one
+            return None
         return device
 
 

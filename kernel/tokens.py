@@ -32,13 +32,15 @@ def parse_authorization(header: str) -> str | None:
     return token if scheme == "Token" and token else None
 
 
-def holder(holders, authorization: str | None):
+def holder(holders, authorization: str | None, *, revoked: bool = False):
     """Who holds the token of an ``Authorization: Token <token>`` header: the row of ``holders``
     (a model or queryset with ``token_hash`` and ``revoked_at``, e.g. devices or importers) whose
     token it is and that is not revoked; None for a missing, malformed, unknown or revoked token.
+    ``revoked=True`` gives the row whatever its state, for a caller that says why it refuses one.
     """
     token = parse_authorization(authorization or "")
     if not token:
         return None
     rows = holders._default_manager if isinstance(holders, type) else holders
-    return rows.filter(token_hash=hash_token(token), revoked_at__isnull=True).first()
+    rows = rows.filter(token_hash=hash_token(token))
+    return (rows if revoked else rows.filter(revoked_at__isnull=True)).first()
