@@ -225,7 +225,7 @@ def move(
     seen_at=None,
     values: Mapping[str, Any] | None = None,
     targets: Mapping[int, str] | None = None,
-    changes: Mapping[str, list] | Mapping[int, Mapping[str, list]] | None = None,
+    changes: Mapping[str, list] | None = None,
     then: Callable[[list[int]], Any] | None = None,
 ) -> Moved:
     """Make move ``name`` of the table on ``lines`` — each with ``pk``, ``status`` and ``version``
@@ -235,8 +235,7 @@ def move(
     ``seen_at``: also skip lines changed after that moment (a page shown then). ``values``: the
     other fields to set (the table's ``sets``). ``targets``: per line, the state a move "by its
     findings" goes to when the caller knows it (else the saved findings say). ``reason``: one for
-    all, or per line. ``changes``: more ``{field: [before, after]}`` for the audit rows (one for
-    all, or per line). ``then(done_ids)`` runs after the commit when a line moved.
+    all, or per line. ``changes``: more ``{field: [before, after]}`` for every line's audit row. ``then(done_ids)`` runs after the commit when a line moved.
     """
     transition = TRANSITIONS[name]
     actor = check(name, by)
@@ -304,12 +303,9 @@ def move(
 def _audit(transition: Transition, lines: list, target_of: dict, *, actor: Actor, reason, changes) -> None:
     if not lines:
         return
-    per_line = bool(changes) and all(not isinstance(v, list) for v in changes.values())
-
     def row(line) -> dict:
-        extra = (changes.get(line.pk, {}) if per_line else changes) or {}
         moved = {"status": [line.status, target_of[line.pk]]} if line.status != target_of[line.pk] else {}
-        return {**moved, **extra}
+        return {**moved, **(changes or {})}
 
     by_reason: dict[str, list] = defaultdict(list)
     for line in lines:
