@@ -59,11 +59,10 @@ from audit.actions import AuditAction
 from audit.log import record
 from batches import claim, folder_lock, lifecycle, writer
 from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
-from transactions.models import Transaction, TransactionStatus, TransactionType
 from kernel.bulk import insert_rows
-from transactions.models import DecisionSource
 from transactions import lifecycle as line_states
 from transactions.lifecycle import Actor
+from transactions.models import DecisionSource, Transaction, TransactionStatus, TransactionType
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,10 @@ from batches.filtersets import BatchLineFilterSet, ExportBatchFilterSet
 from batches.forms import ReasonForm
 from batches.models import BatchLine, BatchStatus, ExportBatch
 from batches.tables import BatchLineTable, ExportBatchTable
-from transactions.models import TransactionType
 from kernel.generic import ObjectListView
-from kernel.paging import ListParametersMixin, ListRequestConfig
-from transactions.models import Transaction
 from kernel.mixins import ObjectPermissionMixin
+from kernel.paging import ListParametersMixin, ListRequestConfig
+from transactions.models import Transaction, TransactionType
 
 SEND_PREVIEW_LINES = 200
 HOURS, QUANTITY = Decimal("0.001"), Decimal("0.0001")

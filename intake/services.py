@@ -31,14 +31,12 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from transactions.models import Device, ProcessingOption
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
-from mas.models import WorkOrder
-from transactions import validation
 from kernel.clock import elapsed_hours
-from transactions.models import Finding, Transaction, TransactionSource, TransactionType
-from transactions import lifecycle
+from mas.models import WorkOrder
+from transactions import lifecycle, validation
 from transactions.lifecycle import Actor
+from transactions.models import Device, Finding, ProcessingOption, Transaction, TransactionSource, TransactionType
 
 try:
     import fcntl

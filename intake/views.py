@@ -15,14 +15,12 @@ from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, field_error, typed_fields
-from transactions.models import Device, IntakeSettings, ProcessingOption
-from transactions.options import SETTINGS_FIELDS, save_processing_options
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
-from transactions.models import TransactionType
 from kernel.generic import ObjectListView
-from transactions.models import Transaction
 from kernel.mixins import ObjectPermissionMixin
+from transactions.models import Device, IntakeSettings, ProcessingOption, Transaction, TransactionType
+from transactions.options import SETTINGS_FIELDS, save_processing_options
 
 
 # --- devices ----------------------------------------------------------------------------------
