@@ -41,11 +41,12 @@ from django.db.models import F
 from audit.actions import AuditAction
 from audit.log import record
 from batches.models import BatchStatus, ExportBatch
+from kernel.permissions import permission_for
 from transactions.lifecycle import Actor, allowed
 
 B = BatchStatus
 _MAS_FACTS = ("reconciled_at", "mas_lines", "mas_hours", "mas_quantity", "discrepancies")
-_ACCOUNTANT = ("batches.reexport_batch",)
+_ACCOUNTANT = (permission_for("batches.exportbatch", "reexport"),)  # kernel.permissions.ACTIONS
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Transition:
         return allowed(self.perms, self.system, actor)
 
 
-CREATE = Transition(("transactions.export_transactions", "batches.reexport_batch"), True, AuditAction.CREATED)
+CREATE = Transition((permission_for("transactions.transaction", "export"), *_ACCOUNTANT), True, AuditAction.CREATED)
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (B.WRITING, B.EXPORTED): Transition((), True, AuditAction.WRITTEN, ("sha256", "written_at", "publishing")),
     (B.EXPORTED, B.EXPORTED): Transition((), True, AuditAction.IMPORT_REFUSED, ("import_error",)),

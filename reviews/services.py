@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from transactions.models import FIELDS, TIMED_TYPES, Finding, Severity, Transaction, TransactionStatus
 from kernel.clock import elapsed_hours
+from kernel.permissions import may
 from audit.log import history
 from transactions import lifecycle
 from transactions.lifecycle import Actor
@@ -183,7 +184,7 @@ def _plan(action, txns, current, *, by, reason, seen_at) -> Outcome:
             candidates.append(txn.pk)
     if action == "approve" and candidates:
         with_errors = _with_error_findings(candidates)
-        may_override = by.has_perm("transactions.approve_over_error")
+        may_override = may(by, Transaction, "approve_over_error")
         for pk in candidates:
             needs_reason = pk in with_errors or current[pk]["status"] in REASON_REQUIRED_FROM["approve"]
             if pk in with_errors and not may_override:

@@ -61,6 +61,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.actions import AuditAction
+from kernel.permissions import permission_for
 from audit.log import record
 from transactions.models import FIELDS, DecisionSource, Finding, Transaction, TransactionStatus
 
@@ -132,20 +133,22 @@ class Transition:
         return allowed(self.perms, self.system, actor)
 
 
-_REVIEW = ("transactions.review_transaction",)
+_LINE = "transactions.transaction"  # the permissions are the action map's (kernel.permissions.ACTIONS)
+_REVIEW = (permission_for(_LINE, "review"),)
+_REEXPORT = (permission_for("batches.exportbatch", "reexport"),)
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("approve", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.REJECTED}), S.APPROVED, _REVIEW, False,
                AuditAction.APPROVED, review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
     Transition("reject", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED}), S.REJECTED, _REVIEW, False,
                AuditAction.REJECTED, review=True, by_user=True, decision=DecisionSource.SUPERVISOR),
     Transition("correct", frozenset({S.NEEDS_REVIEW, S.FLAGGED, S.APPROVED, S.REJECTED}), BY_FINDINGS,
-               ("transactions.change_transaction",), False, AuditAction.CORRECTED, sets=(*FIELDS, "work_center"),
+               (permission_for(_LINE, "change"),), False, AuditAction.CORRECTED, sets=(*FIELDS, "work_center"),
                by_user=True, decision=DecisionSource.NONE),
     Transition("revalidate", frozenset(OPEN), BY_FINDINGS, (), True, AuditAction.REVALIDATED, decision=DecisionSource.NONE),
-    Transition("export", frozenset({S.APPROVED}), S.EXPORTED, ("transactions.export_transactions",), True, AuditAction.EXPORTED),
-    Transition("return", frozenset({S.EXPORTED}), BY_FINDINGS, ("batches.reexport_batch",), False, AuditAction.RETURNED,
+    Transition("export", frozenset({S.APPROVED}), S.EXPORTED, (permission_for(_LINE, "export"),), True, AuditAction.EXPORTED),
+    Transition("return", frozenset({S.EXPORTED}), BY_FINDINGS, _REEXPORT, False, AuditAction.RETURNED,
                sets=("review_reason",), decision=DecisionSource.NONE),
-    Transition("reexport", frozenset({S.EXPORTED}), S.EXPORTED, ("batches.reexport_batch",), False, AuditAction.REEXPORTED),
+    Transition("reexport", frozenset({S.EXPORTED}), S.EXPORTED, _REEXPORT, False, AuditAction.REEXPORTED),
 )}
 
 # Arrival, per processing option (transactions.ProcessingMode): (state without findings, with findings,
@@ -159,7 +162,7 @@ ARRIVAL = {
     "review": (S.NEEDS_REVIEW, S.FLAGGED, DecisionSource.NONE,
                "Processing option: review by hand.", "Processing option: review by hand."),
 }
-ARRIVAL_PERMS = ("transactions.enter_transactions",)  # a user entering lines; a device is a system actor
+ARRIVAL_PERMS = (permission_for(_LINE, "enter"),)  # a user entering lines; a device is a system actor
 
 
 def open_state(has_findings: bool) -> str:
