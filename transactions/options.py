@@ -5,7 +5,7 @@ from django.db import transaction
 
 from audit.actions import AuditAction
 from audit.log import record
-from transactions.models import IntakeSettings, ProcessingOption
+from transactions.models import IntakeSettings, ProcessingMode, ProcessingOption
 
 SETTINGS_FIELDS = ("shift_max_hours", "near_duplicate_minutes")
 
@@ -19,9 +19,12 @@ def save_processing_options(modes: dict[str, str], settings_values: dict, *, by)
         for type_, mode in modes.items():
             option = current.get(type_)
             if option is None:
+                # A type without a row is reviewed by hand (lifecycle.admit): storing that mode
+                # changes nothing and is not audited; any other mode is a change from it.
                 option = ProcessingOption.objects.create(type=type_, mode=mode)
-                record([option], AuditAction.CHANGED, by=by, changes={"mode": [None, mode]})
-                changed += 1
+                if mode != ProcessingMode.REVIEW_BY_HAND:
+                    record([option], AuditAction.CHANGED, by=by, changes={"mode": [ProcessingMode.REVIEW_BY_HAND.value, mode]})
+                    changed += 1
             elif option.mode != mode:
                 before, option.mode = option.mode, mode
                 option.save(update_fields=["mode", "updated_at"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.log import history
+from audit.models import AuditEntry
 from intake.devices import register_device
 from tests.factories import UserFactory
 from transactions.models import Device, IntakeSettings, ProcessingOption, Transaction
@@ -108,8 +109,11 @@ def test_an_administrator_sets_processing_options_and_the_shift_maximum(client, 
     assert ProcessingOption.objects.get(type="completion").mode == "ready"
     settings_row = IntakeSettings.load()
     assert (settings_row.shift_max_hours, settings_row.near_duplicate_minutes) == (Decimal("10"), 5)
-    assert history(ProcessingOption.objects.get(type="labor")).get().changes == {"mode": [None, "automatic"]}
+    assert history(ProcessingOption.objects.get(type="labor")).get().changes == {"mode": ["review", "automatic"]}
     assert history(settings_row).get().changes["shift_max_hours"] == ["12.00", "10"]
+    # Five types stay reviewed by hand, as they were without a row: no audit row says they changed.
+    assert not history(ProcessingOption.objects.get(type="crew_labor")).exists()
+    assert AuditEntry.objects.filter(action="changed").count() == 3  # labor, completion, the settings
 
 
 def test_a_bad_shift_maximum_is_refused_with_the_field_named(client, administrator):
