@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -38,10 +39,32 @@ class DeviceTable(BaseTable):
     def render_state(self, record):
         if record.revoked_at:
             return format_html('<span class="badge text-bg-secondary">{}</span>', self.value_state(record))
+        waiting = self._waiting_for_enrolment(record)
+        if waiting is not None:
+            colour = "text-bg-warning" if waiting else "text-bg-danger"
+            return format_html('<span class="badge {}">{}</span>', colour, self.value_state(record))
         return mark_safe('<span class="badge text-bg-success">Active</span>')
 
     def value_state(self, record):
-        return f"Revoked {plant_datetime(record.revoked_at)}" if record.revoked_at else "Active"
+        if record.revoked_at:
+            return f"Revoked {plant_datetime(record.revoked_at)}"
+        waiting = self._waiting_for_enrolment(record)
+        if waiting:
+            return f"Waiting for enrolment (code works until {plant_datetime(record.code_expires_at)})"
+        if waiting is False:
+            return "Not enrolled: its code expired (make a new code)"
+        return "Active"
+
+    @staticmethod
+    def _waiting_for_enrolment(record) -> bool | None:
+        """True while the newest enrolment code is unused and works, False once it expired unused
+        on a handheld that never synced; None when there is no such code (the list annotates it)."""
+        expires_at = getattr(record, "code_expires_at", None)
+        if expires_at is None or getattr(record, "code_used_at", None) is not None:
+            return None
+        if expires_at > timezone.now():
+            return True
+        return False if record.last_seen_at is None else None
 
     def render_actions(self, record):
         request = self.request

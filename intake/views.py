@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.generic import FormView
 from intake.devices import register_device, revoke_device
 from intake.enrolment import display, handheld_url, issue_code, register_handheld
 from intake.filtersets import DeviceFilterSet
+from intake.models import EnrolmentCode
 from intake.forms import DeviceForm, DirectEntryForm, ProcessingOptionsForm, field_error, typed_fields
 from intake.services import ACCEPTED, CONFLICT, DUPLICATE, collect, preview
 from intake.tables import DeviceTable
@@ -31,6 +33,15 @@ class DeviceListView(ObjectListView):
     page_title = "Devices"
     export_name = "devices"
     template_name = "intake/device_list.html"
+
+    def get_queryset(self):
+        # The newest enrolment code of each device, so the list can say that a handheld is
+        # still waiting to be enrolled (and until when its code works) or that its code expired.
+        newest = EnrolmentCode.objects.filter(device=OuterRef("pk")).order_by("-created_at", "-pk")
+        return super().get_queryset().annotate(
+            code_expires_at=Subquery(newest.values("expires_at")[:1]),
+            code_used_at=Subquery(newest.values("used_at")[:1]),
+        )
 
 
 class DeviceCreateView(ObjectPermissionMixin, FormView):

@@ -48,7 +48,7 @@ async function refreshStatus() {
     status.className = `status ${last.ok ? (last.attention ? "attention" : "ok") : "fail"}`;
     status.textContent = last.ok
       ? `Last sync ${time(last.at)} — OK: ${last.message}`
-      : `Last sync ${time(last.at)} — failed: ${last.revoked ? "this handheld is revoked" : last.message}`;
+      : `Last sync ${time(last.at)} — failed: ${last.revoked ? "this handheld is no longer enrolled" : last.message}`;
   }
   $("waiting").textContent = `${waiting} ${waiting === 1 ? "line" : "lines"} waiting`;
   $("waiting").dataset.count = waiting;

@@ -220,7 +220,7 @@ def test_a_revoked_handheld_is_told_so(handheld, mirror, administrator):
 
     page.get_by_role("button", name="Sync").click()
     expect(page.get_by_role("alert").filter(has_text="revoked")).to_have_text(f"{REVOKED}Enrol again")
-    expect(page.get_by_test_id("sync-status")).to_contain_text("failed: this handheld is revoked")
+    expect(page.get_by_test_id("sync-status")).to_contain_text("failed: this handheld is no longer enrolled")
     page.reload()  # it stays told, and does not try on start
     expect(page.get_by_text(REVOKED).first).to_be_visible()
 

@@ -122,3 +122,26 @@ def test_only_an_administrator_issues_codes(client, request, persona):
     assert client.post(reverse("intake:device_enrolment_code", args=[device.pk])).status_code == 403
     assert client.post(reverse("intake:handheld_add"), {"name": "Handheld 08"}).status_code == 403
     assert not EnrolmentCode.objects.exists() and not Device.objects.filter(name="Handheld 08").exists()
+
+
+def test_the_device_list_says_a_handheld_waits_for_enrolment_and_when_its_code_expired(client, administrator, mirror):
+    client.force_login(administrator)
+    client.post(reverse("intake:handheld_add"), {"name": "Handheld 08"})
+    device = Device.objects.get(name="Handheld 08")
+    code = EnrolmentCode.objects.get(device=device)
+
+    page = client.get(reverse("intake:device_list")).content.decode()
+    assert "Waiting for enrolment (code works until" in page
+
+    EnrolmentCode.objects.filter(pk=code.pk).update(expires_at=code.created_at)
+    page = client.get(reverse("intake:device_list")).content.decode()
+    assert "Not enrolled: its code expired (make a new code)" in page
+
+    # enrolled with a fresh code: Active again
+    issued = client.post(reverse("intake:device_enrolment_code", args=[device.pk]))
+    client.logout()
+    assert enrol(client, issued.context["code"]).status_code == 200
+    client.force_login(administrator)
+    response = client.get(reverse("intake:device_list"))
+    row = [r for r in response.context["table"].rows if r.record.pk == device.pk][0]
+    assert row.get_cell_value("state") == "Active"
