@@ -152,6 +152,10 @@ FILTERS_EMPTY_CHOICE_LABEL = "Any"
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Nothing is uploaded; set anyway so that no handler (the test live server's media handler
+# among them) takes an empty MEDIA_URL for "serve the working directory".
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
