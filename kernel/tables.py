@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import conditional_escape, escape
 
 from kernel import columns  # noqa: F401  (registers the Yes/No and number columns)
 from kernel.export import plain_value
@@ -38,3 +40,34 @@ class SelectableTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         pass
+
+
+class PageCells:
+    """What repeats down one rendered page, made once: a state's badge, a type's label, a
+    device's name, the address of a detail page. One instance per rendering of a table's body
+    (never kept between requests: a name changed in between shows at the next page)."""
+
+    _PK = 987654321987  # stands for the primary key in a reversed address
+
+    def __init__(self):
+        self._made: dict = {}
+
+    def once(self, key, make):
+        """``make()`` the first time ``key`` is asked for on this page; the same value after."""
+        try:
+            return self._made[key]
+        except KeyError:
+            value = self._made[key] = make()
+            return value
+
+    def url(self, viewname: str, pk) -> str:
+        """``reverse(viewname, args=[pk])``, with the URL resolver asked once per page."""
+        head, tail = self.once(("url", viewname), lambda: reverse(viewname, args=[self._PK]).split(str(self._PK)))
+        return f"{head}{pk}{tail}"
+
+
+def table_row(cells, attrs: dict) -> str:
+    """``<tr …><td>…</td>…</tr>`` from cell values: safe strings as they are, anything else
+    escaped (what ``format_html`` would do, without its per-call formatting)."""
+    opening = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
+    return f"<tr{opening}>" + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in cells) + "</tr>"
