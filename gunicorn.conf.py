@@ -21,3 +21,11 @@ graceful_timeout = 5
 def when_ready(server):
     gc.collect()
     gc.freeze()
+
+
+def post_fork(server, worker):
+    # A connection opened while the app loaded (none should be) must not be shared by workers.
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
