@@ -100,6 +100,13 @@ def build(name: str, url: str, history: int, now) -> None:
                       last_changed_at=now)
         for w in range(WORK_ORDERS) for s in range(1, 5)
     )
+    from mas.models import Employee
+
+    Employee.objects.bulk_create(  # the mirror's names, for the search by name
+        Employee(number=f"{n:07d}", first_name="Thomas" if n == 42 else "Pat",
+                 last_name="Moreno" if n == 42 else f"Worker{n}", last_changed_at=now)
+        for n in range(1, EMPLOYEES + 1)
+    )
     insert_lines(make_lines(0, WAITING, waiting=True, now=now, rng=rng), rng)
     for offset in range(0, history, 20_000):
         insert_lines(make_lines(WAITING + offset, min(20_000, history - offset), waiting=False, now=now, rng=rng),
@@ -164,6 +171,14 @@ PAGES = {
     "finding code, all states": "/review/transactions/?finding=closed_work_order",
     "device, all states": "/review/transactions/?device=3",
     "retired device (no lines)": f"/review/transactions/?device={DEVICES + 1}",
+    # The free-text search (issue 13): a match, a name from the mirror, and no match at all.
+    "search: a work order (q=0001007)": "/review/transactions/?q=0001007",
+    "search: a name (q=Moreno)": "/review/transactions/?q=Moreno",
+    "search: no match (q=NOSUCH)": "/review/transactions/?q=NOSUCH",
+    "search: no match, to review": "/review/transactions/?status=needs_review&status=flagged&q=NOSUCH",
+    # Every sort the queue offers (reviews.tables), both ways, all states.
+    **{f"all states, sort={sign}{column}": f"/review/transactions/?sort={sign}{column}"
+       for column in ("id", "status", "collected_at", "work_order", "who") for sign in ("", "-")},
 }
 
 

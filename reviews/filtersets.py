@@ -2,20 +2,28 @@
 subquery, so a filtered page costs about the same as the first page."""
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 
 from kernel.filters import PlantDayFilter
-from mas.models import WorkCenter
+from mas.models import Crew, Employee, WorkCenter, WorkOrder, WorkOrderStep
 from transactions.models import (
     PADDED_KEYS, Device, Finding, Severity, Transaction, TransactionSource, TransactionStatus, TransactionType,
 )
+from transactions import search as text_search
 
+NAME_KEYS = 200  # keys of each kind a name in the search box may stand for
+SEARCH_IDS = 5_000  # matching lines a search pages by id; past it, it pages in the queue's order
 
 
 class TransactionFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="search", label="Search", help_text="Work order, employee, crew, item, comment")
+    q = filters.CharFilter(method="search", label="Search",
+                           help_text="Line, work order, employee, crew, item, comment; a name or description")
     status = filters.MultipleChoiceFilter(choices=TransactionStatus.choices, label="State", distinct=False)
     type = filters.MultipleChoiceFilter(choices=TransactionType.choices, distinct=False)
     work_order = filters.CharFilter(method="keyed", label="Work order")
@@ -43,15 +51,72 @@ class TransactionFilterSet(filters.FilterSet):
         model = Transaction
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_capped: list[str] = []  # the kinds of name a search stood for more than NAME_KEYS of
+
     def search(self, queryset, name, value):
+        """Every condition is answered by an index, so a text that matches nothing costs no scan.
+
+        - the line number, and a work order, employee or crew key as typed ("1001" is work order
+          0001001, "42" employee 0000042): equality on the keyed indexes;
+        - 3 characters or more: contained in the work order, employee, crew, item or comment, in
+          any case (``transactions.search``: a trigram index on PostgreSQL, FTS5 on SQLite);
+        - a name or part of one — an employee's, a crew's, the item a work order makes, a step's
+          description: looked up in the mirror (small tables), then the lines of those keys are
+          read from the keyed indexes. At most ``NAME_KEYS`` keys of each kind; past that
+          ``search_capped`` names the kinds cut short (the queue says to narrow the search).
+
+        The matching lines' ids are read first, from those indexes alone; up to ``SEARCH_IDS`` of
+        them the page is those lines in the queue's order (a sort of a few rows). A search that
+        matches more is common enough for the queue's own order to find its first page quickly:
+        it is then the same conditions as a filter.
+        """
         value = value.strip()
         if not value:
             return queryset
-        text = (Q(work_order__istartswith=value) | Q(employee__istartswith=value) | Q(crew__istartswith=value)
-                | Q(item_code__icontains=value) | Q(comment__icontains=value))
+        upper = value.upper()
+        keyed = [Q(work_order=upper), Q(employee=upper), Q(crew=upper)]
         if value.isdigit():
-            text |= Q(pk=int(value))
-        return queryset.filter(text)
+            if len(value) <= 18:
+                keyed.append(Q(pk=int(value)))
+            keyed.append(Q(work_order=value.zfill(PADDED_KEYS["work_order"])))
+            keyed.append(Q(employee=value.zfill(PADDED_KEYS["employee"])))
+        for field, keys in self._named(value).items():
+            if field == "step" and keys:
+                keyed.append(reduce(operator.or_, (Q(work_order=wo, step=step) for wo, step in keys)))
+            elif keys:
+                keyed.append(Q(**{f"{field}__in": keys}))
+        has_text = len(value) >= text_search.MIN_LENGTH
+        ids = set(text_search.matching_ids(value, SEARCH_IDS + 1)) if has_text else set()
+        if len(ids) <= SEARCH_IDS:
+            # One SELECT per condition, joined by UNION: each is planned on its own index (or-ed in
+            # one WHERE, SQLite takes the blank crew of most lines for a reason to scan them all).
+            parts = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
+            ids.update(parts[0].union(*parts[1:])[:SEARCH_IDS + 1])
+        if len(ids) <= SEARCH_IDS:
+            return queryset.filter(pk__in=sorted(ids))
+        condition = reduce(operator.or_, keyed)
+        return queryset.filter(condition | Q(text_search.TextContains(value)) if has_text else condition)
+
+    def _named(self, value: str) -> dict[str, list]:
+        """{line field: keys} of the mirror rows whose name or description contains the text."""
+        named = {
+            "employee": Employee.objects.annotate(name=Concat("first_name", Value(" "), "last_name"))
+            .filter(name__icontains=value).order_by("number").values_list("number", flat=True),
+            "crew": Crew.objects.filter(description__icontains=value).order_by("number").values_list("number", flat=True),
+            "work_order": WorkOrder.objects.filter(item_description__icontains=value).order_by("number")
+            .values_list("number", flat=True),
+            "step": WorkOrderStep.objects.filter(description__icontains=value).order_by("work_order", "step")
+            .values_list("work_order", "step"),
+        }
+        found = {}
+        for field, rows in named.items():
+            keys = list(rows[:NAME_KEYS + 1])
+            if len(keys) > NAME_KEYS:
+                self.search_capped.append(field)
+            found[field] = keys[:NAME_KEYS]
+        return found
 
     def keyed(self, queryset, name, value):
         """MAS keys are fixed-width: "1001" finds work order 0001001, "10" step 0010 and "42"

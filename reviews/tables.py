@@ -19,24 +19,27 @@ STATUS_BADGE = {
 
 
 class TransactionTable(SelectableTable):
+    # Sorts only where an index gives "the next 50" in that order (each with the queue's own
+    # (collected_at, id) after it, as its index has): line, state, collected, work order, employee.
+    # Type, step, item and the numbers have no such index and are not offered.
     id = tables.Column(verbose_name="Line")
-    status = tables.Column(verbose_name="State")
-    type = tables.Column()
-    collected_at = DateTimeColumn(verbose_name="Collected")
-    work_order = tables.Column(verbose_name="Work order")
-    step = tables.Column()
-    who = tables.Column(verbose_name="Employee / crew", accessor="employee", order_by=("employee", "crew"),
+    status = tables.Column(verbose_name="State", order_by=("status", "collected_at", "id"))
+    type = tables.Column(orderable=False)
+    collected_at = DateTimeColumn(verbose_name="Collected", order_by=("collected_at", "id"))
+    work_order = tables.Column(verbose_name="Work order", order_by=("work_order", "collected_at", "id"))
+    step = tables.Column(orderable=False)
+    who = tables.Column(verbose_name="Employee / crew", accessor="employee", order_by=("employee", "collected_at", "id"),
                         empty_values=())
     amount_text = tables.Column(verbose_name="Hours / qty", accessor="hours", orderable=False, empty_values=(),
                                 exclude_from_export=True)
-    item_code = tables.Column(verbose_name="Item")
+    item_code = tables.Column(verbose_name="Item", orderable=False)
     origin = tables.Column(verbose_name="Device / user", accessor="device", orderable=False, empty_values=())
     findings = tables.Column(verbose_name="Findings", accessor="pk", orderable=False, empty_values=())
     # The export's numbers, one column each (the page shows them together as "Hours / qty").
-    hours = NumberColumn("Hours", visible=False)
-    quantity = NumberColumn("Quantity", visible=False)
-    qty_completed = NumberColumn("Qty completed", visible=False)
-    amount = NumberColumn("Amount", visible=False)
+    hours = NumberColumn("Hours", visible=False, orderable=False)
+    quantity = NumberColumn("Quantity", visible=False, orderable=False)
+    qty_completed = NumberColumn("Qty completed", visible=False, orderable=False)
+    amount = NumberColumn("Amount", visible=False, orderable=False)
     employee_name = tables.Column("Employee name", accessor="employee", visible=False, orderable=False)
 
     class Meta(SelectableTable.Meta):
