@@ -7,6 +7,7 @@ from datetime import datetime
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
+from audit.display import change_rows
 from audit.models import AuditEntry
 from kernel.columns import DateTimeColumn
 from kernel.display import plant_datetime
@@ -40,15 +41,12 @@ class AuditEntryTable(BaseTable):
         url = object_url(record, getattr(getattr(self, "request", None), "user", None))
         return format_html('<a href="{}">{}</a>', url, value) if url else value
 
-    def render_changes(self, value):
-        return format_html_join(
-            "", "<div><code>{}</code>: {} → {}</div>",
-            ((field, _show(change[0]), _show(change[1])) for field, change in _in_order(value)),
-        )
+    def render_changes(self, record):
+        return format_html_join("", "<div>{}: {} → {}</div>", change_rows(record))
 
-    def value_changes(self, value):
-        """One change a line on the page; in the export "field: before → after; …"."""
-        return "; ".join(f"{field}: {_show(change[0])} → {_show(change[1])}" for field, change in _in_order(value))
+    def value_changes(self, record):
+        """One change a line on the page; in the export "Field: before → after; …"."""
+        return "; ".join(f"{label}: {before} → {after}" for label, before, after in change_rows(record))
 
 
 def _in_order(changes: dict):

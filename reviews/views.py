@@ -5,10 +5,10 @@ lines says which it reads), call one service, message and redirect.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db
 from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect, QueryDict
@@ -17,18 +17,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from audit.log import history
-from mas import models as mirror
-from reviews import services
+from audit.models import AuditEntry
+from reviews import linepage, services
 from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
+from transactions import lifecycle
 from transactions.models import Finding, Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
-from kernel.display import number_text, plant_datetime
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
 from kernel.mixins import ObjectPermissionMixin
@@ -151,7 +151,8 @@ class TransactionListView(ObjectListView):
 
 
 class TransactionDetailView(ObjectPermissionMixin, DetailView):
-    """One line: every field, the mirror facts beside them, its findings and its history."""
+    """One line: the fields of its type, the mirror facts beside them, what was decided and what
+    can still be done, its findings and its history."""
 
     model = Transaction
     template_name = "reviews/transaction_detail.html"
@@ -165,21 +166,30 @@ class TransactionDetailView(ObjectPermissionMixin, DetailView):
         carried = self.request.GET.get("f", "")
         next_txn = next_in_queue(self.rows("view"), txn, carried, self.request)
         findings = list(txn.findings.all())
+        has_error = any(f.severity == Severity.ERROR for f in findings)
+        facts = mirror_facts(txn)
+        entries = list(history(txn)[:100])
+        decided = linepage.decision(
+            txn, entries, may_review=self.may("review"), may_change=self.may("change"), has_error=has_error,
+            may_override=self.may("approve_over_error"),
+        )
         return super().get_context_data(
             page_title=f"Line {txn.pk}",
-            facts=mirror_facts(txn),
+            facts=facts,
             findings=findings,
-            has_error=any(f.severity == Severity.ERROR for f in findings),
-            history=history(txn)[:100],
-            can_review=self.may("review") and not txn.is_locked,
-            can_edit=self.may("change") and not txn.is_locked,
+            has_error=has_error,
+            history=entries,
+            decision=decided,
+            can_review=decided.may_approve or decided.may_reject,
+            can_edit=self.may("change") and txn.status in lifecycle.TRANSITIONS["correct"].sources,
             may_override=self.may("approve_over_error"),
             next_url=_detail_url(next_txn, carried) if next_txn else None,
             queue_back=f"{reverse('reviews:transaction_list')}?{carried}" if carried else queue_url(),
             filter_query=carried,
             edit_url=_edit_url(txn, carried),
             here=_detail_url(txn, carried),
-            fields=_field_rows(txn),
+            fields=linepage.field_rows(txn, facts),
+            audit_url=audit_url(txn) if self.may("view", AuditEntry) else "",
             **kwargs,
         )
 
@@ -345,21 +355,13 @@ class TransactionBulkRejectView(TransactionBulkDecisionView):
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def mirror_facts(txn: Transaction) -> dict:
-    """What the mirror knows about the keys on the line (one query per key, by key)."""
-    facts = {
-        "work_order": mirror.WorkOrder.objects.filter(number=txn.work_order).first() if txn.work_order else None,
-        "step": (mirror.WorkOrderStep.objects.filter(work_order=txn.work_order, step=txn.step).first()
-                 if txn.step else None),
-        "employee": mirror.Employee.objects.filter(number=txn.employee).first() if txn.employee else None,
-        "crew": mirror.Crew.objects.filter(number=txn.crew).first() if txn.crew else None,
-        "item": mirror.Item.objects.filter(code=txn.item_code).first() if txn.item_code else None,
-        "warehouse": mirror.Warehouse.objects.filter(code=txn.warehouse).first() if txn.warehouse else None,
-    }
-    step = facts["step"]
-    facts["work_center"] = (mirror.WorkCenter.objects.filter(code=step.work_center).first()
-                            if step and step.work_center else None)
-    return facts
+mirror_facts = linepage.mirror_facts
+
+
+def audit_url(txn: Transaction) -> str:
+    """The audit list filtered to this line's rows."""
+    kind = ContentType.objects.get_for_model(Transaction).pk
+    return f"{reverse('audit:auditentry_list')}?{urlencode({'content_type': kind, 'object_id': txn.pk})}"
 
 
 def next_in_queue(queryset, txn: Transaction, carried: str, request):
@@ -387,26 +389,3 @@ def _quote(text: str) -> str:
     from urllib.parse import quote
 
     return quote(text, safe="")
-
-
-FIELD_LABELS = (
-    ("type", "Type"), ("status", "State"), ("collected_at", "Collected"), ("work_order", "Work order"),
-    ("step", "Step"), ("employee", "Employee"), ("crew", "Crew"), ("start", "Start"), ("stop", "Stop"),
-    ("hours", "Hours"), ("qty_completed", "Qty completed"), ("step_complete", "Step complete"),
-    ("item_code", "Item"), ("warehouse", "Warehouse"), ("quantity", "Quantity"), ("lot_serial", "Lot / serial"),
-    ("qty_scrapped", "Qty scrapped"), ("close_order", "Close order"), ("amount", "Amount"), ("comment", "Comment"),
-)
-
-
-def _field_rows(txn: Transaction) -> list[tuple[str, str, object]]:
-    """(name, label, value) for every field, with choice labels where the field has choices."""
-    rows = []
-    for name, label in FIELD_LABELS:
-        display = getattr(txn, f"get_{name}_display", None)
-        value = display() if display else getattr(txn, name)
-        if isinstance(value, datetime):
-            value = plant_datetime(value)
-        elif isinstance(value, Decimal):
-            value = number_text(value)
-        rows.append((name, label, value))
-    return rows

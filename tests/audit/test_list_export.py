@@ -26,6 +26,6 @@ def test_it_exports_the_audit_trail_as_the_page_shows_it(client, administrator, 
 
     page, in_csv = tables["page"], tables["csv"]
     assert page[0]["When"] == in_csv[0]["When"] == "2026-01-15 14:05"
-    assert page[0]["Changes"] == in_csv[0]["Changes"] == "hours: 2.500 → 2.750; status: flagged → approved"  # fields by name
+    assert page[0]["Changes"] == in_csv[0]["Changes"] == "Hours: 2.5 → 2.75; State: Flagged → Approved"  # fields in words
     assert page[0]["What"] == in_csv[0]["What"] == str(txn) and "<a" not in in_csv[0]["What"]
     assert in_csv[1]["Who"].startswith("'=")  # neutralised

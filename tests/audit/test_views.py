@@ -24,7 +24,7 @@ def test_it_filters_by_action_and_links_to_the_line(client, accountant, supervis
     rows = list(response.context["table"].page.object_list)
     assert [row.record.object_id for row in rows] == [str(b.pk)]
     html = response.content.decode()
-    assert b.get_absolute_url() in html and "Duplicate" in html and "needs_review → rejected" in html
+    assert b.get_absolute_url() in html and "Duplicate" in html and "State: Needs review → Rejected" in html
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -106,9 +106,9 @@ def test_a_changed_moment_reads_in_plant_time_like_the_rest_of_the_page(client, 
     response = client.get(LIST, {"action": "revoked"})
 
     html = response.content.decode()
-    assert f"<code>revoked_at</code>: — → {plant_datetime(device.revoked_at)}</div>" in html
+    assert f"<div>Revoked at: — → {plant_datetime(device.revoked_at)}</div>" in html
     assert "+00:00" not in html
     export = client.get(LIST, {"action": "revoked", "_export": "csv"})
     assert export["Content-Type"].startswith("text/csv")
     export = export.content.decode()
-    assert f"revoked_at: — → {plant_datetime(device.revoked_at)}" in export
+    assert f"Revoked at: — → {plant_datetime(device.revoked_at)}" in export

@@ -144,5 +144,5 @@ def test_a_corrected_time_reads_in_plant_time_on_the_line_history(client, superv
     browser_post(client, reverse("reviews:transaction_edit", args=[txn.pk]), stop="2026-03-02T14:00:00")
 
     html = client.get(txn.get_absolute_url()).content.decode()
-    assert "<div><code>stop</code>: 2026-03-02 15:00 → 2026-03-02 14:00</div>" in html
+    assert "<div>Stop: 2026-03-02 15:00 → 2026-03-02 14:00</div>" in html
     assert "+00:00" not in html and "-06:00" not in html
