@@ -6,6 +6,7 @@ import operator
 from functools import reduce
 
 import django_filters as filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
@@ -20,19 +21,40 @@ from transactions import search as text_search
 NAME_KEYS = 200  # keys of each kind a name in the search box may stand for
 SEARCH_IDS = 5_000  # matching lines a search pages by id; past it, it pages in the queue's order
 
+class OneOfSelect(forms.Select):
+    """One drop-down (no Ctrl-click) for a filter the URL may give several values
+    (``?type=labor&type=crew_labor``): it reads every value, and drops the empty "any" one."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value]
+
+
+def _finding_choices():
+    """Errors, then warnings, each code in its plain words."""
+    from transactions.validation import FINDING_SUMMARIES as words
+
+    codes = list(words)
+    split = codes.index("work_order_on_hold")
+    return [("Errors", [(c, words[c]) for c in codes[:split]]),
+            ("Warnings", [(c, words[c]) for c in codes[split:]])]
+
 
 class TransactionFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Search",
                            help_text="Line, work order, employee, crew, item, comment; a name or description")
-    status = filters.MultipleChoiceFilter(choices=TransactionStatus.choices, label="State", distinct=False)
-    type = filters.MultipleChoiceFilter(choices=TransactionType.choices, distinct=False)
+    # The state is chosen by the queue's tabs (one tab may be two states: "To review").
+    status = filters.MultipleChoiceFilter(choices=TransactionStatus.choices, label="State", distinct=False,
+                                          widget=forms.MultipleHiddenInput)
+    type = filters.MultipleChoiceFilter(choices=[("", "Any type"), *TransactionType.choices], distinct=False,
+                                        widget=OneOfSelect)
     work_order = filters.CharFilter(method="keyed", label="Work order")
     step = filters.CharFilter(method="keyed")
     employee = filters.CharFilter(method="keyed", label="Employee")
     crew = filters.CharFilter(method="keyed", label="Crew")
     work_center = filters.ModelChoiceFilter(
         queryset=WorkCenter.objects.filter(active=True), to_field_name="code", method="in_work_center",
-        label="Work center",
+        label="Work center", empty_label="Any work center",
     )
     source = filters.ChoiceFilter(choices=TransactionSource.choices)
     device = filters.ModelChoiceFilter(queryset=Device.objects.all())
@@ -41,10 +63,11 @@ class TransactionFilterSet(filters.FilterSet):
     )
     collected_after = PlantDayFilter(field_name="collected_at", bound="from", label="Collected from")
     collected_before = PlantDayFilter(field_name="collected_at", bound="to", label="Collected to")
-    finding = filters.CharFilter(method="has_finding", label="Finding code", help_text="e.g. closed_work_order")
+    finding = filters.ChoiceFilter(method="has_finding", label="Finding", choices=_finding_choices,
+                                   empty_label="Any finding")
     severity = filters.ChoiceFilter(
-        choices=[("error", "Has an error"), ("warning", "Has a warning"), ("none", "No findings")],
-        method="has_severity", label="Findings",
+        choices=[("error", "Has an error"), ("warning", "Has a warning (no error)"), ("none", "No findings")],
+        method="has_severity", label="Findings", empty_label="Any findings",
     )
 
     class Meta:
@@ -139,6 +162,11 @@ class TransactionFilterSet(filters.FilterSet):
         return queryset.filter(Exists(Finding.objects.filter(transaction=OuterRef("pk"), code=value)))
 
     def has_severity(self, queryset, name, value):
+        """"Has a warning" is warnings only: a line with an error is under "Has an error"."""
         if value == "none":
             return queryset.filter(~Exists(Finding.objects.filter(transaction=OuterRef("pk"))))
-        return queryset.filter(Exists(Finding.objects.filter(transaction=OuterRef("pk"), severity=Severity(value))))
+        errors = Exists(Finding.objects.filter(transaction=OuterRef("pk"), severity=Severity.ERROR))
+        if value == "error":
+            return queryset.filter(errors)
+        return queryset.filter(Exists(Finding.objects.filter(transaction=OuterRef("pk"), severity=Severity.WARNING)),
+                               ~errors)

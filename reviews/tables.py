@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from transactions.models import Severity, Transaction
+from transactions.validation import finding_summary
 from kernel.columns import DateTimeColumn, NumberColumn
 from kernel.display import number_text, plant_datetime
 from kernel.tables import PageCells, SelectableTable, table_row
@@ -71,7 +72,10 @@ class TransactionTable(SelectableTable):
             cells = (
                 make(self, record) if make is not None else row.get_cell(name) for name, make in zip(names, makers)
             )
-            rows.append(table_row(cells, {"data-status": record.status}))
+            rows.append(table_row(cells, {
+                "data-status": record.status, "data-hours": _number(record.hours),
+                "data-qty": _number(record.qty_completed), "data-issued": _number(record.quantity),
+            }))
         return mark_safe("\n".join(rows))
 
     def render_id(self, record, value):
@@ -131,15 +135,21 @@ class TransactionTable(SelectableTable):
         return _origin(record)
 
     def render_findings(self, record):
+        """The worst finding in plain words, on one line; every finding's full message in the
+        tooltip (and for screen readers); "+2" says how many more."""
         findings = _sorted_findings(record)
         if not findings:
             return "—"
-        return format_html_join(
-            " ", '<span class="badge text-bg-{} text-wrap text-start" data-severity="{}" data-code="{}"'
-                 ' title="Finding code {} (the Finding code filter)">'
-                 '<span class="visually-hidden">{}: </span>{}</span>',
-            (("danger" if f.severity == Severity.ERROR else "warning", f.severity, f.code, f.code,
-              f.get_severity_display(), f.message) for f in findings),
+        first, more = findings[0], len(findings) - 1
+        return format_html(
+            '<span class="badge text-bg-{}" data-severity="{}" data-code="{}" title="{}">'
+            '<span class="visually-hidden">{}: </span>{}</span>{}',
+            _badge(first), first.severity, first.code,
+            " · ".join(str(f) for f in findings), first.get_severity_display(), finding_summary(first.code),
+            format_html(' <span class="badge text-bg-{}" data-severity="{}" title="{}">+{}<span class="visually-hidden">'
+                        ' more: {}</span></span>', _badge(findings[1]), findings[1].severity,
+                        " · ".join(str(f) for f in findings[1:]), more,
+                        "; ".join(finding_summary(f.code) for f in findings[1:])) if more else "",
         )
 
     def value_findings(self, record):
@@ -166,6 +176,14 @@ def _sorted_findings(record) -> list:
     if findings is None:
         findings = record.findings.all()
     return sorted(findings, key=lambda f: (f.severity != Severity.ERROR, f.code))
+
+
+def _badge(finding) -> str:
+    return "danger" if finding.severity == Severity.ERROR else "warning"
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:f}"
 
 
 def _dash(value):

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -41,6 +41,11 @@ TABS = (
     ("Approved", (S.APPROVED,)), ("Rejected", (S.REJECTED,)), ("Exported", (S.EXPORTED,)), ("All", ()),
 )
 NOT_CARRIED = ("page", "sort", "_export", "per_page")
+# Counts and totals on the queue read at most this many lines each (then "10,000+"): a count
+# served by the (status, collected_at, id) index stops there, so a page costs the same with
+# millions of decided lines behind it.
+COUNT_CAP = 10_000
+TOTALLED = ("hours", "qty_completed", "quantity")
 EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
 BULK_LIMIT = 20_000  # lines one bulk decision may touch: beyond that, narrow the filter
 
@@ -51,6 +56,25 @@ def queue_url(statuses=TO_REVIEW, **filters) -> str:
     for name, value in filters.items():
         query[name] = str(value)
     return f"{reverse('reviews:transaction_list')}?{query.urlencode()}"
+
+
+def capped_count(queryset, cap: int = COUNT_CAP) -> int:
+    """How many rows, counting no further than ``cap + 1`` (more than ``cap`` means "cap+")."""
+    return queryset.order_by().values("id")[:cap + 1].count()
+
+
+def count_text(n: int, cap: int = COUNT_CAP) -> str:
+    return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
+def filled(params: QueryDict) -> QueryDict:
+    """The parameters without the empty ones (a form sends every field, set or not)."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        values = [value for value in values if value != ""]
+        if values:
+            query.setlist(key, values)
+    return query
 
 
 def filter_query(params: QueryDict) -> str:
@@ -102,6 +126,9 @@ class TransactionListView(ObjectListView):
     page_title = "Review queue"
     export_name = "transactions"
 
+    # Filters shown in the one row above the queue; the others are under "More filters".
+    MAIN_FILTERS = ("q", "type", "work_center", "severity", "collected_after", "collected_before")
+
     def get_queryset(self):
         """The page's lines with what their cells show, in three queries whatever the page size:
         the lines (without ``raw``, the line as sent, which no column shows: decoding that JSON
@@ -112,24 +139,67 @@ class TransactionListView(ObjectListView):
         return (super().get_queryset().select_related("device", "entered_by").defer("raw")
                 .prefetch_related(findings))
 
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if kwargs["data"] is not None:
+            kwargs["data"] = filled(kwargs["data"])
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        current = sorted(self.request.GET.getlist("status"))
+        params = filled(self.request.GET)
+        current = sorted(params.getlist("status"))
         carried = filter_query(self.request.GET)
-        base = self.request.GET.copy()
+        base = params.copy()
         for key in (*NOT_CARRIED, "status"):
             base.pop(key, None)
+        per_state = self.state_counts(base)
         tabs = []
         for label, statuses in TABS:
             query = base.copy()
             query.setlist("status", [str(s) for s in statuses])
-            tabs.append({"label": label, "url": f"?{query.urlencode()}",
+            n = None
+            if per_state is not None:
+                n = sum(per_state[s] for s in (statuses or per_state))
+            tabs.append({"label": label, "url": f"?{query.urlencode()}", "count": None if n is None else count_text(n),
                          "active": sorted(str(s) for s in statuses) == current})
+        form = self.filterset.form
+        for name in self.MAIN_FILTERS:
+            form.fields[name].widget.attrs.setdefault("class", "form-select form-select-sm")
+        more = [form[name] for name in form.fields if name not in (*self.MAIN_FILTERS, "status")]
         context.update(
             tabs=tabs, can_review=self.may("review"), filter_query=carried,
             shown_at=timezone.now().isoformat(),
+            main_filters=[form[name] for name in self.MAIN_FILTERS], status_field=form["status"],
+            more_filters=more, more_open=any(params.get(field.name) for field in more),
+            queue_totals=self.totals(context["table"]), count_cap=f"{COUNT_CAP:,}",
         )
         return context
+
+    def state_counts(self, params: QueryDict) -> dict | None:
+        """Lines per state under the queue's other filters, each capped (one count per state on
+        the status index); None when the filter is not valid."""
+        filterset = TransactionFilterSet(params or None, queryset=self.rows(), request=self.request)
+        if filterset.is_bound and not filterset.is_valid():
+            return None
+        rows = filterset.qs
+        return {status: capped_count(rows.filter(status=status)) for status in S}
+
+    def totals(self, table) -> dict:
+        """"1–50 of 2,050" and the filtered lines' hours and quantities: one aggregate over at
+        most ``COUNT_CAP + 1`` lines; past the cap the count says "10,000+" and no sums."""
+        rows = self.object_list.order_by().select_related(None).prefetch_related(None)
+        sums = rows.values("id", *TOTALLED)[:COUNT_CAP + 1].aggregate(
+            n=Count("id"), **{name: Sum(name) for name in TOTALLED})
+        n = sums.pop("n")
+        page = getattr(table, "page", None)
+        shown = len(page.object_list) if page else 0
+        first = (page.number - 1) * table.paginator.per_page + 1 if shown else 0
+        capped = n > COUNT_CAP
+        return {
+            "first": first, "last": first + shown - 1 if shown else 0, "count": count_text(n), "capped": capped,
+            "sums": None if capped else {name: number_text(value or Decimal(0)) for name, value in sums.items()},
+        }
 
     def create_export(self, export_format):
         """The whole filtered list, read in chunks with each chunk's findings prefetched (one

@@ -188,6 +188,42 @@ class _Context:
             self.by_work_order[(row["type"], row["work_order"])].append(row)
 
 
+# Each check's code in a few plain words, for the queue's rows and its "Finding" filter (the
+# finding's own message, with its numbers, is on the line page and in the row's tooltip).
+FINDING_SUMMARIES = {
+    # errors
+    "unknown_work_order": "Work order is not in MAS",
+    "closed_work_order": "Work order is closed in MAS",
+    "unknown_step": "Step is not on the work order",
+    "unknown_employee": "Employee is not in MAS",
+    "inactive_employee": "Employee is inactive in MAS",
+    "unknown_crew": "Crew is not in MAS",
+    "inactive_crew": "Crew is no longer active",
+    "unknown_item": "Item is not in MAS",
+    "inactive_item": "Item is inactive in MAS",
+    "unknown_warehouse": "Warehouse is not in MAS",
+    "stop_before_start": "Stop time is before the start",
+    "non_positive_hours": "Hours are zero or negative",
+    # warnings
+    "work_order_on_hold": "Work order is on hold",
+    "step_already_complete": "Step is already complete in MAS",
+    "item_not_on_material_list": "Item is not on the material list",
+    "hours_disagree_with_times": "Hours disagree with start and stop",
+    "over_shift_maximum": "More hours than a shift allows",
+    "overlapping_labor": "Overlaps another labor line",
+    "quantity_over_remaining": "Quantity is more than the order has remaining",
+    "nothing_to_post": "Nothing to post: quantity 0",
+    "near_duplicate": "Looks like a repeat of another line",
+    "field_not_used": "A value was sent that this type does not use",
+    "collected_in_future": "Collected later than now: check the clock",
+}
+
+
+def finding_summary(code: str) -> str:
+    """The code's plain words; an unknown code (a check since removed) as readable text."""
+    return FINDING_SUMMARIES.get(code) or capfirst(code.replace("_", " "))
+
+
 # --- the checks ---------------------------------------------------------------------------------
 def _finding(txn, severity, code, field, message) -> Finding:
     return Finding(transaction=txn, severity=severity, code=code, field=field, message=message[:300])

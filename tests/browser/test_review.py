@@ -51,6 +51,7 @@ def test_a_supervisor_filters_bulk_approves_then_fixes_and_approves_one_line(pag
     sign_in(supervisor)
 
     page.get_by_role("link", name="Open the queue").click()
+    page.get_by_text("More filters").click()  # the work order filter is under "More filters"
     page.get_by_label("Work order").fill("1001")
     page.get_by_role("button", name="Filter", exact=True).click()
     rows = page.locator("table tbody tr")
