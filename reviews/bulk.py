@@ -148,7 +148,7 @@ def enqueue(job_id: int) -> None:
     try:
         async_task("reviews.tasks.run_bulk_decision", job_id, task_name=f"woscan-bulk-decision-{job_id}",
                    group="woscan-bulk-decision")
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the job must not stay queued
+    except Exception as exc:  # any broker failure: the job must not stay queued
         log.exception("Bulk decision %s could not be queued", job_id)
         broker = "Redis at REDIS_URL" if "redis" in settings.Q_CLUSTER else "the database queue"
         BulkDecision.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -227,7 +227,7 @@ def run(job_id: int) -> str:
     try:
         while _one_chunk(job):
             pass
-    except Exception as exc:  # noqa: BLE001 - any failure: the chunk in flight was rolled back
+    except Exception as exc:  # any failure: the chunk in flight was rolled back
         log.exception("Bulk decision %s stopped after line %s", job.pk, job.cursor)
         why = str(exc) or exc.__class__.__name__
         BulkDecision.objects.filter(pk=job.pk, holder=job.holder).update(

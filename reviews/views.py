@@ -338,8 +338,8 @@ class TransactionBulkDecisionView(ObjectPermissionMixin, View):
         plan = bulk.preview(self.decision, targets, by=request.user, seen_at=seen_at, upto=upto)
         hidden = [(key, value) for key in ("_all", "_filter", "shown_at", "next") for value in post.getlist(key)]
         hidden.append(("upto", str(upto)))
-        notes = [f"More than {bulk.SYNC_LIMIT:,} lines: the decision runs in the background, a chunk of lines "
-                 "at a time, and its page shows how far it got. Lines collected from now on are not touched."]
+        notes = [(f"More than {bulk.SYNC_LIMIT:,} lines: the decision runs in the background, a chunk of lines "
+                  "at a time, and its page shows how far it got. Lines collected from now on are not touched.")]
         if plan.over_error:
             notes.append(f"{plan.over_error} of them have an error-level finding or undo a rejection: "
                          "they are approved only if you give a reason.")

@@ -81,7 +81,8 @@ def test_approve_all_beyond_the_sync_limit_confirms_with_counts_then_runs_as_a_j
     assert "Approved 5 lines. Skipped 1 because it was exported" in text
     assert 'data-skip="error_finding"' in text
     status = client.get(reverse("reviews:bulkdecision_status", args=[job.pk])).json()
-    assert (status["state"], status["seen"], status["total"], status["done"], status["percent"]) == ("finished", 7, 7, 5, 100)
+    shown = (status["state"], status["seen"], status["total"], status["done"], status["percent"])
+    assert shown == ("finished", 7, 7, 5, 100)
 
 
 def test_lines_collected_after_the_confirmation_are_not_touched(client, supervisor, django_capture_on_commit_callbacks):
