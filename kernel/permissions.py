@@ -40,6 +40,8 @@ ACTIONS: dict[str, dict[str, str]] = {
         "export": "transactions.export_transactions",  # Send to MAS
         "enter": "transactions.enter_transactions",  # Direct entry
     },
+    # a bulk decision run as a job: seen and taken up again by those who may approve and reject
+    "reviews.bulkdecision": {"view": "transactions.review_transaction", "review": "transactions.review_transaction"},
     "batches.exportbatch": {
         "view": "batches.view_exportbatch",
         "reexport": "batches.reexport_batch",  # re-export or void a batch deleted in MAS

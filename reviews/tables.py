@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from transactions.models import Severity, Transaction

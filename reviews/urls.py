@@ -10,4 +10,7 @@ urlpatterns = [
     path("transactions/<int:pk>/edit/", views.TransactionEditView.as_view(), name="transaction_edit"),
     path("transactions/approve/", views.TransactionBulkApproveView.as_view(), name="transaction_bulk_approve"),
     path("transactions/reject/", views.TransactionBulkRejectView.as_view(), name="transaction_bulk_reject"),
+    path("transactions/jobs/<int:pk>/", views.BulkDecisionDetailView.as_view(), name="bulkdecision_detail"),
+    path("transactions/jobs/<int:pk>/status/", views.BulkDecisionStatusView.as_view(), name="bulkdecision_status"),
+    path("transactions/jobs/<int:pk>/resume/", views.BulkDecisionResumeView.as_view(), name="bulkdecision_resume"),
 ]

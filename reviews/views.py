@@ -6,12 +6,13 @@ lines says which it reads), call one service, message and redirect.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,12 +24,14 @@ from django.views.generic import DetailView, TemplateView
 
 from audit.log import history
 from audit.models import AuditEntry
-from reviews import linepage, services
+from reviews import bulk, linepage, services
 from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
+from reviews.models import BulkDecision
 from transactions import lifecycle
 from transactions.models import Finding, Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
+from kernel.display import number_text
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
 from kernel.mixins import ObjectPermissionMixin
@@ -47,7 +50,7 @@ NOT_CARRIED = ("page", "sort", "_export", "per_page")
 COUNT_CAP = 10_000
 TOTALLED = ("hours", "qty_completed", "quantity")
 EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
-BULK_LIMIT = 20_000  # lines one bulk decision may touch: beyond that, narrow the filter
+BULK_LIMIT = 20_000  # picked lines one request may decide (a page shows far fewer); "all that match" has no limit
 
 
 def queue_url(statuses=TO_REVIEW, **filters) -> str:
@@ -359,12 +362,14 @@ class TransactionBulkDecisionView(ObjectPermissionMixin, View):
                 messages.error(request, "The filter is not valid any more; filter the queue again.")
                 return HttpResponseRedirect(back)
             targets = filterset.qs
+            if bulk.more_than(targets, bulk.SYNC_LIMIT):
+                return self.as_job(targets, carried, back)
         else:
             pks = sorted({int(p) for p in post.getlist("pk") if p.isdigit()})
             targets = scope.filter(pk__in=pks) if pks else scope.none()
         txns = list(targets.order_by().only("id", "status", "version", "type", "work_order")[:BULK_LIMIT + 1])
         if len(txns) > BULK_LIMIT:
-            messages.error(request, f"More than {BULK_LIMIT:,} lines match: narrow the filter and try again.")
+            messages.error(request, f"More than {BULK_LIMIT:,} lines were picked: use “all that match” for that many.")
             return HttpResponseRedirect(back)
         if not txns:
             messages.warning(request, "Nothing was selected.")
@@ -407,6 +412,44 @@ class TransactionBulkDecisionView(ObjectPermissionMixin, View):
         }
         return TemplateResponse(self.request, "bulk_confirm.html", context)
 
+    def as_job(self, targets, carried, back):
+        """More lines match than one request decides at once: confirm with the counts (read a
+        chunk at a time), then hand the decision to the cluster and show its progress page."""
+        post, request = self.request.POST, self.request
+        upto = int(post["upto"]) if post.get("upto", "").isdigit() else bulk.highest_id(targets)
+        seen_at = _moment(post.get("shown_at", ""))
+        form = DecisionForm(post if "_apply" in post else None, reason_required=self.decision == "reject")
+        if "_apply" in post and form.is_valid():
+            job = bulk.start(self.decision, by=request.user, filter_query=carried, seen_at=seen_at, upto=upto,
+                             reason=form.cleaned_data["reason"])
+            messages.info(request, f"{job.total:,} lines are being {self.done_word()} in the background.")
+            return redirect("reviews:bulkdecision_detail", pk=job.pk)
+        plan = bulk.preview(self.decision, targets, by=request.user, seen_at=seen_at, upto=upto)
+        hidden = [(key, value) for key in ("_all", "_filter", "shown_at", "next") for value in post.getlist(key)]
+        hidden.append(("upto", str(upto)))
+        notes = [(f"More than {bulk.SYNC_LIMIT:,} lines: the decision runs in the background, a chunk of lines "
+                  "at a time, and its page shows how far it got. Lines collected from now on are not touched.")]
+        if plan.over_error:
+            notes.append(f"{plan.over_error} of them have an error-level finding or undo a rejection: "
+                         "they are approved only if you give a reason.")
+        return self.confirm_page(plan.total, plan.done, plan.skipped_reasons(), notes, form, hidden, back,
+                                 reason_required=self.decision == "reject" or bool(plan.over_error))
+
+    def done_word(self) -> str:
+        return "approved" if self.decision == "approve" else "rejected"
+
+    def confirm_page(self, selected, will_change, skipped, notes, form, hidden, back, *, reason_required):
+        verb = "Approve" if self.decision == "approve" else "Reject"
+        context = {
+            "page_title": f"{verb} {will_change:,} line{'s' if will_change != 1 else ''}?",
+            "action_label": verb, "action_done": self.done_word(),
+            "action_class": "success" if self.decision == "approve" else "danger",
+            "selected": selected, "matching": bool(self.request.POST.get("_all")), "will_change": will_change,
+            "skipped": skipped, "notes": notes, "form": form, "hidden": hidden, "cancel_url": back,
+            "reason_required": reason_required,
+        }
+        return TemplateResponse(self.request, "bulk_confirm.html", context)
+
     def _back(self, post, carried) -> str:
         target = post.get("next", "")
         if target and url_has_allowed_host_and_scheme(target, {self.request.get_host()}, self.request.is_secure()):
@@ -422,6 +465,65 @@ class TransactionBulkApproveView(TransactionBulkDecisionView):
 class TransactionBulkRejectView(TransactionBulkDecisionView):
     decision = "reject"
     service = staticmethod(services.reject)
+
+
+class BulkDecisionDetailView(ObjectPermissionMixin, DetailView):
+    """A bulk decision run as a job: how far it got (the page polls ``BulkDecisionStatusView``
+    while it runs), what it skipped and why, what failed, and *Resume* for a job that stopped."""
+
+    model = BulkDecision
+    template_name = "reviews/bulkdecision_detail.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("created_by")
+
+    def get_context_data(self, **kwargs):
+        job = self.object
+        return super().get_context_data(
+            page_title=str(job), progress=job_progress(job),
+            may_resume=bulk.may_resume(job) and job.created_by_id == self.request.user.pk,
+            queue_back=f"{reverse('reviews:transaction_list')}?{job.filter}" if job.filter else queue_url(),
+            **kwargs,
+        )
+
+
+class BulkDecisionStatusView(ObjectPermissionMixin, View):
+    """The job's progress as JSON, polled by its page."""
+
+    model = BulkDecision
+
+    def get(self, request, pk):
+        return JsonResponse(job_progress(self.get_row(pk=pk)))
+
+
+class BulkDecisionResumeView(ObjectPermissionMixin, View):
+    """Take a failed or stopped job up again from its last committed chunk (its creator only)."""
+
+    model = BulkDecision
+    action = "review"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        job = self.get_row(pk=pk)
+        if bulk.resume(job, by=request.user):
+            messages.info(request, f"{job} goes on from line #{job.cursor}.")
+        else:
+            messages.warning(request, f"{job} is not stopped: nothing to resume.")
+        return redirect("reviews:bulkdecision_detail", pk=job.pk)
+
+
+def job_progress(job: BulkDecision) -> dict:
+    """What the progress page and its poll show."""
+    return {
+        "id": job.pk, "state": job.state, "state_display": job.get_state_display(), "finished": job.is_finished,
+        "total": job.total, "done": job.done, "skipped": job.skipped, "seen": min(job.seen, job.total),
+        "percent": 100 if job.is_finished and job.state == "finished" else (
+            int(100 * min(job.seen, job.total) / job.total) if job.total else 0),
+        "skipped_by_reason": [{"key": key, "words": words, "n": n}
+                              for key, words, n in bulk.skipped_reasons(job.skipped_by_reason)],
+        "summary": bulk.summary(job), "error": job.error, "stopped": bulk.stopped(job) if not job.is_finished else "",
+    }
 
 
 # --- helpers ----------------------------------------------------------------------------------

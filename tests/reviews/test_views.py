@@ -377,16 +377,18 @@ def test_a_stale_edit_is_refused_with_who_changed_it(client, supervisor, other_s
     assert txn.step == "0030"
 
 
-def test_bulk_all_matching_refuses_more_lines_than_the_limit(client, supervisor, monkeypatch):
+def test_bulk_of_picked_lines_refuses_more_lines_than_the_limit(client, supervisor, monkeypatch):
+    """Picked lines are decided in the request; "all that match" of any size runs as a job
+    (tests/reviews/test_bulk_job.py)."""
     from reviews import views
 
     monkeypatch.setattr(views, "BULK_LIMIT", 2)
-    TransactionFactory.create_batch(3)
+    lines = TransactionFactory.create_batch(3)
     client.force_login(supervisor)
 
-    response = client.post(APPROVE, {"_all": "1", "_filter": "", "_apply": "1"}, follow=True)
+    response = client.post(APPROVE, {"pk": [t.pk for t in lines], "_apply": "1"}, follow=True)
 
-    assert "More than 2 lines match" in response.content.decode()
+    assert "More than 2 lines were picked" in response.content.decode()
     assert not Transaction.objects.filter(status="approved").exists()
 
 

@@ -121,7 +121,33 @@ def _enrollable_devices(plant):
             for name, device in plant.devices.items()]
 
 
+def _jobs(plant):
+    """A bulk decision job of each state, confirmed by the plant's supervisor Sue."""
+    from datetime import timedelta
+
+    from reviews.models import BulkDecision
+
+    sue, long_ago = plant.users["sue"], timezone.now() - timedelta(hours=1)
+    jobs = {}
+    for state, extra in (("finished", {"done": 2, "skipped": 1, "skipped_by_reason": {"exported": 1}}),
+                         ("failed", {"error": "Stopped at the lines after #1: the database went away."}),
+                         ("running", {"holder": "plant-01 pid 1 gone", "started_at": long_ago, "beat_at": long_ago}),
+                         ("queued", {})):
+        job = BulkDecision.objects.filter(created_by=sue, state=state).first() or BulkDecision.objects.create(
+            action="approve", created_by=sue, state=state, upto_id=max(plant.lines.values()), total=3, **extra)
+        jobs[state] = job.pk
+    return [Target({"pk": pk}, f"bulk decision {state}") for state, pk in jobs.items()]
+
+
+def _resumable_jobs(plant):
+    """Only who confirmed a decision may resume it: another supervisor is refused."""
+    return [Target(t.kwargs, t.what, expect={"supervisor": 403}) for t in _jobs(plant)]
+
+
 TARGETS = {
+    "reviews:bulkdecision_detail": _jobs,
+    "reviews:bulkdecision_status": _jobs,
+    "reviews:bulkdecision_resume": _resumable_jobs,
     "reviews:transaction_detail": _lines,
     "reviews:transaction_edit": _editable_lines,
     "batches:exportbatch_detail": _batches,

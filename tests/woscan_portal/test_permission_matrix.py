@@ -29,6 +29,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reviews:transaction_edit": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:transaction_bulk_approve": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:transaction_bulk_reject": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    # issue 13: a bulk decision run as a job (its page, its progress, Resume: its creator, a supervisor)
+    "reviews:bulkdecision_detail": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:bulkdecision_status": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:bulkdecision_resume": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
     "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
@@ -115,6 +119,9 @@ ANONYMOUS: dict[str, int] = {
 URL_KWARGS: dict[str, str] = {
     "reviews:transaction_detail": "transaction_kwargs",
     "reviews:transaction_edit": "transaction_kwargs",
+    "reviews:bulkdecision_detail": "bulkdecision_kwargs",
+    "reviews:bulkdecision_status": "bulkdecision_kwargs",
+    "reviews:bulkdecision_resume": "bulkdecision_kwargs",
     "syncconfig:autosynctable_edit": "autosynctable_kwargs",
     "syncconfig:pullrun_detail": "pullrun_kwargs",
     "syncconfig:pullrun_status": "pullrun_kwargs",
@@ -135,6 +142,14 @@ URL_KWARGS: dict[str, str] = {
     "accounts:user_unlock": "user_kwargs",
     "accounts:password_reset_confirm": "reset_kwargs",
 }
+
+
+@pytest.fixture
+def bulkdecision_kwargs(supervisor):
+    from reviews.models import BulkDecision
+
+    return {"pk": BulkDecision.objects.create(action="approve", created_by=supervisor, upto_id=0, total=0,
+                                              state="finished").pk}
 
 
 @pytest.fixture
