@@ -29,6 +29,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reviews:transaction_edit": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:transaction_bulk_approve": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:transaction_bulk_reject": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:transaction_reverse": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
     "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
@@ -115,6 +116,7 @@ ANONYMOUS: dict[str, int] = {
 URL_KWARGS: dict[str, str] = {
     "reviews:transaction_detail": "transaction_kwargs",
     "reviews:transaction_edit": "transaction_kwargs",
+    "reviews:transaction_reverse": "transaction_kwargs",
     "syncconfig:autosynctable_edit": "autosynctable_kwargs",
     "syncconfig:pullrun_detail": "pullrun_kwargs",
     "syncconfig:pullrun_status": "pullrun_kwargs",
