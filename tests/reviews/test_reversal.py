@@ -45,14 +45,14 @@ def test_hours_are_reversed_in_lines_of_at_most_8(hours, parts):
 
 
 def test_it_reverses_a_long_labor_line_in_8_hour_lines_linked_to_it(supervisor):
-    original = posted(hours=Decimal("19.500"), qty_completed=Decimal("4"), step_complete=True)
+    original = posted(hours=Decimal("19.500"), qty_completed=Decimal(4), step_complete=True)
 
     outcome = reversal.reverse(original, by=supervisor, reason="Wrong employee")
 
     assert outcome.ok
     lines = Transaction.objects.filter(reverses=original).order_by("pk")
-    assert [line.hours for line in lines] == [Decimal("-8"), Decimal("-8"), Decimal("-3.5")]
-    assert [line.qty_completed for line in lines] == [Decimal("-4"), None, None]
+    assert [line.hours for line in lines] == [Decimal(-8), Decimal(-8), Decimal("-3.5")]
+    assert [line.qty_completed for line in lines] == [Decimal(-4), None, None]
     assert all(line.status in ("needs_review", "flagged") and line.step_complete is None for line in lines)
     assert all(line.start is None and line.stop is None and line.entered_by == supervisor for line in lines)
     assert {(line.work_order, line.step, line.employee) for line in lines} == {(original.work_order, "0010", original.employee)}
@@ -71,8 +71,8 @@ def test_it_reverses_a_long_labor_line_in_8_hour_lines_linked_to_it(supervisor):
 def test_it_reverses_a_material_issue_and_a_completion_with_negative_quantities(supervisor):
     issue = posted(type="material_issue", step="", employee="", hours=None, item_code="PKG-FOAM-CRN",
                    warehouse="000", quantity=Decimal("12.5"), lot_serial="L-7")
-    done = posted(type="completion", step="", employee="", hours=None, qty_completed=Decimal("3"),
-                  qty_scrapped=Decimal("1"), warehouse="000", close_order=True)
+    done = posted(type="completion", step="", employee="", hours=None, qty_completed=Decimal(3),
+                  qty_scrapped=Decimal(1), warehouse="000", close_order=True)
 
     assert reversal.reverse(issue, by=supervisor, reason="Returned to stock").ok
     assert reversal.reverse(done, by=supervisor, reason="Counted twice").ok
@@ -81,11 +81,11 @@ def test_it_reverses_a_material_issue_and_a_completion_with_negative_quantities(
     assert (back.quantity, back.item_code, back.warehouse, back.lot_serial, back.hours) == (
         Decimal("-12.5"), "PKG-FOAM-CRN", "000", "L-7", None)
     (undone,) = done.reversals.all()
-    assert (undone.qty_completed, undone.qty_scrapped, undone.close_order) == (Decimal("-3"), Decimal("-1"), None)
+    assert (undone.qty_completed, undone.qty_scrapped, undone.close_order) == (Decimal(-3), Decimal(-1), None)
 
 
 def test_a_line_is_reversed_once(supervisor):
-    original = posted(hours=Decimal("2"))
+    original = posted(hours=Decimal(2))
     first = reversal.reverse(original, by=supervisor, reason="Wrong step")
     original.refresh_from_db()
 
@@ -118,7 +118,7 @@ def test_a_reversal_and_a_negative_line_are_not_reversed_again(supervisor):
     Transaction.objects.filter(pk=line.pk).update(status="exported")  # as if it went to MAS
     line = in_batch(Transaction.objects.get(pk=line.pk))
     assert "not reversed again" in reversal.reverse(line, by=supervisor, reason="y").refused
-    negative = posted(qty_completed=Decimal("-2"), hours=Decimal("-1"))
+    negative = posted(qty_completed=Decimal(-2), hours=Decimal(-1))
     assert "already takes values out" in reversal.reverse(negative, by=supervisor, reason="z").refused
 
 
@@ -139,15 +139,15 @@ def test_only_supervisors_reverse(request, persona):
 def test_a_correction_that_makes_a_reversal_positive_is_an_error(supervisor):
     from transactions import validation
 
-    original = posted(hours=Decimal("3"))
+    original = posted(hours=Decimal(3))
     (line,) = reversal.reverse(original, by=supervisor, reason="x").lines
-    line.hours = Decimal("3")
+    line.hours = Decimal(3)
     assert "reversal_not_negative" in {f.code for f in validation.check(line)}
 
 
 # --- through the page --------------------------------------------------------------------
 def test_a_supervisor_reverses_from_the_line_page_through_the_confirmation(client, supervisor):
-    original = posted(hours=Decimal("10"))
+    original = posted(hours=Decimal(10))
     client.login(username=supervisor.username, password=PASSWORD)
     detail = client.get(original.get_absolute_url()).content.decode()
     assert 'data-testid="reverse"' in detail
@@ -162,9 +162,9 @@ def test_a_supervisor_reverses_from_the_line_page_through_the_confirmation(clien
     done = client.post(reverse("reviews:transaction_reverse", args=[original.pk]),
                        {"_apply": "1", "reason": "Clocked on the wrong order"}, follow=True)
     lines = list(original.reversals.order_by("pk"))
-    assert [line.hours for line in lines] == [Decimal("-8"), Decimal("-2")]
+    assert [line.hours for line in lines] == [Decimal(-8), Decimal(-2)]
     page = done.content.decode()
-    assert "Reversed line #%d" % original.pk in page and 'data-testid="reversed-by"' in page
+    assert f"Reversed line #{original.pk}" in page and 'data-testid="reversed-by"' in page
     reversal_page = client.get(lines[0].get_absolute_url()).content.decode()
     assert 'data-testid="reverses"' in reversal_page and f"line #{original.pk}" in reversal_page
 
