@@ -34,7 +34,7 @@ from transactions.lifecycle import Actor
 from transactions.models import Finding, Transaction, TransactionSource, TransactionStatus, TransactionType
 
 S, T = TransactionStatus, TransactionType
-MAS_HOURS_PER_LINE = Decimal(8)
+MAS_HOURS_PER_LINE = Decimal("8.000")
 # batches.models.BatchStatus values (reviews may not import batches: a test holds them equal).
 POSTED = "posted"
 NOT_YET = {
