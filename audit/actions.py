@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     EXPORTED = "exported", "Exported"
     RETURNED = "returned", "Returned for review"
     FILLED_IN = "filled_in", "Filled in"
+    REVERSED = "reversed", "Reversed"  # an exported line, by reversal lines the portal made
     # export batches
     WRITTEN = "written", "Files written"
     REWRITTEN = "rewritten", "Files rewritten"

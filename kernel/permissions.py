@@ -39,6 +39,7 @@ ACTIONS: dict[str, dict[str, str]] = {
         "approve_over_error": "transactions.approve_over_error",  # granted per person, in no role
         "export": "transactions.export_transactions",  # Send to MAS
         "enter": "transactions.enter_transactions",  # Direct entry
+        "reverse": "transactions.reverse_transaction",  # a negative line for an exported one
     },
     # a bulk decision run as a job: seen and taken up again by those who may approve and reject
     "reviews.bulkdecision": {"view": "transactions.review_transaction", "review": "transactions.review_transaction"},
@@ -77,7 +78,7 @@ MIRROR_VIEW = set().union(*(_can(f"mas.{name}", "view") for name in MIRROR_MODEL
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.SUPERVISOR: {
-        *_can("transactions.transaction", "view", "enter", "change", "review", "export"),
+        *_can("transactions.transaction", "view", "enter", "change", "review", "export", "reverse"),
         *_can("batches.exportbatch", "view"),
         *_can("audit.auditentry", "view"),
         *MIRROR_VIEW,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import reversal_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("transactions/", views.TransactionListView.as_view(), name="transaction_list"),
     path("transactions/<int:pk>/", views.TransactionDetailView.as_view(), name="transaction_detail"),
     path("transactions/<int:pk>/edit/", views.TransactionEditView.as_view(), name="transaction_edit"),
+    path("transactions/<int:pk>/reverse/", reversal_views.TransactionReverseView.as_view(), name="transaction_reverse"),
     path("transactions/approve/", views.TransactionBulkApproveView.as_view(), name="transaction_bulk_approve"),
     path("transactions/reject/", views.TransactionBulkRejectView.as_view(), name="transaction_bulk_reject"),
     path("transactions/jobs/<int:pk>/", views.BulkDecisionDetailView.as_view(), name="bulkdecision_detail"),

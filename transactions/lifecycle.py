@@ -20,7 +20,12 @@ export            approved                      exported             ``transacti
                                                                      or the system (schedule, command)
 return            exported                      by its findings      ``batches.reexport_batch``        returned
 reexport          exported                      exported (new batch) ``batches.reexport_batch``        reexported
+reverse           exported                      exported             ``transactions.reverse_transaction``   reversed
 ================  ===========================  ===================  ================================  ============
+
+"Reverse" leaves the line exported (it stays in MAS) and claims it for its reversal lines with the
+compare-and-set, so two supervisors pressing it at once make one reversal (``reviews.reversal``);
+the reversal lines arrive as new lines (``admit``, ``record_arrival``).
 
 "By its findings" is the rule of validation: a line with any finding (error or warning) waits
 ``flagged``, one without ``needs_review`` (``open_state``). So a voided batch's lines go back
@@ -149,6 +154,8 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("return", frozenset({S.EXPORTED}), BY_FINDINGS, _REEXPORT, False, AuditAction.RETURNED,
                sets=("review_reason",), decision=DecisionSource.NONE),
     Transition("reexport", frozenset({S.EXPORTED}), S.EXPORTED, _REEXPORT, False, AuditAction.REEXPORTED),
+    Transition("reverse", frozenset({S.EXPORTED}), S.EXPORTED, (permission_for(_LINE, "reverse"),), False,
+               AuditAction.REVERSED),
 )}
 
 # Arrival, per processing option (transactions.ProcessingMode): (state without findings, with findings,
@@ -195,15 +202,18 @@ def admit(txns: Sequence[Transaction], findings: Sequence[list[Finding]], modes:
     return reasons
 
 
-def record_arrival(txns: Sequence[Transaction], reasons: Sequence[str], *, by) -> None:
-    """One ``collected`` audit row per stored line, with the state it arrived in."""
+def record_arrival(
+    txns: Sequence[Transaction], reasons: Sequence[str], *, by, changes: Mapping[str, list] | None = None,
+) -> None:
+    """One ``collected`` audit row per stored line, with the state it arrived in (and ``changes``,
+    more ``{field: [before, after]}`` for every row: a reversal line's link)."""
     actor = Actor.of(by)
     groups: dict[str, list[Transaction]] = defaultdict(list)
     for txn, reason in zip(txns, reasons):
         groups[reason].append(txn)
     for reason, group in groups.items():
         record(group, AuditAction.COLLECTED, by=actor.user, actor_label=actor.label, reason=reason,
-               changes_by_pk={txn.pk: {"status": [None, txn.status]} for txn in group})
+               changes_by_pk={txn.pk: {"status": [None, txn.status], **(changes or {})} for txn in group})
 
 
 # --- every later move ---------------------------------------------------------------------------

@@ -292,6 +292,7 @@ def _check(txn: Transaction, ctx: _Context) -> list[Finding]:
     if known_order:
         _check_quantity(txn, order, step, ctx, add)
     _check_repeat(txn, ctx, add)
+    _check_reversal(txn, add)
     _check_unused(txn, add)
     _check_nothing_to_post(txn, add)
     # Against the time the portal received the line (a re-check an hour later must still see it),
@@ -348,7 +349,7 @@ def _hours(value: Decimal) -> str:
 
 
 def _check_time(txn, ctx, add) -> None:
-    reversal = txn.qty_completed is not None and txn.qty_completed < 0
+    reversal = txn.reverses_id is not None or (txn.qty_completed is not None and txn.qty_completed < 0)
     if txn.start and txn.stop and txn.stop < txn.start:
         add(ERROR, "stop_before_start", "stop",
             f"Stop time {_local(txn.stop)} is before start time {_local(txn.start)}.")
@@ -412,6 +413,23 @@ def _check_nothing_to_post(txn, add) -> None:
             "Nothing completed and nothing scrapped: was the quantity keyed in?")
 
 
+REVERSED_FIELDS = ("hours", "qty_completed", "quantity", "qty_scrapped", "amount")
+
+
+def _check_reversal(txn, add) -> None:
+    """A reversal line takes what its line put into MAS back out: none of its values may be more
+    than 0 (a correction that made one positive would post it twice)."""
+    if txn.reverses_id is None:
+        return
+    for name in REVERSED_FIELDS:
+        value = getattr(txn, name)
+        if value is not None and value > 0:
+            label = Transaction._meta.get_field(name).verbose_name
+            add(ERROR, "reversal_not_negative", name,
+                f"{capfirst(label)} {_hours(value)} on a reversal line of line #{txn.reverses_id}: "
+                "a reversal takes values out of MAS, so it must be 0 or negative.")
+
+
 def _person(line) -> tuple:
     get = line.get if isinstance(line, dict) else lambda name: getattr(line, name)
     if get("type") == TransactionType.LABOR:
@@ -424,6 +442,8 @@ def _person(line) -> tuple:
 
 
 def _check_repeat(txn, ctx, add) -> None:
+    if txn.reverses_id is not None:  # made by the portal, once per line: its 8-hour parts are alike by design
+        return
     person = _person(txn)
     if person[1] in (None, ""):
         return

@@ -31,7 +31,7 @@ S = TransactionStatus
 SYSTEM = Actor.system("test system")
 # Who makes each move of the table in these tests: a persona fixture, or the system.
 MOVER = {"approve": "supervisor", "reject": "supervisor", "correct": "supervisor", "revalidate": None,
-         "export": None, "return": "accountant", "reexport": "accountant"}
+         "export": None, "return": "accountant", "reexport": "accountant", "reverse": "supervisor"}
 VALUES = {"correct": {"comment": "checked"}, "return": {"review_reason": "voided"}}
 
 
@@ -48,7 +48,7 @@ REFUSED = [(name, status) for name, t in TRANSITIONS.items() for status in S.val
 def test_the_table_covers_every_state_and_every_move_records_a_past_tense_action():
     assert {s for t in TRANSITIONS.values() for s in t.sources} == set(S.values)
     assert {t.action for t in TRANSITIONS.values()} == {
-        "approved", "rejected", "corrected", "revalidated", "exported", "returned", "reexported"
+        "approved", "rejected", "corrected", "revalidated", "exported", "returned", "reexported", "reversed"
     }
     assert not {t.action for t in TRANSITIONS.values()} & {"approve", "reject", "edit", "export", "unexport"}
 

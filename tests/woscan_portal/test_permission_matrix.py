@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reviews:bulkdecision_detail": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:bulkdecision_status": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:bulkdecision_resume": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:transaction_reverse": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
     "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
@@ -122,6 +123,7 @@ URL_KWARGS: dict[str, str] = {
     "reviews:bulkdecision_detail": "bulkdecision_kwargs",
     "reviews:bulkdecision_status": "bulkdecision_kwargs",
     "reviews:bulkdecision_resume": "bulkdecision_kwargs",
+    "reviews:transaction_reverse": "transaction_kwargs",
     "syncconfig:autosynctable_edit": "autosynctable_kwargs",
     "syncconfig:pullrun_detail": "pullrun_kwargs",
     "syncconfig:pullrun_status": "pullrun_kwargs",

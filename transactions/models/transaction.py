@@ -153,6 +153,13 @@ class Transaction(models.Model):
     close_order = models.BooleanField(null=True, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     comment = models.CharField(max_length=2048, blank=True)
+    # A reversal line (reviews.reversal) points at the exported line it takes back out of MAS: the
+    # negative of its hours or quantities, a labor line's hours in lines of at most 8 (PRODUCT.md §4).
+    # A line is reversed once: its reversals are all the lines pointing at it.
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals", db_index=False,
+        help_text="The exported line this line reverses.",
+    )  # indexed by reviews_txn_reverses, over the few reversal lines only
 
     objects = TransactionQuerySet.as_manager()
 
@@ -173,11 +180,14 @@ class Transaction(models.Model):
             models.Index(fields=["entered_by", "collected_at", "id"], name="reviews_txn_entered_by_queue"),
             # "My lines" of the device API: one device's lines changed since a cursor, in change order.
             models.Index(fields=["device", "updated_at", "id"], name="reviews_txn_device_changes"),
+            # "Reversed by …" on a line page: the reversal lines of a line (nearly every line has none).
+            models.Index(fields=["reverses"], condition=models.Q(reverses__isnull=False), name="reviews_txn_reverses"),
         ]
         permissions = [
             ("review_transaction", "Can approve or reject collected transactions"),
             ("approve_over_error", "Can approve a transaction over an error-level finding"),
             ("export_transactions", "Can send approved transactions to MAS"),
+            ("reverse_transaction", "Can reverse an exported transaction with a negative line"),
         ]
 
     def __str__(self) -> str:
@@ -192,6 +202,11 @@ class Transaction(models.Model):
     def is_locked(self) -> bool:
         """Exported lines are never edited, approved or rejected again."""
         return self.status == TransactionStatus.EXPORTED
+
+    @property
+    def is_reversal(self) -> bool:
+        """A line the portal made to reverse an exported one: its negative values are meant."""
+        return self.reverses_id is not None
 
 
 class Severity(models.TextChoices):
