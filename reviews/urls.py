@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import timesheet_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("transactions/<int:pk>/edit/", views.TransactionEditView.as_view(), name="transaction_edit"),
     path("transactions/approve/", views.TransactionBulkApproveView.as_view(), name="transaction_bulk_approve"),
     path("transactions/reject/", views.TransactionBulkRejectView.as_view(), name="transaction_bulk_reject"),
+    path("timesheet/", timesheet_views.TimesheetView.as_view(), name="timesheet"),
+    path("timesheet/approve/", timesheet_views.TimesheetApproveView.as_view(), name="timesheet_approve"),
+    path("timesheet/reject/", timesheet_views.TimesheetRejectView.as_view(), name="timesheet_reject"),
 ]
