@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.db import transaction as db
 from django.http import HttpResponseRedirect, QueryDict
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -112,7 +111,7 @@ class TimesheetDecisionView(ObjectPermissionMixin, View):
 
     model = Transaction
     action = "review"
-    http_method_names = ["post"]
+    http_method_names = ("post",)
     decision = ""
     service = None
 
