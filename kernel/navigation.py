@@ -17,6 +17,7 @@ class NavItem:
 
 # Each item needs the permission of its page's action (kernel.permissions.ACTIONS).
 REVIEW_QUEUE = NavItem("Review queue", "reviews:dashboard", permission_for("transactions.transaction", "review"))
+TIMESHEETS = NavItem("Timesheets", "reviews:timesheet", permission_for("transactions.transaction", "review"))
 BATCHES = NavItem("Batches", "batches:dashboard", permission_for("batches.exportbatch", "view"))
 SYNC_HEALTH = NavItem("Sync health", "syncconfig:dashboard", permission_for("syncconfig.serverconfig", "view"))
 MAS_DATA = NavItem("MAS data", "mas:workorder_list", permission_for("mas.workorder", "view"))
@@ -30,7 +31,7 @@ USERS = NavItem("Users", "accounts:user_list", permission_for("auth.user", "view
 
 # Daily work first, then settings, then look-ups.
 NAV_ITEMS = (
-    REVIEW_QUEUE, DIRECT_ENTRY, BATCHES, SYNC_HEALTH, DEVICES, PROCESSING_OPTIONS, USERS, MAS_DATA, AUDIT_TRAIL,
+    REVIEW_QUEUE, TIMESHEETS, DIRECT_ENTRY, BATCHES, SYNC_HEALTH, DEVICES, PROCESSING_OPTIONS, USERS, MAS_DATA, AUDIT_TRAIL,
 )
 # Each role's own page first: a user with several roles lands on the first one they may use
 # (supervisors and administrators may also see batches, but that is not their start page).

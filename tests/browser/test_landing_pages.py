@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize(
     ("persona", "path", "heading", "nav"),
     [
-        ("supervisor", "/review/", "Review queue", ["Review queue", "Direct entry", "Batches", "MAS data", "Audit trail"]),
+        ("supervisor", "/review/", "Review queue", ["Review queue", "Timesheets", "Direct entry", "Batches", "MAS data", "Audit trail"]),
         ("accountant", "/batches/", "Export batches", ["Batches", "Audit trail"]),
         (
             "administrator", "/sync/", "Sync health",

@@ -34,6 +34,10 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reviews:bulkdecision_status": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:bulkdecision_resume": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:transaction_reverse": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    # issue 14: the timesheet (supervisors: the review action)
+    "reviews:timesheet": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:timesheet_approve": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:timesheet_reject": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
     "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
