@@ -13,6 +13,8 @@ from mas.rowforms import column_forms, row_function
 from syncconfig.autosync import TableSpec
 from kernel.bulk import insert_rows
 
+MIRROR_PAGE = 5000  # mirror rows per page of the full pull's merge
+
 
 class MirrorTable:
     """One mirror table, read and written with plain SQL in bulk (``kernel.bulk`` for new
@@ -82,7 +84,7 @@ class MirrorTable:
                     index[row[2 : 2 + nk]] = (row[0], hash(row[2 + nk :]) if with_values else None, bool(row[1]))
         return index
 
-    def ordered(self, page: int = 5000) -> Iterator[list[tuple]]:
+    def ordered(self, page: int | None = None) -> Iterator[list[tuple]]:
         """Every mirror row as ``(pk, active, *values)`` (values as ``index`` compares them), in
         the order Python sorts the keys (code point order: SQLite's binary collation, PostgreSQL's
         "C"), a page at a time: the mirror side of the full pull's merge with MAS.
@@ -91,6 +93,7 @@ class MirrorTable:
         meanwhile). Elsewhere (SQLite) pages by key on the key's unique index, each a statement of
         its own, so that no read is left open on the connection while the pull writes to the table.
         """
+        page = page or MIRROR_PAGE
         nk = self.nk
         keys = self.columns[:nk]
         select = f"SELECT {self.pk}, {self.active}, {', '.join(self.reads)} FROM {self.table}"
