@@ -11,14 +11,24 @@
   (d) a pull after 1% of the rows changed;
 each as seconds and as a ratio to (a), for the table pulled incrementally (CI_Item has
 DateUpdated, the default) and in full; then the peak memory of a first full pull.
+
+    .venv/bin/python bench/pull_items.py --rows 1000000 --no-change-only
+
+times only (c) pulled in full — the no-change full pull, the pull of a table without
+DateUpdated — against (a), in pairs: each of (a) and (c) in a fresh process of its own (so
+neither inherits the other's memory), alternating, and prints each one's time, the pair's
+ratio and the peak RSS of the process (VmHWM, from when Django is set up to the end of the
+pull) beside the load average.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -57,10 +67,111 @@ def build_mas(path: Path, rows: int) -> None:
         )
 
 
+COLUMNS = ["ItemCode", "ItemCodeDesc", "ItemType", "InactiveItem", "StandardUnitCost", "DateUpdated"]
+
+
+def memory() -> dict[str, int]:
+    """This process's resident set now and at its peak (kB, /proc/self/status)."""
+    status = Path("/proc/self/status").read_text()
+    return {k: int(line.split()[1]) for line in status.splitlines() for k in ("VmRSS", "VmHWM") if line.startswith(k + ":")}
+
+
+def bare_baseline(settings, connection, transaction) -> float:
+    """(a): the rows fetched with bare pyodbc and written with one executemany into an empty,
+    index-free table of the portal database."""
+    import pyodbc
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_baseline")
+        cur.execute(
+            "CREATE TABLE bench_baseline (code varchar(30), description varchar(60), item_type varchar(1), "
+            "inactive varchar(1), cost numeric(16,4), date_updated date)"
+        )
+    start = time.perf_counter()
+    with closing(pyodbc.connect(settings.WOSCAN_MAS_ODBC, autocommit=True)) as mas:
+        rows = mas.cursor().execute(f"SELECT {', '.join(COLUMNS)} FROM CI_Item").fetchall()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.executemany("INSERT INTO bench_baseline VALUES (%s, %s, %s, %s, %s, %s)", [tuple(r) for r in rows])
+    return time.perf_counter() - start
+
+
+def child(what: str) -> None:
+    """One measurement in this fresh process (``--child``): prints one JSON line."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from afterpull.followups import pull_now
+    from syncconfig.models import AutoSyncTable, PullTableRun
+
+    # Django and the apps loaded: what any pull's process (a cluster's worker) holds before it starts.
+    ready = memory()
+    result: dict = {"ready_kb": ready["VmRSS"]}
+    if what == "baseline":
+        result["seconds"] = bare_baseline(settings, connection, transaction)
+    else:
+        items = AutoSyncTable.objects.get(name="items")
+        started = time.perf_counter()
+        run = pull_now(table=items)
+        result["seconds"] = time.perf_counter() - started
+        t = PullTableRun.objects.get(run=run)
+        assert t.status == "succeeded", t.error
+        result["counts"] = {k: getattr(t, k) for k in ("read", "inserted", "updated", "deactivated", "unchanged")}
+    result["peak_kb"] = memory()["VmHWM"]
+    print(json.dumps(result))
+
+
+def no_change_only(rows: int, pairs: int, env: dict[str, str]) -> None:
+    """(a) and the no-change full pull, alternating, each in a fresh process."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from afterpull.followups import pull_now
+    from syncconfig.models import AutoSyncTable, ServerConfig, SyncMode
+
+    call_command("migrate", verbosity=0)
+    ServerConfig.objects.filter(pk=1).update(time_between_syncs=0)
+    AutoSyncTable.objects.filter(name="items").update(mode=SyncMode.FULL, since=None)
+    started = time.perf_counter()
+    pull_now(table=AutoSyncTable.objects.get(name="items"))  # the first pull fills the mirror
+    print(f"first full pull (in this process, untimed for the ratio): {time.perf_counter() - started:.1f} s\n")
+
+    def run(what: str) -> dict:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", what], env=env, check=True, capture_output=True, text=True
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    print(f"{'pair':<5} {'(a) baseline':>13} {'(c) no change, full':>20} {'ratio':>6}  "
+          f"{'peak RSS (a)':>12} {'peak RSS (c)':>12} {'Django set up':>13}  load average")
+    ratios = []
+    for n in range(1, pairs + 1):
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        a, c = run("baseline"), run("pull")
+        assert c["counts"]["unchanged"] == rows and c["counts"]["read"] == rows, c["counts"]
+        ratios.append(c["seconds"] / a["seconds"])
+        print(
+            f"{n:<5} {a['seconds']:>11.2f} s {c['seconds']:>18.2f} s {ratios[-1]:>5.2f}x  "
+            f"{a['peak_kb'] / 1024:>9.0f} MB {c['peak_kb'] / 1024:>9.0f} MB {c['ready_kb'] / 1024:>10.0f} MB  "
+            f"{' '.join(load)}"
+        )
+    print(f"\ncounts of the last pull: {c['counts']}; ratios {', '.join(f'{r:.2f}x' for r in ratios)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--no-change-only", action="store_true",
+                        help="only the no-change full pull against (a), in pairs of fresh processes, with peak RSS")
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--child", choices=["baseline", "pull"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args.child)
 
     work = Path(tempfile.mkdtemp(prefix="woscan-bench-"))
     mas_path = work / "MAS.sqlite"
@@ -72,6 +183,9 @@ def main() -> None:
     os.environ["WOSCAN_MAS_ODBC"] = odbc_connection_string(mas_path)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woscan_portal.settings")
+    if args.no_change_only:
+        print(f"MAS: CI_Item with {args.rows:,} rows over ODBC ({mas_path}); portal {os.environ['DATABASE_URL']}")
+        return no_change_only(args.rows, args.pairs, dict(os.environ))
     import django
 
     django.setup()
@@ -88,7 +202,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     ServerConfig.objects.filter(pk=1).update(time_between_syncs=0)
     items = AutoSyncTable.objects.get(name="items")
-    columns = ["ItemCode", "ItemCodeDesc", "ItemType", "InactiveItem", "StandardUnitCost", "DateUpdated"]
+    columns = COLUMNS
     assert set(columns) == set(items.mas_columns), items.mas_columns
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"portal database: {engine}; MAS: CI_Item with {args.rows:,} rows over ODBC ({mas_path})")
@@ -96,18 +210,7 @@ def main() -> None:
 
     # (a) bare baseline ------------------------------------------------------------------------
     def baseline_once() -> float:
-        with connection.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS bench_baseline")
-            cur.execute(
-                "CREATE TABLE bench_baseline (code varchar(30), description varchar(60), item_type varchar(1), "
-                "inactive varchar(1), cost numeric(16,4), date_updated date)"
-            )
-        start = time.perf_counter()
-        with closing(pyodbc.connect(settings.WOSCAN_MAS_ODBC, autocommit=True)) as mas:
-            rows = mas.cursor().execute(f"SELECT {', '.join(columns)} FROM CI_Item").fetchall()
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.executemany("INSERT INTO bench_baseline VALUES (%s, %s, %s, %s, %s, %s)", [tuple(r) for r in rows])
-        return time.perf_counter() - start
+        return bare_baseline(settings, connection, transaction)
 
     # (a) is measured again before every timed pull, and each ratio is the best of that pull's
     # runs over the best of the (a) runs made beside them: the machine's drift over the

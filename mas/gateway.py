@@ -92,15 +92,19 @@ class MASGateway:
         where: str = "",
         params: Sequence[Any] = (),
         convert_row: Callable[[Sequence[Any]], tuple] | None = None,
+        order_by: Sequence[str] = (),
     ) -> Iterator[tuple[Any, ...]]:
         """Stream rows of one table, each a tuple in ``columns`` order. ``where`` is a condition in the
         ProvideX subset with ``?`` placeholders.
 
         ``convert_row``: one function making each fetched row the tuple to yield, trimming
         included (``mas.rowforms.row_function``: a big pull converts every value, and a second
-        pass over each row costs more); without it, values are only trimmed.
+        pass over each row costs more); without it, values are only trimmed. ``order_by``: columns
+        to sort by (ascending, in MAS's own collation: the caller checks the order it relies on).
         """
-        for chunk in self.select_chunks(table, columns, where=where, params=params, convert_row=convert_row):
+        for chunk in self.select_chunks(
+            table, columns, where=where, params=params, convert_row=convert_row, order_by=order_by
+        ):
             yield from chunk
 
     def select_chunks(
@@ -111,12 +115,15 @@ class MASGateway:
         where: str = "",
         params: Sequence[Any] = (),
         convert_row: Callable[[Sequence[Any]], tuple] | None = None,
+        order_by: Sequence[str] = (),
     ) -> Iterator[list[tuple[Any, ...]]]:
         """``select_rows`` a list of up to ``FETCH_SIZE`` rows at a time (the pull's own pace)."""
         cols = ", ".join(_ident(c) for c in columns)
         sql = f"SELECT {cols} FROM {_ident(table)}"
         if where:
             sql += f" WHERE {where}"
+        if order_by:
+            sql += f" ORDER BY {', '.join(_ident(c) for c in order_by)}"
         convert_row = convert_row or _trimmed
         with self._cursor() as cursor:
             cursor.execute(sql, list(params))

@@ -1,16 +1,21 @@
 """Where a pull decides what changed: MAS's rows against the mirror's, table by table.
 
-``sync_table`` streams a table from MAS, compares each row with the mirror by key (a hash of
-its values), sorts it into new, changed and unchanged rows, finds the rows MAS no longer has,
-and hands the writes to ``syncconfig.pull_write.MirrorTable`` in batches. The run around it
-(lock, tables in order, the run row) is ``syncconfig.pull_run``.
+``sync_table`` streams a table from MAS, compares each row with the mirror by key, sorts it
+into new, changed and unchanged rows, finds the rows MAS no longer has, and hands the writes to
+``syncconfig.pull_write.MirrorTable`` in batches. A full pull merges two streams sorted by key
+(MAS's rows and the mirror's), so that it holds a few thousand rows whatever the table's size;
+an incremental one holds the mirror's keys. The run around it (lock, tables in order, the run
+row) is ``syncconfig.pull_run``.
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain
 
+from django.db import transaction
 from django.utils import timezone
 
 from mas.gateway import MASGateway
@@ -25,6 +30,14 @@ WRITE_BATCH = 1000  # rows per bulk insert / update statement group
 # just before midnight on a clock (or in a zone) behind the portal's is not missed. Rows read
 # again and unchanged are compared and not written.
 SINCE_MARGIN = timedelta(days=1)
+DEACTIVATE_BATCH = 500  # vanished rows per UPDATE … WHERE pk IN (…)
+
+log = logging.getLogger(__name__)
+
+
+class NotInKeyOrder(Exception):
+    """MAS returned its rows sorted otherwise than Python sorts their keys (a case-insensitive
+    collation, a character below the space in a padded key): the merge cannot go on."""
 
 
 @dataclass
@@ -42,8 +55,11 @@ class Counts:
 def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
     """Make the mirror of one table equal to MAS; returns the counts. Call inside a transaction.
 
-    Full: every MAS row is streamed and compared with the mirror, held in memory only as
-    {key: (pk, hash of values, active)}. Incremental (``since`` set): only rows with
+    Full: MAS's rows, asked for in key order, are merged with the mirror's read in the same
+    order (``merge_full``), a page at a time on both sides. Should MAS sort its keys in another
+    order than Python (its collation), the merge is rolled back to its savepoint and the table
+    compared again with the mirror held in memory as {key: (pk, hash of values, active)} —
+    correct, at the memory of the whole mirror. Incremental (``since`` set): only rows with
     DateUpdated on or after ``since`` are read; the keys of the rest are scanned to find rows
     that vanished or came back — skipped when MAS and the mirror have as many rows and the
     table was already pulled today (the first pull of each day always scans).
@@ -61,6 +77,12 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
     updates: list[tuple[int, tuple]] = []
     seen: set[tuple] = set()
     incremental = spec.incremental and since is not None and not keyed
+    if not keyed and not incremental:
+        try:
+            with transaction.atomic():  # a savepoint: a merge that cannot go on leaves no write behind
+                return merge_full(mas, spec, mirror)
+        except NotInKeyOrder as exc:
+            log.warning("%s: %s; compared with the mirror held in memory instead.", spec.mas_table, exc)
 
     def flush() -> None:
         mirror.insert(inserts)
@@ -139,10 +161,98 @@ def sync_table(mas: MASGateway, spec: TableSpec, *, since=None) -> Counts:
         else:
             index = {}  # nothing vanished: as many rows on both sides
 
-    vanished = [pk for pk, _digest, active in index.values() if active]
-    for start in range(0, len(vanished), 500):
-        counts.deactivated += mirror.deactivate(vanished[start : start + 500])
+    counts.deactivated += _deactivate(mirror, [pk for pk, _digest, active in index.values() if active])
     return counts
+
+
+def merge_full(mas: MASGateway, spec: TableSpec, mirror: MirrorTable) -> Counts:
+    """A full pull as a merge of two streams sorted by key: MAS's rows (``ORDER BY`` the key
+    columns) and the mirror's (``MirrorTable.ordered``). A mirror row whose key MAS passed
+    without returning is gone from MAS; a MAS row with no mirror row at its key is new; one
+    whose mirror row differs (or is inactive) is changed. Held at once: a fetched chunk, a page
+    of the mirror and the writes waiting for their batch.
+
+    Raises ``NotInKeyOrder`` when MAS's order is not Python's (the caller compares in memory
+    instead); a key MAS returns twice stops the table, as in every mode.
+    """
+    nk = len(spec.key_fields)
+    counts = Counts()
+    inserts: list[tuple] = []
+    updates: list[tuple[int, tuple]] = []
+    vanished: list[int] = []
+    pages = mirror.ordered()
+    rows = chain.from_iterable(pages)
+    head = next(rows, None)
+    head_key = head[2 : 2 + nk] if head is not None else None
+    last = None
+    unchanged = 0
+    try:
+        for chunk in mas.select_chunks(
+            spec.mas_table, spec.mas_columns, order_by=spec.mas_columns[:nk], convert_row=mirror.convert_row
+        ):
+            for values in chunk:
+                key = values[:nk]
+                if last is not None and key <= last:
+                    if key == last:
+                        raise ValueError(_twice(key))
+                    raise NotInKeyOrder(
+                        f"MAS sorted the key {_shown(key)} after {_shown(last)}, which Python sorts first"
+                    )
+                last = key
+                while head is not None and head_key < key:
+                    if head[1]:
+                        vanished.append(head[0])
+                    head = next(rows, None)
+                    head_key = head[2 : 2 + nk] if head is not None else None
+                if head is not None and head_key == key:
+                    if head[1] and head[2 + nk :] == values[nk:]:
+                        unchanged += 1
+                    else:
+                        updates.append((head[0], values))
+                    head = next(rows, None)
+                    head_key = head[2 : 2 + nk] if head is not None else None
+                else:
+                    inserts.append(values)
+            counts.read += len(chunk)
+            if len(inserts) >= WRITE_BATCH:
+                counts.inserted += len(inserts)
+                mirror.insert(inserts)
+                inserts.clear()
+            if len(updates) >= WRITE_BATCH:
+                counts.updated += len(updates)
+                mirror.update(updates)
+                updates.clear()
+            if len(vanished) >= DEACTIVATE_BATCH:
+                counts.deactivated += _deactivate(mirror, vanished)
+                vanished.clear()
+        while head is not None:  # mirror rows after MAS's last key
+            if head[1]:
+                vanished.append(head[0])
+                if len(vanished) >= DEACTIVATE_BATCH:
+                    counts.deactivated += _deactivate(mirror, vanished)
+                    vanished.clear()
+            head = next(rows, None)
+    finally:
+        pages.close()  # the server-side cursor, when the merge stops early
+    counts.inserted += len(inserts)
+    mirror.insert(inserts)
+    counts.updated += len(updates)
+    mirror.update(updates)
+    counts.deactivated += _deactivate(mirror, vanished)
+    counts.unchanged = unchanged
+    return counts
+
+
+def _deactivate(mirror: MirrorTable, pks: list[int]) -> int:
+    return sum(mirror.deactivate(pks[start : start + DEACTIVATE_BATCH]) for start in range(0, len(pks), DEACTIVATE_BATCH))
+
+
+def _shown(key: tuple) -> str:
+    return "/".join(map(str, key))
+
+
+def _twice(key: tuple) -> str:
+    return f"MAS returned the key {_shown(key)} twice: the key columns do not identify one row."
 
 
 def _remember(seen: set[tuple], keys: list[tuple]) -> None:
@@ -153,6 +263,4 @@ def _remember(seen: set[tuple], keys: list[tuple]) -> None:
     if repeated is None and len(seen) - size < len(keys):  # twice within the chunk
         repeated = next(key for key, n in Counter(keys).items() if n > 1)
     if repeated is not None:
-        raise ValueError(
-            f"MAS returned the key {'/'.join(map(str, repeated))} twice: the key columns do not identify one row."
-        )
+        raise ValueError(_twice(repeated))

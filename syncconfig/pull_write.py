@@ -5,11 +5,15 @@ the comparison (``index``, ``digests``) and how new, changed and vanished rows a
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db import connection
 
 from mas.rowforms import column_forms, row_function
 from syncconfig.autosync import TableSpec
 from kernel.bulk import insert_rows
+
+MIRROR_PAGE = 5000  # mirror rows per page of the full pull's merge
 
 
 class MirrorTable:
@@ -79,6 +83,49 @@ class MirrorTable:
                 for row in rows:
                     index[row[2 : 2 + nk]] = (row[0], hash(row[2 + nk :]) if with_values else None, bool(row[1]))
         return index
+
+    def ordered(self, page: int | None = None) -> Iterator[list[tuple]]:
+        """Every mirror row as ``(pk, active, *values)`` (values as ``index`` compares them), in
+        the order Python sorts the keys (code point order: SQLite's binary collation, PostgreSQL's
+        "C"), a page at a time: the mirror side of the full pull's merge with MAS.
+
+        PostgreSQL: one server-side cursor (the snapshot it opened on, whatever the pull writes
+        meanwhile). Elsewhere (SQLite) pages by key on the key's unique index, each a statement of
+        its own, so that no read is left open on the connection while the pull writes to the table.
+        """
+        page = page or MIRROR_PAGE
+        nk = self.nk
+        keys = self.columns[:nk]
+        select = f"SELECT {self.pk}, {self.active}, {', '.join(self.reads)} FROM {self.table}"
+        normalise = self.normalise if any(self.normalise) else None
+
+        def normed(rows):
+            if normalise is None:
+                return rows
+            return [(pk, active, *[v if n is None else n(v) for n, v in zip(normalise, values)]) for pk, active, *values in rows]
+
+        if connection.vendor == "postgresql":
+            order = ", ".join(f'{c} COLLATE "C"' for c in keys)
+            with connection.chunked_cursor() as cursor:
+                cursor.execute(f"{select} ORDER BY {order}")
+                while rows := cursor.fetchmany(page):
+                    yield normed(rows)
+            return
+        order = ", ".join(keys)
+        after = f"({order}) > ({', '.join(['%s'] * nk)})"
+        sql = f"{select} ORDER BY {order} LIMIT {page}"
+        params: list = []
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+                if not rows:
+                    return
+                params = list(rows[-1][2 : 2 + nk])  # the last key as stored
+                yield normed(rows)
+                if len(rows) < page:
+                    return
+                sql = f"{select} WHERE {after} ORDER BY {order} LIMIT {page}"
 
     def digests(self, pks: list[int]) -> dict[int, int]:
         """{pk: hash of the values} for some rows."""
