@@ -46,6 +46,8 @@ def change_rows(entry) -> list[tuple[str, str, str]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
+            if not isinstance(field, models.Field):  # a reverse relation named like a change: no field
+                field = None
         label = WORDS.get(name) or (capfirst(field.verbose_name) if field is not None and hasattr(field, "verbose_name")
                                      else capfirst(name.replace("_", " ")))
         before, after = (list(change) + [None, None])[:2] if isinstance(change, (list, tuple)) else (None, change)

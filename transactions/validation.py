@@ -204,6 +204,7 @@ FINDING_SUMMARIES = {
     "unknown_warehouse": "Warehouse is not in MAS",
     "stop_before_start": "Stop time is before the start",
     "non_positive_hours": "Hours are zero or negative",
+    "reversal_not_negative": "A reversal line must be 0 or negative",
     # warnings
     "work_order_on_hold": "Work order is on hold",
     "step_already_complete": "Step is already complete in MAS",

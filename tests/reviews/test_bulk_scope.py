@@ -73,12 +73,12 @@ def test_approve_all_that_match_does_not_take_lines_whose_findings_changed_into_
     earlier = timezone.now() - timedelta(hours=1)
     shown = TransactionFactory(status="flagged", collected_at=earlier)
     hidden = TransactionFactory(status="flagged", collected_at=earlier)
-    Finding.objects.create(transaction=shown, severity="warning", code="long_shift", message="Long shift")
+    Finding.objects.create(transaction=shown, severity="warning", code="over_shift_maximum", message="Long shift")
     Finding.objects.create(transaction=hidden, severity="error", code="closed_work_order", message="Closed")
     Transaction.objects.update(updated_at=earlier)
     client.force_login(supervisor)
 
-    page = client.get(LIST, {"status": "flagged", "finding": "long_shift"})
+    page = client.get(LIST, {"status": "flagged", "finding": "over_shift_maximum"})
     assert {row.record.pk for row in page.context["table"].page.object_list} == {shown.pk}
     carried, shown_at = page.context["filter_query"], page.context["shown_at"]
     confirm = client.post(APPROVE, {"_all": "1", "_filter": carried, "shown_at": shown_at})
@@ -86,7 +86,7 @@ def test_approve_all_that_match_does_not_take_lines_whose_findings_changed_into_
 
     # The re-check after a pull: findings replaced, status unchanged.
     monkeypatch.setattr(validation, "check_many", lambda txns, **kwargs: [[
-        Finding(transaction=hidden, severity="warning", code="long_shift", message="Long shift")
+        Finding(transaction=hidden, severity="warning", code="over_shift_maximum", message="Long shift")
     ]])
     _recheck([Transaction.objects.get(pk=hidden.pk)])
 

@@ -46,13 +46,15 @@ def test_it_exports_the_queue_as_the_page_shows_it(client, supervisor, queue):
     client.force_login(supervisor)
 
     tables = compare_exports(client, LIST, params={"status": ["flagged", "needs_review", "approved"], "sort": "id"},
-                             page_only=("Hours / qty",), numbers=("Line", "Hours", "Quantity", "Qty completed"),
+                             page_only=("Hours / qty", "Findings"), numbers=("Line", "Hours", "Quantity", "Qty completed"),
                              page_values={"Employee / crew": _number_only})
 
     page, in_csv, in_xlsx = tables["page"], tables["csv"], tables["xlsx"]
     assert page[0]["Line"] == str(labor.pk) and in_xlsx[0]["Line"] == labor.pk  # the number, not a link
     assert page[0]["State"] == in_csv[0]["State"] == "Flagged"
     assert page[0]["Collected"] == in_csv[0]["Collected"] == "2026-07-01 14:30"  # plant time, one format
+    # the page: the worst finding in plain words and "+1"; the export: every finding's full message
+    assert page[0]["Findings"].startswith("Error: Work order is closed in MAS")
     assert in_csv[0]["Findings"] == ("Error: Work order 0001030 is closed in MAS.; "
                                      "Warning: Step 0020 is already complete in MAS.")
     assert page[0]["Hours / qty"] == "2.5 h" and in_csv[0]["Hours"] == "2.5" and in_xlsx[0]["Hours"] == 2.5

@@ -111,3 +111,4 @@ def test_each_offered_sort_is_read_from_an_index_without_sorting_the_table(clien
         assert "Sort" not in plan.replace("Sort Key", ""), plan
     else:
         assert "TEMP B-TREE" not in plan, plan
+

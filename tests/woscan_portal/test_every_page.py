@@ -150,6 +150,7 @@ TARGETS = {
     "reviews:bulkdecision_resume": _resumable_jobs,
     "reviews:transaction_detail": _lines,
     "reviews:transaction_edit": _editable_lines,
+    "reviews:transaction_reverse": _lines,
     "batches:exportbatch_detail": _batches,
     "batches:batchline_list": _batches,
     "batches:exportbatch_print": _batches,
