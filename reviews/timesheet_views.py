@@ -137,9 +137,10 @@ class TimesheetDecisionView(ObjectPermissionMixin, View):
         if len(ids) > BULK_LIMIT:
             messages.error(request, f"More than {BULK_LIMIT:,} lines match: narrow the filter and try again.")
             return HttpResponseRedirect(back)
-        by_pk = {line.pk: line.row for d in days for line in d.lines}
-        txns = [Transaction(pk=pk, status=by_pk[pk]["status"], version=by_pk[pk]["version"],
-                            type=by_pk[pk]["type"], work_order=by_pk[pk]["work_order"]) for pk in ids]
+        # As the queue's bulk decision reads them; a line changed since the page was shown is
+        # told apart by ``seen_at`` in the service, and skipped.
+        txns = list(Transaction.objects.filter(pk__in=ids).order_by("pk")
+                    .only("id", "status", "version", "type", "work_order"))
         form = DecisionForm(post, reason_required=self.decision == "reject")
         if not form.is_valid():
             messages.error(request, "A reason is required to reject.")

@@ -44,7 +44,7 @@ def test_a_supervisor_approves_an_employees_day(page, sign_in, supervisor):
     page.get_by_role("link", name="Timesheets").click()
     page.get_by_label("From", exact=True).fill(day.isoformat())
     page.get_by_label("To", exact=True).fill(day.isoformat())
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     expect(page.get_by_test_id("day-row")).to_have_count(3)
     page.set_viewport_size({"width": 1366, "height": 900})
     SHOTS.mkdir(parents=True, exist_ok=True)

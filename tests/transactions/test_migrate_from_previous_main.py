@@ -193,8 +193,8 @@ def test_content_types_made_between_the_two_steps_are_folded_into_the_old_ones()
     assert Group.objects.get(name="Supervisor").permissions.filter(content_type=made).exists()
     weekend = Group.objects.create(name="Weekend leads")
     weekend.permissions.add(Permission.objects.get(content_type=made, codename="review_transaction"))
-    # Between the two steps the line has no decision_source column yet (transactions 0003).
-    waiting = Transaction.objects.defer("decision_source").get(pk=before["lines"]["waiting"])
+    # Between the two steps the line has no decision_source (transactions 0003) nor reverses (0006) column yet.
+    waiting = Transaction.objects.defer("decision_source", "reverses").get(pk=before["lines"]["waiting"])
     record([waiting], "edited", actor_label="between the two steps", changes={"comment": ["", "checked"]})
 
     call_command("migrate", verbosity=0)
