@@ -5,9 +5,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from kernel.permissions import ACTIONS, fresh, may, permission_for, restrict
-
-RECOUNT_CHUNK = 900  # ids per query of the re-count (SQLite's cautious limit of parameters)
+from kernel.permissions import ACTIONS, may, permission_for, recount, restrict
 
 
 class ObjectPermissionMixin(AccessMixin):
@@ -89,9 +87,6 @@ class ObjectPermissionMixin(AccessMixin):
         """After a bulk write, inside its ``atomic()`` block: every touched row must be one the user
         may still ``action``, with their permissions read again from the database (taken away
         meanwhile, say). Raises ``PermissionDenied`` (a 403) otherwise, which rolls the write back."""
-        ids = sorted(set(touched))
-        rows = self.rows(action, user=fresh(self.request.user))
-        found = sum(rows.filter(pk__in=ids[i:i + RECOUNT_CHUNK]).count() for i in range(0, len(ids), RECOUNT_CHUNK))
-        if found != len(ids):
-            raise PermissionDenied("This change touched rows you may not change; nothing was changed.")
+        recount(self.base_rows(), self.request.user, action or self.get_action(), touched,
+                refused="This change touched rows you may not change; nothing was changed.")
 

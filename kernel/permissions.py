@@ -119,6 +119,25 @@ def restrict(rows, user, action: str) -> models.QuerySet:
     return narrow(user, action) if narrow is not None else queryset
 
 
+RECOUNT_CHUNK = 900  # ids per query of the re-count (SQLite's cautious limit of parameters)
+
+
+def recount(rows, user, action: str, touched, *, refused: str) -> None:
+    """After a bulk write, inside its ``atomic()`` block: every touched row (of ``rows``, a model
+    or a queryset) must be one ``user`` may still ``action``, their permissions read again from the
+    database (taken away meanwhile, say). Raises ``PermissionDenied(refused)`` otherwise, which
+    rolls the write back (a 403 in a view)."""
+    from django.core.exceptions import PermissionDenied
+
+    ids = sorted(set(touched))
+    if not ids:
+        return
+    allowed = restrict(rows, fresh(user), action)
+    found = sum(allowed.filter(pk__in=ids[i:i + RECOUNT_CHUNK]).count() for i in range(0, len(ids), RECOUNT_CHUNK))
+    if found != len(ids):
+        raise PermissionDenied(refused)
+
+
 def fresh(user):
     """The user as the database has them now, permissions read again (a user's permissions are
     cached on the object for the request): for the re-count after a bulk write."""

@@ -37,7 +37,7 @@ from django.db.models import F, Max
 from django.http import QueryDict
 from django.utils import timezone
 
-from kernel.permissions import fresh, may, restrict
+from kernel.permissions import fresh, may, recount, restrict
 from reviews import services
 from reviews.filtersets import TransactionFilterSet
 from reviews.models import BulkDecision, JobState
@@ -258,7 +258,10 @@ def _one_chunk(job: BulkDecision) -> bool:
             return False
         decide = services.approve if job.action == "approve" else services.reject
         outcome = decide(rows, by=user, reason=job.reason, seen_at=job.seen_at)
-        _recount(outcome.done, user)
+        # Every changed line must be one the user may review now (permissions read again, after
+        # the write); else the chunk is rolled back.
+        recount(Transaction, user, "review", outcome.done,
+                refused=f"{user} may no longer approve or reject these lines.")
         counts = dict(job.skipped_by_reason)
         for key, ids in outcome.skipped.items():
             if ids:
@@ -273,13 +276,6 @@ def _one_chunk(job: BulkDecision) -> bool:
     job.done += len(outcome.done)
     job.skipped += outcome.skipped_count
     return True
-
-
-def _recount(ids: list[int], user) -> None:
-    """Every changed line must be one the user may review now (their permissions read again, after
-    the write); else the chunk is rolled back."""
-    if ids and restrict(Transaction, fresh(user), "review").filter(pk__in=ids).count() != len(ids):
-        raise PermissionDenied(f"{user} may no longer approve or reject these lines.")
 
 
 def summary(job: BulkDecision) -> str:

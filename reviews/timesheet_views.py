@@ -17,10 +17,10 @@ from kernel.mixins import ObjectPermissionMixin
 from reviews import services
 from reviews.forms import DecisionForm
 from reviews.timesheet import GROUPS, TIMELINE_GROUPS, TO_REVIEW, read_days
+from reviews.views import BULK_LIMIT, _moment  # the queue's limit on lines one request decides; its reading of shown_at
 from transactions.models import Transaction
 
 MAX_DAYS = 31  # days one filter may span
-BULK_LIMIT = 20_000  # lines one decision may touch, as the queue's bulk decisions
 
 
 def _day(value: str, default: date) -> date:
@@ -153,12 +153,6 @@ class TimesheetDecisionView(ObjectPermissionMixin, View):
             text += f" {late} line{'s' if late != 1 else ''} arrived after the page was shown: left for review."
         messages.add_message(request, messages.SUCCESS if outcome.done else messages.WARNING, text)
         return HttpResponseRedirect(back)
-
-
-def _moment(value: str):
-    from reviews.views import _moment as moment
-
-    return moment(value)
 
 
 class TimesheetApproveView(TimesheetDecisionView):
