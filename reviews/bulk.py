@@ -23,9 +23,6 @@ taken up again from ``cursor`` by *Resume* or when the broker hands its task out
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -37,6 +34,7 @@ from django.db.models import F, Max
 from django.http import QueryDict
 from django.utils import timezone
 
+from kernel import jobs
 from kernel.permissions import fresh, may, recount, restrict
 from reviews import services
 from reviews.filtersets import TransactionFilterSet
@@ -142,20 +140,13 @@ def start(action: str, *, by, filter_query: str, seen_at: datetime | None, upto:
 
 def enqueue(job_id: int) -> None:
     """Hand the job to the cluster. A broker that does not answer fails the job at once, saying so."""
-    from django.conf import settings
-    from django_q.tasks import async_task
-
-    try:
-        async_task("reviews.tasks.run_bulk_decision", job_id, task_name=f"woscan-bulk-decision-{job_id}",
-                   group="woscan-bulk-decision")
-    except Exception as exc:  # any broker failure: the job must not stay queued
-        log.exception("Bulk decision %s could not be queued", job_id)
-        broker = "Redis at REDIS_URL" if "redis" in settings.Q_CLUSTER else "the database queue"
+    def failed(why: str) -> None:
         BulkDecision.objects.filter(pk=job_id, state=JobState.QUEUED).update(
             state=JobState.FAILED, finished_at=timezone.now(),
-            error=f"The job could not be handed to the background cluster: {broker} did not answer ({exc}). "
-                  "No line was changed; resume it once the cluster runs.",
+            error=f"{why} No line was changed; resume it once the cluster runs.",
         )
+
+    jobs.enqueue("reviews.tasks.run_bulk_decision", job_id, group="woscan-bulk-decision", failed=failed)
 
 
 def stopped(job: BulkDecision, now: datetime | None = None) -> str:
@@ -191,17 +182,6 @@ def resume(job: BulkDecision, *, by) -> bool:
 
 
 # --- running --------------------------------------------------------------------------------
-_identity: tuple[int, str] = (0, "")
-
-
-def holder_id() -> str:
-    """This process: host, pid and a random id (new after a fork: the cluster forks its workers)."""
-    global _identity
-    if _identity[0] != os.getpid():
-        _identity = (os.getpid(), f"{socket.gethostname()[:120]} pid {os.getpid()} {secrets.token_hex(4)}")
-    return _identity[1]
-
-
 def _claim(job_id: int) -> BulkDecision | None:
     """Take the job up in this process: a queued one, or a running one that stopped. None when it
     is finished or another process is running it (a task delivered twice)."""
@@ -210,7 +190,7 @@ def _claim(job_id: int) -> BulkDecision | None:
         return None
     now = timezone.now()
     taken = BulkDecision.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts).update(
-        state=JobState.RUNNING, holder=holder_id(), started_at=job.started_at or now, beat_at=now,
+        state=JobState.RUNNING, holder=jobs.holder_id(), started_at=job.started_at or now, beat_at=now,
         attempts=F("attempts") + 1,
     )
     if not taken:

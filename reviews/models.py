@@ -7,12 +7,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from kernel.jobs import FINISHED_STATES, JobState
 
-class JobState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    FAILED = "failed", "Failed"
+__all__ = ["BulkDecision", "JobState"]
 
 
 class BulkDecision(models.Model):
@@ -56,7 +53,7 @@ class BulkDecision(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (JobState.FINISHED, JobState.FAILED)
+        return self.state in FINISHED_STATES
 
     @property
     def seen(self) -> int:

@@ -27,9 +27,6 @@ writer at a time and every transaction takes the write lock at ``BEGIN``):
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 import threading
 from datetime import timedelta
 
@@ -39,6 +36,8 @@ from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from kernel import jobs
+from kernel.jobs import holder_id
 from syncconfig.autosync import ensure_default_tables
 from syncconfig.models import AutoSyncTable, PullLock, PullRun, PullStatus, PullTableRun
 
@@ -69,19 +68,6 @@ def stale_after() -> timedelta:
 def beat_every() -> float:
     """Seconds between two beats: four beats may be missed before a claim is stale."""
     return settings.WOSCAN_PULL_STALE_AFTER / 4
-
-
-_identity: tuple[int, str] = (0, "")
-
-
-def holder_id() -> str:
-    """This process, as a claim names it: host, pid and a random id (a new one after a fork:
-    django-q2's workers are forked from the cluster)."""
-    global _identity
-    pid = os.getpid()
-    if _identity[0] != pid:
-        _identity = (pid, f"{socket.gethostname()[:120]} pid {pid} {secrets.token_hex(4)}")
-    return _identity[1]
 
 
 # --- claiming ----------------------------------------------------------------------------------
@@ -179,18 +165,13 @@ def _enqueue(run_id: int) -> None:
     """Hand the claimed run to the cluster. A broker that does not answer fails the run at once,
     with a message naming it, and frees the lock (else Pull now would say "already running"
     until the claim went stale)."""
-    from django_q.tasks import async_task
-
-    try:
-        async_task("afterpull.tasks.run_pull", run_id, task_name=f"woscan-pull-{run_id}", group="woscan-pull")
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the run must not stay queued
-        log.exception("Pull %s could not be queued", run_id)
-        broker = "Redis at REDIS_URL" if "redis" in settings.Q_CLUSTER else "the database queue"
+    def failed(why: str) -> None:
         PullRun.objects.filter(pk=run_id, status=PullStatus.QUEUED).update(
-            status=PullStatus.FAILED, finished_at=timezone.now(),
-            error=f"The pull could not be handed to the background cluster: {broker} did not answer ({exc}).",
+            status=PullStatus.FAILED, finished_at=timezone.now(), error=why,
         )
         release(run_id)
+
+    jobs.enqueue("afterpull.tasks.run_pull", run_id, group="woscan-pull", failed=failed, what="The pull")
 
 
 def current_run() -> PullRun | None:
