@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from kernel.jobs import FINISHED_STATES, JobState
 from kernel.permissions import restrict
 
 
@@ -144,3 +145,33 @@ class ImporterClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExportJob(models.Model):
+    """"Send to MAS" of more lines than one request should hold (``batches.jobs``), run by the
+    cluster (``batches.tasks.run_export_job``): the same export (``services.export_transactions``)
+    of what the user confirmed — the selection's ``fingerprint`` and, when they picked lines,
+    their ids — in its one transaction. Its page shows queued, running, the batch it made, or
+    why nothing was sent."""
+
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ids = models.JSONField(null=True, blank=True, help_text="The lines picked, or none for every approved line.")
+    fingerprint = models.CharField(max_length=64, help_text="Of the selection the user confirmed.")
+    total = models.PositiveIntegerField(help_text="Lines confirmed.")
+    batch = models.ForeignKey(ExportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    holder = models.CharField(max_length=200, blank=True, help_text="The process running the job.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Send to MAS job {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in FINISHED_STATES

@@ -33,3 +33,10 @@ def recover_batches() -> str:
 
 def reconcile_batches() -> str:
     return str(reconcile.reconcile())
+
+
+def run_export_job(job_id: int) -> str:
+    """Send to MAS of a large selection, confirmed on the page (``batches.jobs``)."""
+    from batches import jobs
+
+    return jobs.run(job_id)

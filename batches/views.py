@@ -8,17 +8,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Sum
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_tables2 import LazyPaginator
 
 from audit.log import history
-from batches import services, writer
+from batches import jobs, services, writer
 from batches.filtersets import BatchLineFilterSet, ExportBatchFilterSet
 from batches.forms import ReasonForm
-from batches.models import BatchLine, BatchStatus, ExportBatch
+from batches.models import BatchLine, BatchStatus, ExportBatch, ExportJob
 from batches.tables import BatchLineTable, ExportBatchTable
 from kernel.generic import ObjectListView
 from kernel.mixins import ObjectPermissionMixin
@@ -247,6 +247,12 @@ class ExportBatchSendView(ObjectPermissionMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         ids = self._ids(request.POST)
+        total = jobs.too_many_for_a_request(ids)
+        if total:
+            job = jobs.start(ids, by=request.user, fingerprint=request.POST.get("fingerprint", ""), total=total)
+            messages.info(request, f"{total:,} lines are sent to MAS in the background: this page shows the batch "
+                                   "once it is made.")
+            return redirect("batches:exportjob_detail", pk=job.pk)
         try:
             outcome = services.export_transactions(ids, by=request.user, confirmed=request.POST.get("fingerprint", ""))
         except services.ExportFolderError as exc:
@@ -269,3 +275,27 @@ class ExportBatchSendView(ObjectPermissionMixin, TemplateView):
                 "the next export run writes them.",
             )
         return redirect("batches:exportbatch_detail", number=batch.number)
+
+
+class ExportJobDetailView(ObjectPermissionMixin, DetailView):
+    """Send to MAS run as a job: queued, running, the batch it made or why nothing was sent (the
+    page polls ``ExportJobStatusView`` until it has finished)."""
+
+    model = ExportJob
+    template_name = "batches/exportjob_detail.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("created_by", "batch")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=str(self.object), progress=jobs.progress(self.object), **kwargs)
+
+
+class ExportJobStatusView(ObjectPermissionMixin, View):
+    """The job's state as JSON, polled by its page."""
+
+    model = ExportJob
+
+    def get(self, request, pk):
+        return JsonResponse(jobs.progress(self.get_row(pk=pk)))

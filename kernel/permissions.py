@@ -48,6 +48,8 @@ ACTIONS: dict[str, dict[str, str]] = {
         "reexport": "batches.reexport_batch",  # re-export or void a batch deleted in MAS
     },
     "batches.batchline": {"view": "batches.view_exportbatch"},
+    # Send to MAS run as a job: seen by those who may send
+    "batches.exportjob": {"view": "transactions.export_transactions"},
     "transactions.device": {"view": "transactions.view_device", "add": "transactions.add_device", "change": "transactions.change_device"},
     "transactions.processingoption": {
         "view": "transactions.view_processingoption", "change": "transactions.change_processingoption",

@@ -1,5 +1,6 @@
-// While a bulk decision runs, ask for its progress every second and show it; reload once it has finished
-// (or looks stopped), so the page shows the outcome and, where it applies, Resume.
+// A background job's page (a bulk decision, Send to MAS): while the job runs, ask for its state every
+// second and show it (the counts its page has fields for); reload once it has finished (or looks stopped),
+// so the page shows the outcome and what can be done next.
 (() => {
   const box = document.getElementById("bulk-job");
   if (!box || box.dataset.finished === "1") return;
@@ -11,9 +12,13 @@
       const job = await answer.json();
       box.querySelector("[data-testid=job-state]").textContent = job.state_display;
       const bar = box.querySelector("progress");
-      bar.max = job.total || 1;
-      bar.value = job.seen;
-      for (const name of ["seen", "total", "done", "skipped"]) field(name).textContent = number(job[name]);
+      if (bar && job.seen !== undefined) {
+        bar.max = job.total || 1;
+        bar.value = job.seen;
+      }
+      for (const name of ["seen", "total", "done", "skipped"]) {
+        if (field(name) && job[name] !== undefined) field(name).textContent = number(job[name]);
+      }
       if (job.finished || job.stopped) { window.location.reload(); return; }
     } catch (e) { /* a missed poll is retried */ }
     setTimeout(poll, 1000);

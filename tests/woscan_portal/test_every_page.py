@@ -144,7 +144,24 @@ def _resumable_jobs(plant):
     return [Target(t.kwargs, t.what, expect={"supervisor": 403}) for t in _jobs(plant)]
 
 
+def _export_jobs(plant):
+    """Send to MAS jobs in each state: one that made a batch, one that sent nothing, one stopped."""
+    from batches.models import ExportJob
+
+    sue, long_ago = plant.users["sue"], timezone.now() - timedelta(hours=2)
+    batch = ExportBatch.objects.order_by("number").first()
+    jobs = {}
+    for state, extra in (("finished", {"batch": batch}), ("failed", {"error": "The approved lines changed."}),
+                         ("running", {"holder": "plant-01 pid 1 gone", "started_at": long_ago}), ("queued", {})):
+        job = ExportJob.objects.filter(created_by=sue, state=state).first() or ExportJob.objects.create(
+            created_by=sue, state=state, fingerprint="seen", total=3, **extra)
+        jobs[state] = job.pk
+    return [Target({"pk": pk}, f"export job {state}") for state, pk in jobs.items()]
+
+
 TARGETS = {
+    "batches:exportjob_detail": _export_jobs,
+    "batches:exportjob_status": _export_jobs,
     "reviews:bulkdecision_detail": _jobs,
     "reviews:bulkdecision_status": _jobs,
     "reviews:bulkdecision_resume": _resumable_jobs,

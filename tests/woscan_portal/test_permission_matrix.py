@@ -83,6 +83,9 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "batches:exportbatch_reexport": ("get", (FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "batches:exportbatch_void": ("get", (FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "batches:exportbatch_send": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    # issue 13: Send to MAS of a large selection, run as a job (its page and its state: who may send)
+    "batches:exportjob_detail": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "batches:exportjob_status": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "importer_api:batch_list": ("get", (401, 401, 401, 401, 401)),
     "importer_api:batch_detail": ("get", (401, 401, 401, 401, 401)),
     "importer_api:batch_ack": ("post", (401, 401, 401, 401, 401)),
@@ -127,6 +130,8 @@ URL_KWARGS: dict[str, str] = {
     "reviews:bulkdecision_detail": "bulkdecision_kwargs",
     "reviews:bulkdecision_status": "bulkdecision_kwargs",
     "reviews:bulkdecision_resume": "bulkdecision_kwargs",
+    "batches:exportjob_detail": "exportjob_kwargs",
+    "batches:exportjob_status": "exportjob_kwargs",
     "reviews:transaction_reverse": "transaction_kwargs",
     "syncconfig:autosynctable_edit": "autosynctable_kwargs",
     "syncconfig:pullrun_detail": "pullrun_kwargs",
@@ -156,6 +161,13 @@ def bulkdecision_kwargs(supervisor):
 
     return {"pk": BulkDecision.objects.create(action="approve", created_by=supervisor, upto_id=0, total=0,
                                               state="finished").pk}
+
+
+@pytest.fixture
+def exportjob_kwargs(supervisor):
+    from batches.models import ExportJob
+
+    return {"pk": ExportJob.objects.create(created_by=supervisor, fingerprint="x", total=0, state="failed").pk}
 
 
 @pytest.fixture
