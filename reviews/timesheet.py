@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from kernel.clock import elapsed_hours
 from kernel.filters import start_of_day
@@ -25,6 +29,10 @@ TIMELINE_GROUPS = ("employee", "crew")
 TO_REVIEW = (S.NEEDS_REVIEW, S.FLAGGED)
 LINE_FIELDS = ("id", "type", "status", "version", "work_order", "step", "employee", "crew",
                "start", "stop", "hours", "collected_at", "received_at", "updated_at")
+# What the list of days reads of each line (a day's row: totals, span, gaps, findings, states); every
+# datetime read costs a conversion, so only the three the row needs.
+SUMMARY_FIELDS = ("id", "status", "employee", "crew", "work_order", "start", "stop", "hours", "collected_at")
+DAYS_PER_PAGE = 100
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -111,15 +119,15 @@ class Day:
     def token(self) -> str:
         return f"{self.key}|{self.day.isoformat()}"
 
-    @property
+    @cached_property
     def total_hours(self) -> Decimal:
         return sum((line.line_hours or Decimal(0) for line in self.lines if line.counted), Decimal(0))
 
-    @property
+    @cached_property
     def gaps(self) -> list[Mark]:
         return [line.mark for line in self.lines if line.mark and line.mark.kind == "gap"]
 
-    @property
+    @cached_property
     def overlaps(self) -> list[Mark]:
         return [line.mark for line in self.lines if line.mark and line.mark.kind == "overlap"]
 
@@ -131,29 +139,29 @@ class Day:
     def overlap_minutes(self) -> int:
         return sum(mark.minutes for mark in self.overlaps)
 
-    @property
+    @cached_property
     def span(self) -> tuple[datetime, datetime] | None:
         timed = [line for line in self.lines if line.timed]
         if not timed:
             return None
         return min(line.start for line in timed), max(line.stop for line in timed)
 
-    @property
+    @cached_property
     def errors(self) -> int:
         return sum(1 for line in self.lines for f in line.findings if f["severity"] == "error")
 
-    @property
+    @cached_property
     def warnings(self) -> int:
         return sum(1 for line in self.lines for f in line.findings if f["severity"] == "warning")
 
-    @property
+    @cached_property
     def states(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for line in self.lines:
             counts[line.status] += 1
         return {S(status).label: n for status, n in sorted(counts.items())}
 
-    @property
+    @cached_property
     def to_review(self) -> int:
         return sum(1 for line in self.lines if line.status in TO_REVIEW)
 
@@ -173,22 +181,46 @@ def mark_timeline(lines: list[Line]) -> None:
         reach = line.stop if reach is None else max(reach, line.stop)
 
 
-def read_days(rows, kind: str, first: date, last: date, *, key: str = "", findings: bool = True) -> list[Day]:
-    """The days of ``kind`` groups with lines collected from ``first`` to ``last`` (plant days),
-    one query for the lines and one for their findings."""
+def in_days(rows, kind: str, first: date, last: date, *, key: str = ""):
+    """The lines of ``kind`` groups (one group: ``key``) collected from ``first`` to ``last``."""
     name, _ = GROUPS[kind]
     since, _ = day_bounds(first)
     _, until = day_bounds(last)
     qs = rows.filter(collected_at__gte=since, collected_at__lt=until)
-    qs = qs.filter(**{name: key}) if key else qs.exclude(**{name: ""})
+    return qs.filter(**{name: key}) if key else qs.exclude(**{name: ""})
+
+
+def day_keys(rows, kind: str, first: date, last: date, *, key: str = "", to_review: bool = False):
+    """The (group, plant day) pairs with lines, in the list's order (day, then group): what the
+    list of days pages through without reading the lines of the other pages."""
+    name, _ = GROUPS[kind]
+    qs = in_days(rows, kind, first, last, key=key)
+    if to_review:
+        qs = qs.filter(status__in=TO_REVIEW)
+    plant_day = TruncDate("collected_at", tzinfo=timezone.get_current_timezone())
+    return qs.order_by().annotate(plant_day=plant_day).values_list(name, "plant_day").distinct().order_by(
+        "plant_day", name)
+
+
+def read_days(rows, kind: str, first: date, last: date, *, key: str = "", findings: bool = True,
+              only=None, fields=LINE_FIELDS) -> list[Day]:
+    """The days of ``kind`` groups with lines collected from ``first`` to ``last`` (plant days),
+    one query for the lines and one for their findings; ``only``: just these (group, day) pairs."""
+    name, _ = GROUPS[kind]
+    qs = in_days(rows, kind, first, last, key=key)
+    if only is not None:
+        qs = qs.filter(**{f"{name}__in": sorted({k for k, _ in only})})
+        only = set(only)
     days: dict[tuple[str, date], Day] = {}
     lines = {}
-    from django.utils import timezone
 
-    for row in qs.order_by().values(*LINE_FIELDS):
+    for values in qs.order_by().values_list(*fields):
+        row = dict(zip(fields, values))
         day = timezone.localtime(row["collected_at"]).date()
         group = days.get((row[name], day))
         if group is None:
+            if only is not None and (row[name], day) not in only:
+                continue
             group = days[(row[name], day)] = Day(kind, row[name], day)
         line = Line(row)
         group.lines.append(line)

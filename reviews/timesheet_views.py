@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from kernel.mixins import ObjectPermissionMixin
 from reviews import services
 from reviews.forms import DecisionForm
-from reviews.timesheet import GROUPS, TIMELINE_GROUPS, TO_REVIEW, read_days
+from reviews.timesheet import DAYS_PER_PAGE, GROUPS, SUMMARY_FIELDS, TIMELINE_GROUPS, TO_REVIEW, day_keys, read_days
 from reviews.views import BULK_LIMIT, _moment  # the queue's limit on lines one request decides; its reading of shown_at
 from transactions.models import Transaction
 
@@ -63,6 +63,23 @@ class TimesheetFilter:
             days = [d for d in days if d.to_review]
         return days
 
+    def page(self, rows, number: int) -> tuple[list, int, int]:
+        """One page of the list of days: (days, how many days in all, the page's first index).
+
+        The (group, day) pairs are counted and paged in the database; only the lines of the
+        page's days are read."""
+        # All pairs in one query (at most groups × 31 days, small): a count and a slice would each
+        # turn every line's time into its plant day.
+        pairs = list(day_keys(rows, self.kind, self.first, self.last, key=self.key, to_review=self.show == "to_review"))
+        total = len(pairs)
+        start = max(0, min(number - 1, (total - 1) // DAYS_PER_PAGE)) * DAYS_PER_PAGE if total else 0
+        wanted = pairs[start:start + DAYS_PER_PAGE]
+        if not wanted:
+            return [], total, start
+        days = read_days(rows, self.kind, min(d for _, d in wanted), max(d for _, d in wanted), key=self.key,
+                         only=wanted, fields=SUMMARY_FIELDS)
+        return days, total, start
+
 
 class TimesheetView(ObjectPermissionMixin, TemplateView):
     """The days of the filter, or, with ``key`` and one day, that day's lines in time order."""
@@ -80,9 +97,18 @@ class TimesheetView(ObjectPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         f = self.filter
-        days = f.days(self.get_queryset()) if not self.single else read_days(
-            self.get_queryset(), f.kind, f.first, f.last, key=f.key)
         context = super().get_context_data(**kwargs)
+        if self.single:
+            days = read_days(self.get_queryset(), f.kind, f.first, f.last, key=f.key)
+        else:
+            number = self.request.GET.get("page", "")
+            days, total, start = f.page(self.get_queryset(), int(number) if number.isdigit() else 1)
+            here = f"{reverse('reviews:timesheet')}?{f.query()}"
+            context.update(
+                total_days=total, first_shown=start + 1, last_shown=start + len(days),
+                previous_page=f"{here}&page={start // DAYS_PER_PAGE}" if start else "",
+                next_page=f"{here}&page={start // DAYS_PER_PAGE + 2}" if start + len(days) < total else "",
+            )
         one = f.first + timedelta(days=1), f.first - timedelta(days=1)
         context.update(
             f=f, days=days, groups=[(k, label) for k, (_, label) in GROUPS.items()],

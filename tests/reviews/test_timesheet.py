@@ -140,3 +140,57 @@ def test_odd_input_never_gives_a_500(client, supervisor, params):
     client.force_login(supervisor)
 
     assert page(client, **params).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "9999"}, {"page": "x"}, {"page": "-1"}])
+def test_odd_page_numbers_show_a_page_that_exists(client, supervisor, moreno_day, params):
+    client.force_login(supervisor)
+
+    response = page(client, **params)
+
+    assert response.status_code == 200 and [d.key for d in response.context["days"]] == ["0000042"]
+
+
+def test_many_days_are_paged_and_only_the_pages_lines_are_read(
+    client, supervisor, monkeypatch, django_assert_max_num_queries
+):
+    from reviews import timesheet_views
+
+    monkeypatch.setattr(timesheet_views, "DAYS_PER_PAGE", 3)
+    for n in range(7):  # 7 employees × 2 days with lines to review, and one whose day is decided
+        for day in (DAY - timedelta(days=1), DAY):
+            line(employee=f"{n + 1:07d}", start=(7, 0), stop=(9, 0), collected_at=at(9, day=day))
+    line(employee="0000099", start=(7, 0), stop=(9, 0), status="approved")
+    client.force_login(supervisor)
+    params = {"day_from": (DAY - timedelta(days=1)).isoformat(), "day_to": DAY.isoformat()}
+
+    with django_assert_max_num_queries(12):
+        first = page(client, **params)
+    second = page(client, page="2", **params)
+    last = page(client, page="9", **params)  # past the end: the last page (5: days 13–14)
+    everything = page(client, show="all", page="9", **params)
+
+    assert first.context["total_days"] == 14
+    assert [(d.day, d.key) for d in first.context["days"]] == [(DAY - timedelta(days=1), f"{n:07d}") for n in (1, 2, 3)]
+    assert [(d.day, d.key) for d in second.context["days"]] == [
+        (DAY - timedelta(days=1), f"{n:07d}") for n in (4, 5, 6)]
+    assert [(d.day, d.key) for d in last.context["days"]] == [(DAY, "0000006"), (DAY, "0000007")]
+    assert everything.context["total_days"] == 15 and everything.context["days"][-1].key == "0000099"
+    text = first.content.decode()
+    assert "Days 1–3 of 14" in text and "Approve all 14 days" in text and "page=2" in text
+    assert all(len(d.lines) == 1 and d.total_hours == Decimal("2.000") for d in first.context["days"])
+
+
+def test_approving_all_days_of_a_paged_filter_decides_every_page(client, supervisor, monkeypatch):
+    from reviews import timesheet_views
+
+    monkeypatch.setattr(timesheet_views, "DAYS_PER_PAGE", 2)
+    lines = [line(employee=f"{n + 1:07d}") for n in range(5)]
+    client.force_login(supervisor)
+    shown = page(client)
+
+    client.post(reverse("reviews:timesheet_approve"), {
+        "_filter": shown.context["filter_query"], "shown_at": shown.context["shown_at"], "_all": "1"})
+
+    assert set(Transaction.objects.filter(pk__in=[t.pk for t in lines]).values_list("status", flat=True)) == {"approved"}
+    assert AuditEntry.objects.filter(action="approved").count() == 5
