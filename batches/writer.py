@@ -85,8 +85,13 @@ def line_quantity(quantity, qty_completed) -> Decimal | None:
 
 
 # --- formatting (PRODUCT.md §6) ----------------------------------------------------------
+_PLACES = {places: f".{places}f" for places in (2, 3, 4)}
+
+
 def _dec(value, places: int) -> str:
-    return "" if value is None else f"{Decimal(value):.{places}f}"
+    if value is None:
+        return ""
+    return format(value if type(value) is Decimal else Decimal(value), _PLACES[places])
 
 
 def _flag(value) -> str:
@@ -94,7 +99,10 @@ def _flag(value) -> str:
 
 
 def _time(value: datetime | None, tz) -> str:
-    return "" if value is None else value.astimezone(tz).strftime("%H:%M")
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def _row(number: int, values: tuple, tz) -> list[str]:
