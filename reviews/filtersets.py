@@ -32,12 +32,9 @@ class OneOfSelect(forms.Select):
 
 def _finding_choices():
     """Errors, then warnings, each code in its plain words."""
-    from transactions.validation import FINDING_SUMMARIES as words
+    from transactions.validation import FINDING_ERRORS, FINDING_WARNINGS
 
-    codes = list(words)
-    split = codes.index("work_order_on_hold")
-    return [("Errors", [(c, words[c]) for c in codes[:split]]),
-            ("Warnings", [(c, words[c]) for c in codes[split:]])]
+    return [("Errors", list(FINDING_ERRORS.items())), ("Warnings", list(FINDING_WARNINGS.items()))]
 
 
 class TransactionFilterSet(filters.FilterSet):

@@ -190,8 +190,7 @@ class _Context:
 
 # Each check's code in a few plain words, for the queue's rows and its "Finding" filter (the
 # finding's own message, with its numbers, is on the line page and in the row's tooltip).
-FINDING_SUMMARIES = {
-    # errors
+FINDING_ERRORS = {
     "unknown_work_order": "Work order is not in MAS",
     "closed_work_order": "Work order is closed in MAS",
     "unknown_step": "Step is not on the work order",
@@ -205,7 +204,8 @@ FINDING_SUMMARIES = {
     "stop_before_start": "Stop time is before the start",
     "non_positive_hours": "Hours are zero or negative",
     "reversal_not_negative": "A reversal line must be 0 or negative",
-    # warnings
+}
+FINDING_WARNINGS = {
     "work_order_on_hold": "Work order is on hold",
     "step_already_complete": "Step is already complete in MAS",
     "item_not_on_material_list": "Item is not on the material list",
@@ -218,6 +218,7 @@ FINDING_SUMMARIES = {
     "field_not_used": "A value was sent that this type does not use",
     "collected_in_future": "Collected later than now: check the clock",
 }
+FINDING_SUMMARIES = {**FINDING_ERRORS, **FINDING_WARNINGS}
 
 
 def finding_summary(code: str) -> str:
