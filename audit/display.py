@@ -10,29 +10,29 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 
-from kernel.display import number_text, plant_datetime
+from kernel.display import number_text, value_text
 
 WORDS = {"status": "State", "batch": "Batch"}  # the names the pages use for these
 _AWARE_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 
 
 def show(value, field=None) -> str:
+    """A recorded value (as JSON keeps it: text for dates, numbers and booleans of some rows) in
+    the words of the field it belongs to; the rest as every page shows values."""
     if value is None or value == "":
         return "—"
     if field is not None and field.flatchoices:
         return str(dict(field.flatchoices).get(value, value))
-    if value is True or (isinstance(field, models.BooleanField) and value in ("True", "true")):
-        return "Yes"
-    if value is False or (isinstance(field, models.BooleanField) and value in ("False", "false")):
-        return "No"
+    if isinstance(field, models.BooleanField) and value in ("True", "true", "False", "false"):
+        return value_text(value in ("True", "true"))
     if isinstance(field, models.DecimalField) or isinstance(value, float):
         try:
             return number_text(Decimal(str(value)))
         except InvalidOperation:
             return str(value)
     if isinstance(value, str) and _AWARE_DATETIME.match(value):
-        return plant_datetime(datetime.fromisoformat(value))
-    return str(value)
+        value = datetime.fromisoformat(value)
+    return value_text(value)
 
 
 def change_rows(entry) -> list[tuple[str, str, str]]:

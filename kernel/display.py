@@ -39,6 +39,21 @@ def number_text(value: Decimal | int | float | None) -> str:
     return str(value)
 
 
+def value_text(value, empty: str = "") -> str:
+    """Any field's value as a page shows it: ``empty`` for none, Yes/No, plant time, a plain number."""
+    if value is None or value == "":
+        return empty
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, datetime):
+        return plant_datetime(value)
+    if isinstance(value, Decimal):
+        return number_text(value)
+    return str(value)
+
+
 def code_label(choices, code: str) -> str:
     """A MAS code as its word with the code beside it (``Open (O)``); an unknown code as it is."""
     if code in (None, ""):

@@ -3,10 +3,9 @@ decided and what can still be done (``transactions.lifecycle``'s table says whic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
-from kernel.display import number_text, plant_datetime
+from kernel.display import number_text, plant_datetime, value_text
 from mas import models as mirror
 from transactions.lifecycle import TRANSITIONS
 from transactions.models import TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionStatus
@@ -43,18 +42,7 @@ def type_fields(txn_type: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return spec["required"], optional
 
 
-def shown(value) -> str:
-    if value is None or value == "":
-        return ""
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    if isinstance(value, datetime):
-        return plant_datetime(value)
-    if isinstance(value, Decimal):
-        return number_text(value)
-    return str(value)
+shown = value_text  # a field's value as the line page shows it
 
 
 def num(value) -> str:
