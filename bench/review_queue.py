@@ -114,6 +114,21 @@ def build(name: str, url: str, history: int, now) -> None:
     analyze()
 
 
+def holds(name: str, lines: int) -> bool:
+    """Whether database ``name`` exists with at least ``lines`` lines and the benchmark's supervisor."""
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
+
+    from transactions.models import Transaction
+
+    try:
+        use(name)
+        return Transaction.objects.count() >= lines and get_user_model().objects.filter(
+            username="bench.supervisor").exists()
+    except DatabaseError:
+        return False
+
+
 def make_lines(start: int, count: int, *, waiting: bool, now, rng):
     from transactions.models import Transaction
 
@@ -221,6 +236,8 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--bulk", type=int, default=5_000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database that already holds its lines (built by an earlier run)")
     parser.add_argument("--one-by-one", type=int, default=0,
                         help="How many lines to approve one at a time (default: all of --bulk).")
     args = parser.parse_args()
@@ -241,7 +258,8 @@ def main() -> None:
     databases = {}
     for label, name, history in (("2,000", small_db, 0), (f"{args.total:,}", large_db, args.total - WAITING)):
         started = time.perf_counter()
-        build(name, url, history, now)
+        if not (args.reuse and holds(name, WAITING + history)):
+            build(name, url, history, now)
         client = Client()
         client.force_login(get_user_model().objects.get(username="bench.supervisor"))
         databases[label] = (name, client)
