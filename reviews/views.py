@@ -31,6 +31,7 @@ from reviews.models import BulkDecision
 from transactions import lifecycle
 from transactions.models import Finding, Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
+from kernel.counting import Budget
 from kernel.display import number_text
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
@@ -48,6 +49,9 @@ NOT_CARRIED = ("page", "sort", "_export", "per_page")
 # served by the (status, collected_at, id) index stops there, so a page costs the same with
 # millions of decided lines behind it.
 COUNT_CAP = 10_000
+# The time the queue's counts and totals may take together (kernel.counting): a rare filter over
+# millions of lines would otherwise count them all; past it the page says "many".
+COUNT_BUDGET = 0.05
 TOTALLED = ("hours", "qty_completed", "quantity")
 EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
 BULK_LIMIT = 20_000  # picked lines one request may decide (a page shows far fewer); "all that match" has no limit
@@ -59,11 +63,6 @@ def queue_url(statuses=TO_REVIEW, **filters) -> str:
     for name, value in filters.items():
         query[name] = str(value)
     return f"{reverse('reviews:transaction_list')}?{query.urlencode()}"
-
-
-def capped_count(queryset, cap: int = COUNT_CAP) -> int:
-    """How many rows, counting no further than ``cap + 1`` (more than ``cap`` means "cap+")."""
-    return queryset.order_by().values("id")[:cap + 1].count()
 
 
 def count_text(n: int, cap: int = COUNT_CAP) -> str:
@@ -156,13 +155,14 @@ class TransactionListView(ObjectListView):
         base = params.copy()
         for key in (*NOT_CARRIED, "status"):
             base.pop(key, None)
-        per_state = self.state_counts(base)
+        budget = Budget(COUNT_BUDGET)
+        per_state = self.state_counts(base, budget)
         tabs = []
         for label, statuses in TABS:
             query = base.copy()
             query.setlist("status", [str(s) for s in statuses])
             n = None
-            if per_state is not None:
+            if per_state is not None and all(per_state[s] is not None for s in (statuses or per_state)):
                 n = sum(per_state[s] for s in (statuses or per_state))
             tabs.append({"label": label, "url": f"?{query.urlencode()}", "count": None if n is None else count_text(n),
                          "active": sorted(str(s) for s in statuses) == current})
@@ -175,32 +175,38 @@ class TransactionListView(ObjectListView):
             shown_at=timezone.now().isoformat(),
             main_filters=[form[name] for name in self.MAIN_FILTERS], status_field=form["status"],
             more_filters=more, more_open=any(params.get(field.name) for field in more),
-            queue_totals=self.totals(context["table"]), count_cap=f"{COUNT_CAP:,}",
+            queue_totals=self.totals(context["table"], budget), count_cap=f"{COUNT_CAP:,}",
         )
         return context
 
-    def state_counts(self, params: QueryDict) -> dict | None:
+    def state_counts(self, params: QueryDict, budget: Budget) -> dict | None:
         """Lines per state under the queue's other filters, each capped (one count per state on
-        the status index); None when the filter is not valid."""
+        the status index) and within the page's time ``budget`` (a state it ran out on: None),
+        the states waiting for someone first; None when the filter is not valid."""
         filterset = TransactionFilterSet(params or None, queryset=self.rows(), request=self.request)
         if filterset.is_bound and not filterset.is_valid():
             return None
         rows = filterset.qs
-        return {status: capped_count(rows.filter(status=status)) for status in S}
+        waiting_first = sorted(S, key=lambda status: status not in (*TO_REVIEW, S.APPROVED))
+        return {status: budget.count(rows.filter(status=status), COUNT_CAP) for status in waiting_first}
 
-    def totals(self, table) -> dict:
+    def totals(self, table, budget: Budget) -> dict:
         """"1–50 of 2,050" and the filtered lines' hours and quantities: one aggregate over at
-        most ``COUNT_CAP + 1`` lines; past the cap the count says "10,000+" and no sums."""
+        most ``COUNT_CAP + 1`` lines; past the cap the count says "10,000+" and no sums; past
+        the page's time ``budget``, "many" and no sums."""
         rows = self.object_list.order_by().select_related(None).prefetch_related(None)
-        sums = rows.values("id", *TOTALLED)[:COUNT_CAP + 1].aggregate(
-            n=Count("id"), **{name: Sum(name) for name in TOTALLED})
-        n = sums.pop("n")
+        sums = budget.run(lambda: rows.values("id", *TOTALLED)[:COUNT_CAP + 1].aggregate(
+            n=Count("id"), **{name: Sum(name) for name in TOTALLED}))
         page = getattr(table, "page", None)
         shown = len(page.object_list) if page else 0
         first = (page.number - 1) * table.paginator.per_page + 1 if shown else 0
+        last = first + shown - 1 if shown else 0
+        if sums is None:
+            return {"first": first, "last": last, "count": "many", "capped": False, "uncounted": True, "sums": None}
+        n = sums.pop("n")
         capped = n > COUNT_CAP
         return {
-            "first": first, "last": first + shown - 1 if shown else 0, "count": count_text(n), "capped": capped,
+            "first": first, "last": last, "count": count_text(n), "capped": capped, "uncounted": False,
             "sums": None if capped else {name: number_text(value or Decimal(0)) for name, value in sums.items()},
         }
 

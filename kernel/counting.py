@@ -1,0 +1,71 @@
+"""Counts that give up rather than slow a page down.
+
+A capped count ("10,000+") bounds the rows counted only when enough rows match: a rare filter
+("this work center, with an error") over millions of lines matches few and so walks them all.
+What bounds a count whatever the filter is time: ``Budget`` gives the counts of one page a
+shared time allowance, and a count that would take longer is stopped by the database itself —
+PostgreSQL's ``statement_timeout`` (``SET LOCAL`` in a savepoint), SQLite's progress handler —
+and reported as unknown (``None``): the page says so instead of waiting.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import TypeVar
+
+from django.db import OperationalError, connection, transaction
+
+T = TypeVar("T")
+_SQLITE_STEPS = 1_000  # virtual-machine steps between two looks at the clock
+
+
+@contextmanager
+def deadline(seconds: float):
+    """The statements of the block are stopped by the database after ``seconds`` (an
+    ``OperationalError``), on PostgreSQL and SQLite; elsewhere they run to the end."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        end = time.perf_counter() + seconds
+        raw.set_progress_handler(lambda: int(time.perf_counter() > end), _SQLITE_STEPS)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+    elif connection.vendor == "postgresql":
+        # A savepoint (or a transaction of its own): a stopped statement rolls back only it, and
+        # with it the SET LOCAL; a finished block puts the session's own timeout back.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [max(1, int(seconds * 1000))])
+            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+    else:
+        yield
+
+
+class Budget:
+    """A time allowance shared by several counts (or sums) of one page."""
+
+    def __init__(self, seconds: float):
+        self.end = time.perf_counter() + seconds
+        self.spent_out = False
+
+    def run(self, work: Callable[[], T]) -> T | None:
+        """``work()``, or None when the allowance is gone or it would take longer than what is left."""
+        left = self.end - time.perf_counter()
+        if left <= 0:
+            self.spent_out = True
+            return None
+        try:
+            with deadline(left):
+                return work()
+        except OperationalError:
+            self.spent_out = True
+            return None
+
+    def count(self, queryset, cap: int) -> int | None:
+        """The rows of ``queryset``, counting no further than ``cap + 1``; None when out of time."""
+        return self.run(lambda: queryset.order_by().values("id")[:cap + 1].count())

@@ -1,0 +1,42 @@
+"""The queue's counts and totals within a time budget: past it the page says "many" and still
+shows its lines (a rare filter over millions of lines must not hold the page)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from reviews import views
+from tests.factories import TransactionFactory
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("reviews:transaction_list")
+
+
+def test_with_time_to_count_the_tabs_and_totals_are_exact(client, supervisor):
+    TransactionFactory.create_batch(3, hours=Decimal("1.500"))
+    TransactionFactory(status="exported", hours=Decimal("2"))
+    client.force_login(supervisor)
+
+    response = client.get(QUEUE)
+
+    counts = {tab["label"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts["All"] == "4" and counts["To review"] == "3" and counts["Exported"] == "1"
+    assert response.context["queue_totals"]["count"] == "4"
+    assert response.context["queue_totals"]["sums"]["hours"] == "6.5"
+
+
+def test_out_of_time_the_page_shows_its_lines_and_says_it_did_not_count(client, supervisor, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_BUDGET", 0)
+    lines = TransactionFactory.create_batch(3)
+    client.force_login(supervisor)
+
+    response = client.get(QUEUE)
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert {row.record.pk for row in response.context["table"].paginated_rows} == {t.pk for t in lines}
+    assert all(tab["count"] is None for tab in response.context["tabs"])
+    assert "1–3 of many" in text and "too many to count quickly" in text
+    assert response.context["queue_totals"]["sums"] is None
