@@ -95,6 +95,18 @@ class TransactionFilterSet(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # The queue reads its filter twice (the page, and its tabs' counts under the other
+        # filters): the search is worked out once per request.
+        memo = getattr(self.request, "_queue_search", None) if self.request is not None else None
+        if memo is None:
+            memo = {}
+            if self.request is not None:
+                self.request._queue_search = memo
+        if value not in memo:
+            memo[value] = self._search_condition(value)
+        return queryset.filter(memo[value])
+
+    def _search_condition(self, value: str) -> Q:
         upper = value.upper()
         keyed = [Q(work_order=upper), Q(employee=upper), Q(crew=upper)]
         if value.isdigit():
@@ -115,9 +127,9 @@ class TransactionFilterSet(filters.FilterSet):
             parts = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
             ids.update(parts[0].union(*parts[1:])[:SEARCH_IDS + 1])
         if len(ids) <= SEARCH_IDS:
-            return queryset.filter(pk__in=sorted(ids))
+            return Q(pk__in=sorted(ids))
         condition = reduce(operator.or_, keyed)
-        return queryset.filter(condition | Q(text_search.TextContains(value)) if has_text else condition)
+        return condition | Q(text_search.TextContains(value)) if has_text else condition
 
     def _named(self, value: str) -> dict[str, list]:
         """{line field: keys} of the mirror rows whose name or description contains the text."""

@@ -40,3 +40,15 @@ def test_out_of_time_the_page_shows_its_lines_and_says_it_did_not_count(client, 
     assert all(tab["count"] is None for tab in response.context["tabs"])
     assert "1–3 of many" in text and "too many to count quickly" in text
     assert response.context["queue_totals"]["sums"] is None
+
+
+def test_decided_tabs_count_no_further_than_their_cap_and_all_says_so(client, supervisor, monkeypatch):
+    monkeypatch.setattr(views, "DECIDED_CAP", 2)
+    TransactionFactory.create_batch(3)
+    TransactionFactory.create_batch(4, status="exported")
+    client.force_login(supervisor)
+
+    counts = {tab["label"]: tab["count"] for tab in client.get(QUEUE).context["tabs"]}
+
+    assert counts["To review"] == "3" and counts["Rejected"] == "0"
+    assert counts["Exported"] == "2+" and counts["All"] == "5+"
