@@ -133,7 +133,8 @@ class MASGateway:
     def count(self, table: str) -> int:
         """How many rows ``table`` has."""
         with self._cursor() as cursor:
-            return cursor.execute(f"SELECT COUNT(*) FROM {_ident(table)}").fetchone()[0]
+            # int(): a driver may hand an expression's value back as text (SQLite's, stepping)
+            return int(cursor.execute(f"SELECT COUNT(*) FROM {_ident(table)}").fetchone()[0])
 
     def select_in(
         self, table: str, columns: Sequence[str], key: str, values: Iterable[Any]

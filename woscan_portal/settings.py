@@ -274,10 +274,12 @@ else:
 # --- MAS and the export folder -----------------------------------------------------------
 WOSCAN_DEMO_MAS_PATH = envpath("WOSCAN_DEMO_MAS_PATH", VAR_DIR / "mas_demo" / "ABC.sqlite")
 # Unset, the portal reads the demo company: its file through the SQLite ODBC driver, read-only (a SQLite URI
-# with mode=ro; NoCreat=1 refuses a missing file). The demo app builds the same string for itself
+# with mode=ro; NoCreat=1 refuses a missing file; StepAPI=1 makes the driver step through a result
+# instead of loading all of it first, so a pull of a million items holds a fetched chunk, not the
+# table). The demo app builds the same string for itself
 # (demo.company.odbc_connection_string); the deploy check woscan.W004 warns while it is in use.
 WOSCAN_MAS_ODBC = envstr(
-    "WOSCAN_MAS_ODBC", f"Driver={{SQLite3}};Database={WOSCAN_DEMO_MAS_PATH.resolve().as_uri()}?mode=ro;NoCreat=1;"
+    "WOSCAN_MAS_ODBC", f"Driver={{SQLite3}};Database={WOSCAN_DEMO_MAS_PATH.resolve().as_uri()}?mode=ro;NoCreat=1;StepAPI=1;"
 )
 WOSCAN_MAS_TIMEOUT = envint("WOSCAN_MAS_TIMEOUT", 30, minimum=1, maximum=3600)
 WOSCAN_EXPORT_DIR = envpath("WOSCAN_EXPORT_DIR", VAR_DIR / "export")

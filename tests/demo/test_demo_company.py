@@ -67,7 +67,7 @@ def test_it_returns_the_counts_that_odbc_sees(company, odbc):
 
     assert list(counts) == list(TABLES)
     for table, count in counts.items():
-        assert rows(odbc, f"SELECT COUNT(*) FROM {table}") == [(count,)], table
+        assert [(int(n),) for n, in rows(odbc, f"SELECT COUNT(*) FROM {table}")] == [(count,)], table
     assert counts["WO_TransactionEntryHeader"] == counts["WO_TransactionEntryDetail"] == 0
     assert counts["WO_TransactionHistory"] == 0
     assert not path.with_suffix(".tmp").exists()
@@ -151,5 +151,5 @@ def test_the_connection_string_is_the_sqlite_drivers_read_only_dsn_less_form(tmp
     monkeypatch.chdir(tmp_path)
 
     assert odbc_connection_string(Path("ABC.sqlite")) == (
-        f"Driver={{SQLite3}};Database=file://{tmp_path.resolve()}/ABC.sqlite?mode=ro;NoCreat=1;"
+        f"Driver={{SQLite3}};Database=file://{tmp_path.resolve()}/ABC.sqlite?mode=ro;NoCreat=1;StepAPI=1;"
     )
