@@ -46,6 +46,11 @@ def deadline(seconds: float):
         yield
 
 
+def capped(queryset, cap: int) -> int:
+    """How many rows, counting no further than ``cap + 1`` (more than ``cap`` reads "cap+")."""
+    return queryset.order_by().values("id")[:cap + 1].count()
+
+
 class Budget:
     """A time allowance shared by several counts (or sums) of one page."""
 
@@ -68,4 +73,4 @@ class Budget:
 
     def count(self, queryset, cap: int) -> int | None:
         """The rows of ``queryset``, counting no further than ``cap + 1``; None when out of time."""
-        return self.run(lambda: queryset.order_by().values("id")[:cap + 1].count())
+        return self.run(lambda: capped(queryset, cap))

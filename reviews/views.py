@@ -31,7 +31,7 @@ from reviews.models import BulkDecision
 from transactions import lifecycle
 from transactions.models import Finding, Severity, Transaction, TransactionStatus
 from reviews.tables import TransactionTable
-from kernel.counting import Budget
+from kernel.counting import Budget, capped
 from kernel.display import number_text
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
@@ -113,9 +113,9 @@ class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
     """The supervisor's landing page: what is waiting, and what the last days decided.
 
     Its cost follows the work, not the history: each count is one ``status = …`` count on the
-    (status, collected_at, id) index — the waiting states whole (few lines at any time), the
-    decided ones for the last ``RECENT_DAYS`` days of collection only — never a count of every
-    line ever collected."""
+    (status, collected_at, id) index — the waiting states, the decided ones for the last
+    ``RECENT_DAYS`` days of collection only — and stops at ``COUNT_CAP`` ("10,000+": approved
+    lines pile up when nobody sends them to MAS); never a count of every line ever collected."""
 
     model = Transaction
     action = "review"
@@ -127,9 +127,10 @@ class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rows = self.rows("view")
         since = start_of_day(timezone.localdate() - timedelta(days=self.RECENT_DAYS - 1))
-        waiting = [(status, rows.filter(status=status).count(), queue_url((status,))) for status in self.WAITING]
+        waiting = [(status, count_text(capped(rows.filter(status=status), COUNT_CAP)), queue_url((status,)))
+                   for status in self.WAITING]
         recent = [
-            (status, rows.filter(status=status, collected_at__gte=since).count(),
+            (status, count_text(capped(rows.filter(status=status, collected_at__gte=since), COUNT_CAP)),
              queue_url((status,), collected_after=since.date()))
             for status in self.DECIDED
         ]

@@ -63,3 +63,16 @@ def test_every_count_is_one_state_never_the_whole_history(client, supervisor):
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 5
     assert all('"status" =' in sql for sql in counts), counts
+
+
+def test_a_pile_of_lines_nobody_sent_is_counted_no_further_than_the_cap(client, supervisor, monkeypatch):
+    from reviews import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    TransactionFactory.create_batch(5, status="approved")
+    TransactionFactory.create_batch(2, status="needs_review")
+    client.force_login(supervisor)
+
+    html = client.get(reverse("reviews:dashboard")).content.decode()
+
+    assert ">3+<" in card(html, "approved") and ">2<" in card(html, "needs_review")
