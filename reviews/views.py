@@ -127,10 +127,10 @@ class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         rows = self.rows("view")
         since = start_of_day(timezone.localdate() - timedelta(days=self.RECENT_DAYS - 1))
-        waiting = [(status, count_text(capped(rows.filter(status=status), COUNT_CAP)), queue_url((status,)))
+        waiting = [(status, count_text(capped(rows.filter(status=status), COUNT_CAP), COUNT_CAP), queue_url((status,)))
                    for status in self.WAITING]
         recent = [
-            (status, count_text(capped(rows.filter(status=status, collected_at__gte=since), COUNT_CAP)),
+            (status, count_text(capped(rows.filter(status=status, collected_at__gte=since), COUNT_CAP), COUNT_CAP),
              queue_url((status,), collected_after=since.date()))
             for status in self.DECIDED
         ]
