@@ -29,7 +29,7 @@ from reviews.filtersets import TransactionFilterSet
 from reviews.forms import DecisionForm, TransactionEditForm
 from reviews.models import BulkDecision
 from transactions import lifecycle
-from transactions.models import Finding, Severity, Transaction, TransactionStatus
+from transactions.models import Finding, Severity, Transaction, TransactionStatus, waiting_for_review
 from reviews.tables import TransactionTable
 from kernel.counting import Budget, capped
 from kernel.display import number_text
@@ -207,7 +207,11 @@ class TransactionListView(ObjectListView):
             return None
         rows = filterset.qs
         waiting_first = sorted(S, key=lambda status: status not in (*TO_REVIEW, S.APPROVED))
-        return {status: budget.count(rows.filter(status=status), state_cap(status)) for status in waiting_first}
+        def of(status):
+            one = rows.filter(status=status)
+            return one.filter(waiting_for_review()) if status in TO_REVIEW else one
+
+        return {status: budget.count(of(status), state_cap(status)) for status in waiting_first}
 
     def totals(self, table, budget: Budget) -> dict:
         """"1–50 of 2,050" and the filtered lines' hours and quantities: one aggregate over at

@@ -79,6 +79,22 @@ class TransactionSource(models.TextChoices):
     USER = "user", "Desktop (Direct Connect)"
 
 
+# The states of a line waiting for a supervisor, as one condition: the partial indexes of
+# ``Transaction.Meta`` hold only those lines.
+TO_REVIEW_STATES = ("flagged", "needs_review")
+WAITING_FOR_REVIEW = models.Q(status__in=TO_REVIEW_STATES)
+
+
+def waiting_for_review():
+    """The partial indexes' condition as a query term with its values written out: SQLite uses a
+    partial index only for a query carrying the very term of the index (a bound parameter does
+    not count), PostgreSQL whenever the query implies it. For ``.filter()`` beside the query's
+    own ``status`` condition."""
+    values = ", ".join(f"'{value}'" for value in TO_REVIEW_STATES)
+    return models.expressions.RawSQL(f'"reviews_transaction"."status" IN ({values})', [],
+                                     output_field=models.BooleanField())
+
+
 class TransactionQuerySet(models.QuerySet):
     """Lines per user and action (``kernel.permissions.restrict``): every line for a user
     with the action's permission, none without (which states allow a move is the services' call)."""
@@ -178,6 +194,14 @@ class Transaction(models.Model):
             models.Index(fields=["work_center", "collected_at", "id"], name="reviews_txn_work_center_queue"),
             models.Index(fields=["device", "collected_at", "id"], name="reviews_txn_device_queue"),
             models.Index(fields=["entered_by", "collected_at", "id"], name="reviews_txn_entered_by_queue"),
+            # The keyed filters of the lines waiting for review ("this employee, to review"): partial
+            # indexes of those lines only (a few thousand at any time, whatever the history). A
+            # query uses them when it carries the ``waiting_for_review()`` term (below).
+            *(models.Index(fields=[field, "collected_at", "id"], condition=WAITING_FOR_REVIEW,
+                           name=f"reviews_txn_{short}_waiting")
+              for field, short in (("work_order", "wo"), ("employee", "employee"), ("crew", "crew"),
+                                   ("work_center", "wc"), ("device", "device"),
+                                   ("entered_by", "entered"))),
             # "My lines" of the device API: one device's lines changed since a cursor, in change order.
             models.Index(fields=["device", "updated_at", "id"], name="reviews_txn_device_changes"),
             # "Reversed by …" on a line page: the reversal lines of a line (nearly every line has none).
