@@ -272,6 +272,9 @@ def main() -> None:
         if not (args.reuse and holds(name, WAITING + history)):
             build(name, url, history, now)
         else:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # the indexes of the code measured
             analyze()
         client = Client()
         client.force_login(get_user_model().objects.get(username="bench.supervisor"))
