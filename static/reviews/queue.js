@@ -32,7 +32,8 @@
         const value = row.dataset[name] || "";
         if (value) { total += parseFloat(value); places = decimals(places, value); }
       });
-      return total.toFixed(Math.min(places, 4)).replace(/\.?0+$/, (m) => (m.includes(".") ? "" : m));
+      // As the filtered totals read: no trailing zeros after the point ("1.5", not "1.500").
+      return total.toFixed(Math.min(places, 4)).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
     };
     totals.textContent = `· Selected ${picked.length}: ${sum("hours")} h · ${sum("qty")} completed · ${sum("issued")} issued`;
   };
