@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction as db
@@ -51,7 +52,7 @@ NOT_CARRIED = ("page", "sort", "_export", "per_page")
 COUNT_CAP = 10_000
 # The time the queue's counts and totals may take together (kernel.counting): a rare filter over
 # millions of lines would otherwise count them all; past it the page says "many".
-COUNT_BUDGET = 0.03
+COUNT_BUDGET = settings.WOSCAN_COUNT_BUDGET
 # The decided states' tabs (rejected, exported) count no further: their history only grows, and
 # "1,000+" says what a tab needs to.
 DECIDED_CAP = 1_000

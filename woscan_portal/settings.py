@@ -265,6 +265,9 @@ Q_CLUSTER = {
     "poll": 1,
 }
 # A pull whose process sent no heartbeat for this many seconds is abandoned and its lock taken over.
+# Seconds the review queue's counts and totals may take together before the page says "many"
+# (reviews.views, kernel.counting); a page of the queue costs the same at any size of history.
+WOSCAN_COUNT_BUDGET = 0.03
 WOSCAN_PULL_STALE_AFTER = envint("WOSCAN_PULL_STALE_AFTER", 120, minimum=2, maximum=3600)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
