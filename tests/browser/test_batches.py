@@ -104,6 +104,7 @@ def test_a_handheld_line_goes_all_the_way_to_posted(
 
     sign_in(supervisor)
     page.get_by_role("link", name="Open the queue").click()
+    page.wait_for_load_state()  # the queue's script ticks the rows for "select all"; a loaded CI machine runs it late
     page.get_by_label("Select all rows on this page").check()
     page.get_by_role("button", name="Approve selected").click()
     page.get_by_role("button", name="Approve 1").click()
