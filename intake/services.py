@@ -32,6 +32,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
+from kernel.bulk import insert_objects
 from kernel.clock import elapsed_hours
 from mas.models import WorkOrder
 from transactions import lifecycle, validation
@@ -223,7 +224,7 @@ def _store(txns, findings, reasons, *, device, by, now) -> dict:
         pending = [by_id[txn_id][0] for txn_id in sorted(by_id)]
         try:
             with transaction.atomic():
-                Transaction.objects.bulk_create(pending, batch_size=CHUNK)
+                insert_objects(pending, key="client_txn_id")
             inserted = pending
         except IntegrityError:
             inserted = []
@@ -239,9 +240,10 @@ def _store(txns, findings, reasons, *, device, by, now) -> dict:
                     if stored is None:
                         raise  # not a concurrent push of the same id: a real error, not a replay
                     outcome[txn.client_txn_id] = _replay(_as_parsed(txn), *stored)
-        Finding.objects.bulk_create(
-            [f for txn in inserted for f in by_id[txn.client_txn_id][1]], batch_size=CHUNK
-        )
+        found = [f for txn in inserted for f in by_id[txn.client_txn_id][1]]
+        for finding in found:
+            finding.transaction_id = finding.transaction.pk  # set when the line was stored
+        insert_objects(found)
         lifecycle.record_arrival(inserted, [by_id[txn.client_txn_id][2] for txn in inserted], by=by)
         if device is not None:
             Device.objects.filter(pk=device.pk).update(last_push_at=now, last_seen_at=now)
