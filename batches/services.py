@@ -75,6 +75,9 @@ WRITER = Actor.system("Export folder")  # what writes, rewrites and retires the 
 _FILE_NUMBER = re.compile(r"^WOS(\d{6,})\.(csv|ctl)$")
 # Read for each line to export: what the totals and the batch line need.
 _SELECT = ("pk", "version", "type", "work_order", "hours", "start", "stop", "quantity", "qty_completed")
+# What the export reads of each claimed line: _SELECT, then the CSV's other columns (writer.TXN_FIELDS).
+_CLAIMED = _SELECT + ("collected_at", "step", "employee", "crew", "step_complete", "item_code", "warehouse",
+                      "lot_serial", "qty_scrapped", "close_order", "amount", "comment")
 
 
 class BatchStateError(Exception):
@@ -213,12 +216,16 @@ def export_transactions(
     actor = line_states.check("export", by)
     outcome = ExportOutcome(recovered=recover_batches())
     for attempt in range(3):
+        staged: list[writer.StagedCsv] = []
         try:
             with transaction.atomic():
-                batch = _export(ids, by=actor, automatic_only=automatic_only, confirmed=confirmed)
+                batch = _export(ids, by=actor, automatic_only=automatic_only, confirmed=confirmed, staged=staged)
                 if batch is None:
                     return outcome
-                transaction.on_commit(partial(finish_batch, batch.pk))
+                staged_file = staged[0]
+                facts = staged_file.close()
+                transaction.on_commit(partial(
+                    finish_batch, batch.pk, staged_csv=(staged_file.path, facts) if facts else None))
             break
         except _Changed:
             outcome.changed = True
@@ -227,14 +234,18 @@ def export_transactions(
             # Another export took the same number at the same moment; try the next one.
             if attempt == 2:
                 raise
+        finally:
+            for staged_file in staged:  # placed by finish_batch, or not to be used (rolled back, folder held)
+                staged_file.discard()
     batch.refresh_from_db()
     outcome.batch = batch
     outcome.written = batch.status == BatchStatus.EXPORTED
     return outcome
 
 
-def _export(ids, *, by: Actor, automatic_only: bool, confirmed: str | None) -> ExportBatch | None:
-    """Claim, create the batch, store its lines and audit rows; in the caller's transaction."""
+def _export(ids, *, by: Actor, automatic_only: bool, confirmed: str | None, staged: list) -> ExportBatch | None:
+    """Claim, create the batch, store its lines and audit rows, and stage its CSV from the same
+    rows (``writer.StagedCsv``, appended to ``staged``); in the caller's transaction."""
     now = timezone.now()
     count = claim.claim(ids, automatic_only=automatic_only, now=now)
     if not count:
@@ -243,16 +254,23 @@ def _export(ids, *, by: Actor, automatic_only: bool, confirmed: str | None) -> E
             raise _Changed
         return None
     batch = lifecycle.create(by=by, number=next_number(), lines=count)
+    staged_file = writer.StagedCsv(batch)
+    staged.append(staged_file)
     tally = Tally()
-    rows = claim.claimed_rows(*_SELECT)
+    rows = claim.claimed_rows(*_CLAIMED)
     while chunk := list(islice(rows, claim.READ_CHUNK)):
         start = tally.count
         lines, refs = [], []
-        for pk, version, type_, wo, hours, t0, t1, quantity, qty_completed in chunk:
+        for (pk, version, type_, wo, hours, t0, t1, quantity, qty_completed, collected_at, step, employee, crew,
+             step_complete, item_code, warehouse, lot_serial, qty_scrapped, close_order, amount, comment) in chunk:
             h, q = writer.line_hours(hours, t0, t1), writer.line_quantity(quantity, qty_completed)
             tally.add(pk, version - 1, type_, h, q)  # the version the supervisor saw, before the claim
-            lines.append((batch.pk, pk, start + len(lines) + 1, True, type_, h, q))
+            line_no = start + len(lines) + 1
+            lines.append((batch.pk, pk, line_no, True, type_, h, q))
             refs.append(_TxnRef(pk, type_, wo))
+            staged_file.add((pk, line_no, type_, h, q, collected_at, wo, step, employee, crew, t0, t1, qty_completed,
+                     step_complete, item_code, warehouse, quantity, lot_serial, qty_scrapped, close_order, amount,
+                     comment))
         _insert_lines(lines)
         line_states.record_exported(refs, batch_label=batch.label, by=by)
     if tally.count != count:
@@ -296,7 +314,7 @@ class _TxnRef:
         return self.text
 
 
-def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
+def finish_batch(batch_id: int, *, files_taken: bool = False, staged_csv: tuple | None = None) -> bool:
     """Write a committed batch's files (CSV, then control) and mark it exported. Run outside a
     transaction (after the export's commit, or by recovery): what it records before renaming the
     control file must be committed before the rename.
@@ -306,7 +324,9 @@ def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
     does a batch whose predecessor's files are still in the folder (a re-export whose old files
     could not be retired): the importer must never find both ready. ``files_taken``: the
     importer has already taken the files (it acknowledged the batch), so they are not written
-    again — only what they held is worked out, for the record.
+    again — only what they held is worked out, for the record. ``staged_csv``: (path, facts) of
+    the CSV the export staged from the lines it claimed (``writer.StagedCsv``), renamed into place
+    in step 1 instead of writing the CSV again.
 
     A batch reaches the folder once, whatever the moment of a crash (one process at a time,
     ``batches.folder_lock``):
@@ -327,10 +347,10 @@ def finish_batch(batch_id: int, *, files_taken: bool = False) -> bool:
         if not held:
             log.warning("Batch %s: another process is writing the export folder; the next run finishes it.", batch_id)
             return False
-        return _finish_batch(batch_id, files_taken=files_taken)
+        return _finish_batch(batch_id, files_taken=files_taken, staged_csv=staged_csv)
 
 
-def _finish_batch(batch_id: int, *, files_taken: bool) -> bool:
+def _finish_batch(batch_id: int, *, files_taken: bool, staged_csv: tuple | None = None) -> bool:
     batch = ExportBatch.objects.select_related("replaces").get(pk=batch_id)
     if batch.status != BatchStatus.WRITING:
         return False
@@ -353,11 +373,17 @@ def _finish_batch(batch_id: int, *, files_taken: bool) -> bool:
                           "folder (they could not be moved to %s/); the next run tries again.",
                           batch, batch.replaces, writer.RETIRED_DIR)
                 return False
+            ours = staged_csv[0] if staged_csv and staged is None else None
             if staged is None:
-                stray = writer.remove_temporaries(writer.temporaries(directory).get(batch.number, []))
+                stray = writer.remove_temporaries(
+                    path for path in writer.temporaries(directory).get(batch.number, []) if path != ours)
                 if stray:
                     log.warning("%s: removed %s, left by a crash.", batch, ", ".join(stray))
-            facts = _write_csv_once(batch, directory, staged)
+            if ours is not None and ours.parent == directory and ours.exists() and staged_csv[1].lines == batch.lines:
+                writer.place_staged(ours, batch, directory)
+                facts = staged_csv[1]
+            else:
+                facts = _write_csv_once(batch, directory, staged)
             if staged is None:
                 staged = writer.stage_ctl(batch, facts, directory)
                 if not _mark_publishing(batch, staged.name, facts.sha256):

@@ -133,30 +133,121 @@ def ctl_path(batch, directory: Path | None = None) -> Path:
 
 
 # --- writing -----------------------------------------------------------------------------
+class _Rows:
+    """The CSV's text, a row at a time, with the lines, hours and quantity since the last ``take``."""
+
+    def __init__(self, number: int):
+        self.number = number
+        self.tz = timezone.get_default_timezone()
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer.writerow(CSV_COLUMNS)
+        self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
+
+    def add(self, values: tuple) -> None:
+        """One line, its values in ``TXN_FIELDS`` order."""
+        self.writer.writerow(_row(self.number, values, self.tz))
+        self.lines += 1
+        self.hours += values[3] or 0
+        self.quantity += values[4] or 0
+
+    def take(self) -> tuple[bytes, int, Decimal, Decimal]:
+        taken = self.buffer.getvalue().encode("utf-8"), self.lines, self.hours, self.quantity
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
+        return taken
+
+
 def _csv_chunks(batch) -> Iterator[tuple[bytes, int, Decimal, Decimal]]:
     """The CSV as encoded chunks, with the lines, hours and quantity each chunk adds."""
     from batches.models import BatchLine
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    rows = (
-        BatchLine.objects.filter(batch_id=batch.pk).order_by("line_no").values_list(*TXN_FIELDS)
-        .iterator(chunk_size=ROWS_PER_WRITE)
-    )
-    tz = timezone.get_default_timezone()
-    lines, hours, quantity = 0, Decimal(0), Decimal(0)
-    for values in rows:
-        writer.writerow(_row(batch.number, values, tz))
-        lines += 1
-        hours += values[3] or 0
-        quantity += values[4] or 0
-        if lines % ROWS_PER_WRITE == 0:
-            yield buffer.getvalue().encode("utf-8"), lines, hours, quantity
-            buffer.seek(0)
-            buffer.truncate()
-            lines, hours, quantity = 0, Decimal(0), Decimal(0)
-    yield buffer.getvalue().encode("utf-8"), lines, hours, quantity
+    rows = _Rows(batch.number)
+    for values in (BatchLine.objects.filter(batch_id=batch.pk).order_by("line_no").values_list(*TXN_FIELDS)
+                   .iterator(chunk_size=ROWS_PER_WRITE)):
+        rows.add(values)
+        if rows.lines == ROWS_PER_WRITE:
+            yield rows.take()
+    yield rows.take()
+
+
+class StagedCsv:
+    """A batch's CSV written while its export reads the claimed lines — the same bytes
+    ``write_csv`` makes from the committed batch lines, without reading the lines a second time.
+
+    It is staged under a temporary name (``.WOS<N>.csv.<random>.tmp``) and fsynced; after the
+    export's commit ``finish_batch`` renames it into place. An export that does not commit
+    discards it; one killed before the rename leaves it to the recovery, which removes the
+    batch's temporary files and writes the CSV from the database. Any error of the folder
+    (full disk, share gone) drops the staged file and leaves the CSV to ``finish_batch``, as
+    before: staging never makes an export fail."""
+
+    def __init__(self, batch, directory: Path | None = None):
+        self.rows = _Rows(batch.number)
+        self.digest = hashlib.sha256()
+        self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
+        self.path: Path | None = None
+        self.out = None
+        try:
+            target = csv_path(batch, directory)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            self.path, self.out = Path(tmp), os.fdopen(fd, "wb")
+        except OSError:
+            self.discard()
+
+    def add(self, values: tuple) -> None:
+        if self.out is None:
+            return
+        self.rows.add(values)
+        if self.rows.lines == ROWS_PER_WRITE:
+            self._write()
+
+    def _write(self) -> None:
+        chunk, lines, hours, quantity = self.rows.take()
+        try:
+            self.out.write(chunk)
+        except OSError:
+            self.discard()
+            return
+        self.digest.update(chunk)
+        self.lines += lines
+        self.hours += hours
+        self.quantity += quantity
+
+    def close(self) -> FileFacts | None:
+        """Flush and fsync; the facts of the staged file, or None when nothing is staged."""
+        if self.out is None:
+            return None
+        self._write()
+        try:
+            if self.out is not None:
+                self.out.flush()
+                os.fsync(self.out.fileno())
+                self.out.close()
+                self.out = None
+                return FileFacts(self.digest.hexdigest(), self.lines, self.hours, self.quantity)
+        except OSError:
+            pass
+        self.discard()
+        return None
+
+    def discard(self) -> None:
+        if self.out is not None:
+            try:
+                self.out.close()
+            except OSError:
+                pass
+            self.out = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
+
+def place_staged(staged: Path, batch, directory: Path | None = None) -> None:
+    """Rename a staged CSV (``StagedCsv``) into place as ``WOS<N>.csv``."""
+    os.replace(staged, csv_path(batch, directory))
+    _fsync_dir(staged.parent)
 
 
 _TEMPORARY = re.compile(r"^\.WOS(\d{6,})\.(csv|ctl)\..+\.tmp$")

@@ -139,8 +139,61 @@ def test_a_crash_before_the_commit_leaves_every_line_approved_and_no_file(run_ex
     assert_exactly_once(export_dir)
 
 
+def test_the_csv_staged_from_the_claimed_lines_is_the_one_written_from_the_batch_lines(
+    run_export, approved, export_dir, tmp_path
+):
+    """The export writes the CSV while it reads the lines it claimed (one read, not two); the
+    recovery and a re-export write it from the batch's stored lines: the same bytes either way."""
+    batch = run_export().batch
+
+    written = export_dir / "WOS000001.csv"
+    from_database = tmp_path / "again"
+    from_database.mkdir()
+    facts = writer.write_csv(batch, from_database)
+    assert written.read_bytes() == (from_database / "WOS000001.csv").read_bytes()
+    assert facts.sha256 == batch.sha256 and facts.lines == batch.lines == 4
+    assert (facts.total_hours, facts.total_quantity) == (batch.total_hours, batch.total_quantity)
+    assert not list(export_dir.glob(".*.tmp"))
+
+
+def test_an_export_that_does_not_commit_leaves_no_staged_csv(run_export, approved, export_dir, monkeypatch):
+    monkeypatch.setattr(services.lifecycle, "record_created", crash)  # after the CSV was staged
+
+    with pytest.raises(Crash):
+        run_export()
+
+    assert not list(export_dir.iterdir())
+
+
+def test_a_share_that_fails_while_staging_leaves_the_csv_to_the_writer_after_the_commit(
+    run_export, approved, export_dir, monkeypatch
+):
+    class FullDisk:
+        def __init__(self, out):
+            self.out = out
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            self.out.close()
+
+    staging = writer.StagedCsv.__init__
+
+    def staged_on_a_full_disk(self, *args, **kwargs):
+        staging(self, *args, **kwargs)
+        self.out = FullDisk(self.out)
+
+    monkeypatch.setattr(writer.StagedCsv, "__init__", staged_on_a_full_disk)
+    outcome = run_export()
+
+    assert outcome.written and outcome.batch.sha256 == writer.csv_facts(outcome.batch).sha256
+    assert_exactly_once(export_dir)
+
+
 def test_a_crash_before_the_file_is_finished_by_the_next_run(run_export, approved, export_dir, monkeypatch):
     monkeypatch.setattr(writer, "write_csv", crash)
+    monkeypatch.setattr(writer, "place_staged", crash)
 
     with pytest.raises(Crash):
         run_export()

@@ -41,9 +41,17 @@ def after(function):
 point = sys.argv[1]
 if point == "before_the_commit":
     services.lifecycle.record_created = die  # the batch's own audit row, the export's last write
-elif point == "before_the_csv":
+elif point == "during_the_staged_csv":  # the CSV written from the claimed lines, before the commit
+    write = writer.StagedCsv._write
+    def first_chunk_then_die(self):
+        write(self)
+        os._exit(9)
+    writer.StagedCsv._write = first_chunk_then_die
+elif point == "before_the_csv":  # committed; the staged CSV not yet in place
+    writer.place_staged = die
     writer.write_csv = die
-elif point == "during_the_csv":
+elif point == "during_the_csv":  # the CSV written again from the database (no staged one)
+    writer.StagedCsv.close = lambda self: self.discard()
     chunks = writer._csv_chunks
     def first_chunk_then_die(batch):
         for chunk in chunks(batch):
@@ -73,7 +81,7 @@ services.export_transactions(by=Actor.system("doomed export"))
 """
 
 POINTS = [
-    "before_the_commit", "before_the_csv", "during_the_csv", "after_the_csv", "during_the_control_file",
+    "before_the_commit", "during_the_staged_csv", "before_the_csv", "during_the_csv", "after_the_csv", "during_the_control_file",
     "after_staging_the_control_file", "before_the_rename", "right_after_the_rename", "after_marking_it_exported",
 ]
 

@@ -28,7 +28,8 @@ def die(*args, **kwargs):
 point = sys.argv[1]
 if point == "before_commit":
     services.lifecycle.record_created = die  # the batch's own audit row, the export's last write
-elif point == "before_the_file":
+elif point == "before_the_file":  # committed; the CSV staged from the claimed lines not yet in place
+    writer.place_staged = die
     writer.write_csv = die
 elif point == "between_file_and_control":
     writer.stage_ctl = die
