@@ -202,6 +202,10 @@ def test_a_saved_filter_follows_the_supervisor_to_a_new_browser(page, sign_in, n
     other.screenshot(path=f"{SHOTS}/prefs-applied.png")
     other.get_by_test_id("saved-filters-menu").locator("summary").click()
     other.screenshot(path=f"{SHOTS}/prefs-menu.png")
+    other.get_by_role("link", name=NAME).focus()
+    other.keyboard.press("Escape")  # the menu closes, back to its summary
+    assert other.get_by_test_id("saved-filters-menu").evaluate("(menu) => menu.open") is False
+    expect(other.get_by_test_id("saved-filters-menu").locator("summary")).to_be_focused()
 
 
 def _switch_keys(page, on: bool):
