@@ -128,8 +128,12 @@ class SavedFilterForm(forms.ModelForm):
                 f"A name has at most {SavedFilter.NAME_LENGTH} characters (this one has {len(name)}).")
         taken = SavedFilter.objects.filter(owner=self.owner.pk, name__iexact=name).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(f"You already have a filter named “{name}”: choose another name.")
+            raise forms.ValidationError(self.taken(name))
         return name
+
+    @staticmethod
+    def taken(name: str) -> str:
+        return f"You already have a filter named “{name}”: choose another name."
 
     def clean_query(self):
         query = filter_query(QueryDict(self.cleaned_data.get("query") or ""))

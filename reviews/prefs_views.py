@@ -94,7 +94,7 @@ class SavedFilterAddView(SavedFilterFormView):
         try:
             saved = prefs.keep_filter(request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"])
         except IntegrityError:  # the same name saved meanwhile, from another tab
-            form.add_error("name", f"You already have a filter named “{form.cleaned_data['name']}”: choose another name.")
+            form.add_error("name", form.taken(form.cleaned_data["name"]))
             return self.render(form, status=400)
         messages.success(request, f"Saved “{saved.name}”: it is in the queue's Saved filters menu.")
         return redirect(queue_with(saved.query))
@@ -120,7 +120,7 @@ class SavedFilterEditView(SavedFilterFormView):
             changed = prefs.rename_filter(saved, name=form.cleaned_data["name"])
         except IntegrityError:
             saved.name = before
-            form.add_error("name", f"You already have a filter named “{form.cleaned_data['name']}”: choose another name.")
+            form.add_error("name", form.taken(form.cleaned_data["name"]))
             return self.render(form, status=400, saved=saved)
         if changed:
             messages.success(request, f"Renamed “{before}” to “{saved.name}”.")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from audit.models import AuditEntry
 from reviews.models import ReviewPreferences, SavedFilter
-from tests.factories import TransactionFactory, UserFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory
+from tests.factories import TransactionFactory, UserFactory, WorkCenterFactory, WorkOrderFactory
 from transactions.models import Finding
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quiet_validation")]
