@@ -43,6 +43,13 @@ ACTIONS: dict[str, dict[str, str]] = {
     },
     # a bulk decision run as a job: seen and taken up again by those who may approve and reject
     "reviews.bulkdecision": {"view": "transactions.review_transaction", "review": "transactions.review_transaction"},
+    # a reviewer's own saved filters of the queue: anyone who may approve and reject keeps theirs
+    # (the rows are the owner's alone: SavedFilterQuerySet.narrow_for)
+    "reviews.savedfilter": {
+        action: "transactions.review_transaction" for action in ("view", "add", "change", "delete")
+    },
+    # a user's own settings of the review pages (the single-key switch): anyone who reads them
+    "reviews.reviewpreferences": {"change": "transactions.view_transaction"},
     "batches.exportbatch": {
         "view": "batches.view_exportbatch",
         "reexport": "batches.reexport_batch",  # re-export or void a batch deleted in MAS

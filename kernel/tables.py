@@ -66,8 +66,12 @@ class PageCells:
         return f"{head}{pk}{tail}"
 
 
-def table_row(cells, attrs: dict) -> str:
+def table_row(cells, attrs: dict, classes=None) -> str:
     """``<tr …><td>…</td>…</tr>`` from cell values: safe strings as they are, anything else
-    escaped (what ``format_html`` would do, without its per-call formatting)."""
+    escaped (what ``format_html`` would do, without its per-call formatting). ``classes``, one
+    a cell (the column's, say), lets a page's CSS size or hide a column."""
     opening = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
-    return f"<tr{opening}>" + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in cells) + "</tr>"
+    if classes is None:
+        return f"<tr{opening}>" + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in cells) + "</tr>"
+    return f"<tr{opening}>" + "".join(f'<td class="{escape(name)}">{conditional_escape(cell)}</td>'
+                                      for cell, name in zip(cells, classes)) + "</tr>"

@@ -8,6 +8,7 @@ from functools import reduce
 import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 
@@ -21,6 +22,30 @@ from transactions import search as text_search
 
 NAME_KEYS = 200  # keys of each kind a name in the search box may stand for
 SEARCH_IDS = 5_000  # matching lines a search pages by id; past it, it pages in the queue's order
+
+# Parameters of a queue address that are not its filter: a saved filter and a carried one drop them.
+NOT_CARRIED = ("page", "sort", "_export", "per_page")
+
+
+def filled(params: QueryDict) -> QueryDict:
+    """The parameters without the empty ones (a form sends every field, set or not)."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        values = [value for value in values if value != ""]
+        if values:
+            query.setlist(key, values)
+    return query
+
+
+def filter_query(params: QueryDict) -> str:
+    """The filter part of a querystring (no page, sort or export), to carry between pages."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        values = [value for value in values if value != ""]
+        if key not in NOT_CARRIED and values:
+            query.setlist(key, values)
+    return query.urlencode()
+
 
 class OneOfSelect(forms.Select):
     """One drop-down (no Ctrl-click) for a filter the URL may give several values

@@ -4,7 +4,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.http import QueryDict
 
+from reviews.filtersets import TransactionFilterSet, filter_query
+from reviews.models import SavedFilter
 from reviews.services import EDITABLE_FIELDS
 from transactions.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionType
 
@@ -82,3 +86,74 @@ class DecisionForm(forms.Form):
         self.fields["reason"].required = reason_required
         if reason_required:
             self.fields["reason"].error_messages["required"] = "A reason is required to reject."
+
+
+class SavedFilterForm(forms.ModelForm):
+    """Name the queue's current filter, or rename a saved one. The name is the owner's own: not
+    empty, not longer than ``SavedFilter.NAME_LENGTH``, not one they already use (in any case).
+    ``query`` (a new filter only) is the queue's querystring: kept without page, sort or export,
+    and refused when the queue would not read it."""
+
+    class Meta:
+        model = SavedFilter
+        fields = ("name", "query")
+        widgets = {"query": forms.HiddenInput}
+        labels = {"name": "Name"}
+        help_texts = {"name": "e.g. My work centers, errors first"}
+
+    def __init__(self, *args, owner, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner, self.request = owner, request
+        name = self.fields["name"]
+        name.required = True
+        name.error_messages["required"] = "Give the filter a name."
+        # Said in the form, not cut short by the browser: the message says how long it is.
+        name.widget.attrs.pop("maxlength", None)
+        name.validators = [v for v in name.validators if not isinstance(v, MaxLengthValidator)]
+        if self.instance.pk:
+            del self.fields["query"]
+        else:
+            self.fields["query"].required = False
+        self.helper = FormHelper()
+        self.helper.form_id = "saved-filter"
+        self.helper.layout = Layout(*(Field(n) for n in self.fields),
+                                    Submit("save", "Rename" if self.instance.pk else "Save filter"))
+
+    def clean_name(self):
+        name = " ".join((self.cleaned_data.get("name") or "").split())
+        if not name:
+            raise forms.ValidationError("Give the filter a name.")
+        if len(name) > SavedFilter.NAME_LENGTH:
+            raise forms.ValidationError(
+                f"A name has at most {SavedFilter.NAME_LENGTH} characters (this one has {len(name)}).")
+        taken = SavedFilter.objects.filter(owner=self.owner.pk, name__iexact=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(self.taken(name))
+        return name
+
+    @staticmethod
+    def taken(name: str) -> str:
+        return f"You already have a filter named “{name}”: choose another name."
+
+    def clean_query(self):
+        query = filter_query(QueryDict(self.cleaned_data.get("query") or ""))
+        if not query:
+            raise forms.ValidationError("The queue shows no filter to save: filter it first, then save.")
+        if len(query) > SavedFilter.QUERY_LENGTH:
+            raise forms.ValidationError(f"This filter is too long to save (over {SavedFilter.QUERY_LENGTH:,} "
+                                        "characters): narrow the search text.")
+        filterset = TransactionFilterSet(QueryDict(query), queryset=Transaction.objects.none(), request=self.request)
+        if not filterset.form.is_valid():
+            wrong = ", ".join(str(filterset.form[name].label) for name in filterset.form.errors)
+            raise forms.ValidationError(f"The queue would not read this filter ({wrong}): correct it first.")
+        return query
+
+    def clean(self):
+        cleaned = super().clean()
+        if "query" in self._errors:  # a hidden field: its error is the form's
+            for error in self._errors.pop("query"):
+                self.add_error(None, error)
+        return cleaned
+
+    def _post_clean(self):
+        """Fields only: the filter is saved by ``reviews.prefs``, not here."""

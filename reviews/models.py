@@ -1,4 +1,5 @@
-"""The review's own rows: a bulk decision run as a background job (``reviews.bulk``).
+"""The review's own rows: a bulk decision run as a background job (``reviews.bulk``), and each
+reviewer's own settings of the review pages (saved filters of the queue, the single-key switch).
 
 The collected lines themselves belong to the transaction core (``transactions.models``).
 """
@@ -6,10 +7,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 from kernel.jobs import FINISHED_STATES, JobState
 
-__all__ = ["BulkDecision", "JobState"]
+__all__ = ["BulkDecision", "JobState", "ReviewPreferences", "SavedFilter"]
 
 
 class BulkDecision(models.Model):
@@ -58,3 +60,60 @@ class BulkDecision(models.Model):
     @property
     def seen(self) -> int:
         return self.done + self.skipped
+
+
+class SavedFilterQuerySet(models.QuerySet):
+    def narrow_for(self, user, action):
+        """A reviewer's saved filters are theirs alone: nobody else sees or changes them (another's
+        is a 404, as one that is not there)."""
+        return self.filter(owner=user.pk) if user.is_authenticated else self.none()
+
+
+class SavedFilter(models.Model):
+    """A named filter of the review queue ("My work centers, errors first"): the queue's
+    querystring without page, sort or export (``reviews.filtersets.filter_query``), kept for its
+    owner and applied from the queue's menu."""
+
+    NAME_LENGTH = 80
+    QUERY_LENGTH = 2000
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=NAME_LENGTH)
+    query = models.TextField(help_text="The queue's filter (a querystring).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SavedFilterQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        # One name once per owner, whatever its case: the menu tells them apart by name alone.
+        constraints = [models.UniqueConstraint(models.F("owner"), Lower("name"), name="savedfilter_owner_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewPreferencesQuerySet(models.QuerySet):
+    def narrow_for(self, user, action):
+        return self.filter(user=user.pk) if user.is_authenticated else self.none()
+
+
+class ReviewPreferences(models.Model):
+    """A user's own settings of the review pages, kept with the user so that they follow them to
+    another desktop. No row: nothing chosen yet (the pages' defaults, or what this browser kept
+    before the choice moved here)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="review_preferences")
+    single_keys = models.BooleanField(default=True, help_text="Single-key shortcuts on the review pages (WCAG 2.1.4).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewPreferencesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "review preferences"
+        verbose_name_plural = "review preferences"
+
+    def __str__(self) -> str:
+        return f"Review preferences of {self.user}"

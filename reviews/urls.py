@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import reversal_views, timesheet_views, views
+from reviews import prefs_views, reversal_views, timesheet_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("transactions/jobs/<int:pk>/", views.BulkDecisionDetailView.as_view(), name="bulkdecision_detail"),
     path("transactions/jobs/<int:pk>/status/", views.BulkDecisionStatusView.as_view(), name="bulkdecision_status"),
     path("transactions/jobs/<int:pk>/resume/", views.BulkDecisionResumeView.as_view(), name="bulkdecision_resume"),
+    path("filters/", prefs_views.SavedFilterListView.as_view(), name="savedfilter_list"),
+    path("filters/add/", prefs_views.SavedFilterAddView.as_view(), name="savedfilter_add"),
+    path("filters/<int:pk>/edit/", prefs_views.SavedFilterEditView.as_view(), name="savedfilter_edit"),
+    path("filters/<int:pk>/delete/", prefs_views.SavedFilterDeleteView.as_view(), name="savedfilter_delete"),
+    path("preferences/", prefs_views.ReviewPreferencesEditView.as_view(), name="reviewpreferences_edit"),
     path("timesheet/", timesheet_views.TimesheetView.as_view(), name="timesheet"),
     path("timesheet/approve/", timesheet_views.TimesheetApproveView.as_view(), name="timesheet_approve"),
     path("timesheet/reject/", timesheet_views.TimesheetRejectView.as_view(), name="timesheet_reject"),

@@ -25,10 +25,10 @@ from django.views.generic import DetailView, TemplateView
 
 from audit.log import history
 from audit.models import AuditEntry
-from reviews import bulk, linepage, services
-from reviews.filtersets import TransactionFilterSet
+from reviews import bulk, linepage, prefs, services
+from reviews.filtersets import NOT_CARRIED, TransactionFilterSet, filled, filter_query
 from reviews.forms import DecisionForm, TransactionEditForm
-from reviews.models import BulkDecision
+from reviews.models import BulkDecision, SavedFilter
 from transactions import lifecycle
 from transactions.models import Finding, Severity, Transaction, TransactionStatus, waiting_for_review
 from reviews.tables import TransactionTable
@@ -45,7 +45,6 @@ TABS = (
     ("To review", TO_REVIEW), ("Needs review", (S.NEEDS_REVIEW,)), ("Flagged", (S.FLAGGED,)),
     ("Approved", (S.APPROVED,)), ("Rejected", (S.REJECTED,)), ("Exported", (S.EXPORTED,)), ("All", ()),
 )
-NOT_CARRIED = ("page", "sort", "_export", "per_page")
 # Counts and totals on the queue read at most this many lines each (then "10,000+"): a count
 # served by the (status, collected_at, id) index stops there, so a page costs the same with
 # millions of decided lines behind it.
@@ -88,26 +87,6 @@ def tab_count(per_state: dict, statuses) -> str | None:
 
 def state_cap(status) -> int:
     return COUNT_CAP if status in (*TO_REVIEW, S.APPROVED) else DECIDED_CAP
-
-
-def filled(params: QueryDict) -> QueryDict:
-    """The parameters without the empty ones (a form sends every field, set or not)."""
-    query = QueryDict(mutable=True)
-    for key, values in params.lists():
-        values = [value for value in values if value != ""]
-        if values:
-            query.setlist(key, values)
-    return query
-
-
-def filter_query(params: QueryDict) -> str:
-    """The filter part of a querystring (no page, sort or export), to carry between pages."""
-    query = QueryDict(mutable=True)
-    for key, values in params.lists():
-        values = [value for value in values if value != ""]
-        if key not in NOT_CARRIED and values:
-            query.setlist(key, values)
-    return query.urlencode()
 
 
 class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
@@ -196,8 +175,18 @@ class TransactionListView(ObjectListView):
             main_filters=[form[name] for name in self.MAIN_FILTERS], status_field=form["status"],
             more_filters=more, more_open=any(params.get(field.name) for field in more),
             queue_totals=self.totals(context["table"], budget), count_cap=f"{COUNT_CAP:,}",
+            **self.saved_filters(carried), single_keys=prefs.single_keys(self.request.user),
         )
         return context
+
+    def saved_filters(self, carried: str) -> dict:
+        """The user's saved filters for the menu of the filter row (who may review keeps theirs),
+        the one the queue shows now marked."""
+        if not self.may("view", SavedFilter):
+            return {"saved_filters": None}
+        menu = [{"name": saved.name, "url": f"?{saved.query}", "active": saved.query == carried}
+                for saved in self.rows("view", model=SavedFilter)]
+        return {"saved_filters": menu, "saved_current": next((m["name"] for m in menu if m["active"]), "")}
 
     def state_counts(self, params: QueryDict, budget: Budget) -> dict | None:
         """Lines per state under the queue's other filters, each capped (one count per state on
@@ -293,6 +282,7 @@ class TransactionDetailView(ObjectPermissionMixin, DetailView):
             here=_detail_url(txn, carried),
             fields=linepage.field_rows(txn, facts),
             audit_url=audit_url(txn) if self.may("view", AuditEntry) else "",
+            single_keys=prefs.single_keys(self.request.user),
             **kwargs,
         )
 

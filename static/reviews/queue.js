@@ -14,6 +14,20 @@
     document.querySelectorAll("form[data-drop-empty] :disabled").forEach((field) => { field.disabled = false; });
   });
 
+  // The saved filters' menu closes with Escape (back to its summary) and on a click elsewhere.
+  document.querySelectorAll("details.queue-saved").forEach((menu) => {
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+        event.stopPropagation();
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  });
+
   const form = document.querySelector("form[data-queue]");
   const rows = () => Array.from(document.querySelectorAll(".queue-table tbody tr[data-status]"));
   const box = (row) => row.querySelector('input[type=checkbox][name="pk"]');

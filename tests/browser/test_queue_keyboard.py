@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.models import AuditEntry
+from reviews.models import ReviewPreferences
 from kernel.filters import start_of_day
 from tests.factories import (
     EmployeeFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory,
@@ -225,7 +226,8 @@ def test_r_never_types_into_a_field_and_types_an_r_while_typing(page, sign_in, s
     toggle.focus()
     page.keyboard.press("Space")
     expect(toggle).not_to_be_checked()
-    assert page.evaluate("localStorage.getItem('woscan.singleKeys')") == "off"
+    expect(page.locator("[data-keys-status]")).to_contain_text("Saved")
+    assert ReviewPreferences.objects.get(user=supervisor).single_keys is False  # kept with the user
     page.keyboard.press("Escape")
     page.reload()
     page.wait_for_load_state("load")

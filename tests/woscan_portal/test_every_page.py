@@ -144,6 +144,16 @@ def _resumable_jobs(plant):
     return [Target(t.kwargs, t.what, expect={"supervisor": 403}) for t in _jobs(plant)]
 
 
+def _saved_filters(plant):
+    """A saved filter of the plant's supervisor Sue: hers alone, so the supervisor persona (another
+    person) gets a 404, as for a filter that is not there."""
+    from reviews.models import SavedFilter
+
+    saved, _ = SavedFilter.objects.get_or_create(owner=plant.users["sue"], name="Assembly, errors first",
+                                                 defaults={"query": "status=flagged&severity=error"})
+    return [Target({"pk": saved.pk}, "another supervisor's saved filter", expect={"supervisor": 404})]
+
+
 def _export_jobs(plant):
     """Send to MAS jobs in each state: one that made a batch, one that sent nothing, one stopped."""
     from batches.models import ExportJob
@@ -165,6 +175,8 @@ TARGETS = {
     "reviews:bulkdecision_detail": _jobs,
     "reviews:bulkdecision_status": _jobs,
     "reviews:bulkdecision_resume": _resumable_jobs,
+    "reviews:savedfilter_edit": _saved_filters,
+    "reviews:savedfilter_delete": _saved_filters,
     "reviews:transaction_detail": _lines,
     "reviews:transaction_edit": _editable_lines,
     "reviews:transaction_reverse": _lines,
@@ -302,6 +314,8 @@ EXTRA_QUERIES = {
     ] + [urlencode({"table": "NoSuchTable"})],
     "intake:direct_entry": lambda plant: [urlencode({"type": t}) for t in TransactionType.values],
     "intake:direct_entry_check": _direct_entry_checks,
+    "reviews:savedfilter_add": lambda plant: [urlencode({"query": "status=flagged&severity=error&page=2"}),
+                                              urlencode({"query": "collected_after=not-a-day"})],
     "batches:exportbatch_send": lambda plant: [
         urlencode({"pk": list(Transaction.objects.filter(status="approved").values_list("pk", flat=True))}, doseq=True),
     ],
@@ -318,6 +332,7 @@ def _bulk_bodies(plant):
 
 
 POST_BODIES = {
+    "reviews:reviewpreferences_edit": lambda plant: [({"single_keys": "on"}, 302), ({}, 302)],
     "reviews:transaction_bulk_approve": _bulk_bodies,
     "reviews:transaction_bulk_reject": _bulk_bodies,
 }

@@ -38,6 +38,12 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reviews:timesheet": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:timesheet_approve": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:timesheet_reject": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    # issue 14: a reviewer's own saved filters (who may review), and the single-key switch (who reads the pages)
+    "reviews:savedfilter_list": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:savedfilter_add": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:savedfilter_edit": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:savedfilter_delete": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "reviews:reviewpreferences_edit": ("post", (302, 302, 302, FORBIDDEN, FORBIDDEN)),
     "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
     "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
@@ -133,6 +139,8 @@ URL_KWARGS: dict[str, str] = {
     "batches:exportjob_detail": "exportjob_kwargs",
     "batches:exportjob_status": "exportjob_kwargs",
     "reviews:transaction_reverse": "transaction_kwargs",
+    "reviews:savedfilter_edit": "savedfilter_kwargs",
+    "reviews:savedfilter_delete": "savedfilter_kwargs",
     "syncconfig:autosynctable_edit": "autosynctable_kwargs",
     "syncconfig:pullrun_detail": "pullrun_kwargs",
     "syncconfig:pullrun_status": "pullrun_kwargs",
@@ -161,6 +169,13 @@ def bulkdecision_kwargs(supervisor):
 
     return {"pk": BulkDecision.objects.create(action="approve", created_by=supervisor, upto_id=0, total=0,
                                               state="finished").pk}
+
+
+@pytest.fixture
+def savedfilter_kwargs(supervisor):
+    from reviews.models import SavedFilter
+
+    return {"pk": SavedFilter.objects.create(owner=supervisor, name="Errors first", query="severity=error").pk}
 
 
 @pytest.fixture
