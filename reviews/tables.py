@@ -12,6 +12,7 @@ from transactions.validation import finding_summary
 from kernel.columns import DateTimeColumn, NumberColumn
 from kernel.display import number_text, plant_datetime
 from kernel.tables import PageCells, SelectableTable, table_row
+from mas import names
 
 STATUS_BADGE = {
     "needs_review": "primary", "flagged": "warning",
@@ -64,13 +65,13 @@ class TransactionTable(SelectableTable):
         are django-tables2's as usual.
         """
         self.page_cells = PageCells()
-        names = [column.name for column in self.columns]
-        makers = [FAST_CELLS.get(name) for name in names]
+        column_names = [column.name for column in self.columns]
+        makers = [FAST_CELLS.get(name) for name in column_names]
         rows = []
         for row in self.paginated_rows:
             record = row.record
             cells = (
-                make(self, record) if make is not None else row.get_cell(name) for name, make in zip(names, makers)
+                make(self, record) if make is not None else row.get_cell(name) for name, make in zip(column_names, makers)
             )
             rows.append(table_row(cells, {
                 "data-status": record.status, "data-hours": _number(record.hours),
@@ -99,25 +100,56 @@ class TransactionTable(SelectableTable):
                                     lambda: self.render_status(record, record.get_status_display()))
 
     def render_who(self, record):
-        """The employee's number with their name from the mirror beside it (one query a page)."""
-        if not record.employee:
-            return f"crew {record.crew}" if record.crew else "—"
-        name = self.employee_names().get(record.employee)
-        if not name:
-            return record.employee
-        return format_html('{} <span class="small text-muted">{}</span>', record.employee, name)
+        """The employee's number, or the crew's, with the name from the mirror beside it."""
+        if record.employee:
+            return _named(record.employee, self.page_names()["employee"].get(record.employee))
+        if record.crew:
+            return _named(f"crew {record.crew}", self.page_names()["crew"].get(record.crew))
+        return "—"
 
     def value_who(self, record):
         return record.employee or (f"crew {record.crew}" if record.crew else "")
 
+    def render_work_order(self, record):
+        """The work order with the description of the item it makes."""
+        if not record.work_order:
+            return "—"
+        return _named(record.work_order, self.page_names()["work_order"].get(record.work_order))
+
+    def render_step(self, record):
+        """The step with its description (the step of the line's work order)."""
+        if not record.step:
+            return "—"
+        return _named(record.step, self.page_names()["step"].get((record.work_order, record.step)))
+
+    def value_work_order(self, record):
+        return record.work_order
+
+    def value_step(self, record):
+        return record.step
+
     def value_employee_name(self, value):
         return self.employee_names().get(value, "")
+
+    def page_names(self) -> dict[str, dict]:
+        """The names of the page's employees, crews, work orders and steps: one query per kind for
+        the page's keys (``mas.names``), never one per row."""
+        if getattr(self, "_page_names", None) is None:
+            records = [row.record for row in self.paginated_rows]
+            self._page_names = {
+                "employee": names.employees(r.employee for r in records),
+                "crew": names.crews(r.crew for r in records if not r.employee),
+                "work_order": names.work_orders(r.work_order for r in records),
+                "step": names.steps((r.work_order, r.step) for r in records),
+            }
+            self._employee_names = self._page_names["employee"]
+        return self._page_names
 
     def employee_names(self) -> dict[str, str]:
         """Names of the employees on this page (or, exporting, in the whole list), read once."""
         if getattr(self, "_employee_names", None) is None:
             rows = self.paginated_rows if hasattr(self, "page") else self.rows
-            self._employee_names = names_of_employees({row.record.employee for row in rows} - {""})
+            self._employee_names = names.employees(row.record.employee for row in rows)
         return self._employee_names
 
     def render_amount_text(self, record):
@@ -157,17 +189,12 @@ class TransactionTable(SelectableTable):
         return "; ".join(str(f) for f in _sorted_findings(record))
 
 
-def names_of_employees(numbers: set[str]) -> dict[str, str]:
-    """{number: "First Last"} from the mirror, 500 numbers a query (SQLite's parameter limit)."""
-    from mas.models import Employee
-
-    numbers, names = sorted(numbers), {}
-    for start in range(0, len(numbers), 500):
-        for number, first, last in Employee.objects.filter(number__in=numbers[start:start + 500]).values_list(
-            "number", "first_name", "last_name"
-        ):
-            names[number] = f"{first} {last}".strip()
-    return names
+def _named(key: str, name: str | None):
+    """A key with its name beside it, short and muted: cut to the column's width on the page, the
+    whole name in the tooltip."""
+    if not name:
+        return key
+    return format_html('{} <span class="key-name small text-muted" title="{}">{}</span>', key, name, name)
 
 
 def _sorted_findings(record) -> list:
@@ -197,8 +224,8 @@ FAST_CELLS = {
     "status": lambda table, r: table.status_cell(r),
     "type": lambda table, r: table.page_cells.once(("type", r.type), r.get_type_display),
     "collected_at": lambda table, r: plant_datetime(r.collected_at),
-    "work_order": lambda table, r: _dash(r.work_order),
-    "step": lambda table, r: _dash(r.step),
+    "work_order": lambda table, r: table.render_work_order(r),
+    "step": lambda table, r: table.render_step(r),
     "who": lambda table, r: table.render_who(r),
     "amount_text": lambda table, r: table.render_amount_text(r),
     "item_code": lambda table, r: _dash(r.item_code),

@@ -1,0 +1,183 @@
+"""Names from the mirror, both ways: the names of these keys (a page's employees, crews, work
+orders, steps, items — one query per kind for the whole page), and the keys a typed text stands
+for (a code's beginning, or part of a name: the queue's search box and the correction form's
+lookups).
+
+Every reader is answered by an index: a key by its unique index; a code's beginning by that
+index too (``code_starts``); part of a name on PostgreSQL by a pg_trgm index (migration
+mas/0004), on SQLite by a scan of the table (the mirror's tables are small beside the lines'
+history, and SQLite has no index for "contains").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import CharField, F, Func, Q, QuerySet
+
+from mas import models as mirror
+
+CHUNK = 500  # keys per query (SQLite's cautious limit of parameters)
+
+
+class FullName(Func):
+    """``first_name || ' ' || last_name``: an employee's name as the queue shows it. Written out
+    rather than ``Concat`` (which wraps each part in COALESCE on PostgreSQL) so that it is the
+    very expression the trigram index of migration mas/0004 holds."""
+
+    output_field = CharField()
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+
+    def __init__(self, **extra):
+        super().__init__(F("first_name"), F("last_name"), **extra)
+
+
+def full_name(first: str, last: str) -> str:
+    return f"{first} {last}".strip()
+
+
+def _chunks(keys) -> list[list]:
+    keys = sorted(set(keys) - {"", None})
+    return [keys[i:i + CHUNK] for i in range(0, len(keys), CHUNK)]
+
+
+# --- the names of these keys ---------------------------------------------------------------------
+def employees(numbers) -> dict[str, str]:
+    """{employee number: "First Last"}."""
+    return {number: full_name(first, last) for chunk in _chunks(numbers)
+            for number, first, last in mirror.Employee.objects.filter(number__in=chunk).order_by()
+            .values_list("number", "first_name", "last_name")}
+
+
+def crews(numbers) -> dict[str, str]:
+    """{crew number: its description}."""
+    return _described(mirror.Crew, "number", "description", numbers)
+
+
+def work_orders(numbers) -> dict[str, str]:
+    """{work order number: the description of the item it makes}."""
+    return _described(mirror.WorkOrder, "number", "item_description", numbers)
+
+
+def items(codes) -> dict[str, str]:
+    """{item code: its description}."""
+    return _described(mirror.Item, "code", "description", codes)
+
+
+def steps(pairs) -> dict[tuple[str, str], str]:
+    """{(work order, step): the step's description}, for (work order, step) pairs: the steps of the
+    pairs' work orders, read by the (work_order, step) index."""
+    wanted = {(wo, step) for wo, step in pairs if wo and step}
+    found = {}
+    for chunk in _chunks(wo for wo, _ in wanted):
+        for wo, step, description in mirror.WorkOrderStep.objects.filter(work_order__in=chunk).order_by() \
+                .values_list("work_order", "step", "description"):
+            if (wo, step) in wanted and description:
+                found[(wo, step)] = description
+    return found
+
+
+def _described(model, key: str, name: str, keys) -> dict[str, str]:
+    return {k: text for chunk in _chunks(keys)
+            for k, text in model.objects.filter(**{f"{key}__in": chunk}).order_by().values_list(key, name) if text}
+
+
+# --- the keys a typed text stands for ------------------------------------------------------------
+@dataclass(frozen=True)
+class Kind:
+    """One kind of mirror row a line's field names: its model, its key, the text that names it,
+    and what makes a row one a correction should pick (MAS still has it, it is not closed or
+    inactive in MAS)."""
+
+    model: type
+    key: str
+    name: str  # a field, or "full_name" (the employee's first and last name)
+    usable: Q
+    unusable_note: str
+    label: str
+
+
+KINDS: dict[str, Kind] = {
+    "work_order": Kind(mirror.WorkOrder, "number", "item_description",
+                       Q(active=True) & ~Q(status=mirror.WorkOrderStatus.CLOSED),
+                       "closed or gone from MAS", "work order"),
+    "step": Kind(mirror.WorkOrderStep, "step", "description", Q(active=True), "gone from MAS", "step"),
+    "employee": Kind(mirror.Employee, "number", "full_name", Q(active=True, mas_inactive=False),
+                     "inactive in MAS", "employee"),
+    "crew": Kind(mirror.Crew, "number", "description", Q(active=True), "gone from MAS", "crew"),
+    "item": Kind(mirror.Item, "code", "description", Q(active=True, mas_inactive=False),
+                 "inactive in MAS", "item"),
+}
+NAME_MIN_LENGTH = 2  # part of a name: from two characters (one matches nearly every row)
+
+
+def rows_of(kind: Kind) -> QuerySet:
+    rows = kind.model.objects.all()
+    return rows.annotate(full_name=FullName()) if kind.name == "full_name" else rows
+
+
+def code_starts(field: str, text: str) -> Q:
+    """The rows whose key begins with ``text``, read from the key's index. PostgreSQL serves
+    ``LIKE 'text%'`` from the ``varchar_pattern_ops`` index Django makes beside a unique key;
+    SQLite's LIKE ignores case and so no index serves it — there the same rows are a range of the
+    key's index (keys are compared byte by byte: every key that begins with the text sorts from
+    the text itself up to the text followed by the last character there is)."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": text})
+
+
+def name_contains(kind: Kind, text: str) -> Q:
+    """The rows whose name contains ``text``, in any case (the trigram index on PostgreSQL)."""
+    return Q(**{f"{kind.name}__icontains": text})
+
+
+def keys_named(kind_name: str, text: str, limit: int, *, rows: QuerySet | None = None) -> list:
+    """Up to ``limit`` keys (in key order) of the rows whose name contains ``text``: what the
+    queue's search box finds by a name. Steps are (work order, step) pairs."""
+    kind = KINDS[kind_name]
+    rows = rows if rows is not None else rows_of(kind)
+    found = rows.filter(name_contains(kind, text))
+    if kind_name == "step":
+        return list(found.order_by("work_order", "step").values_list("work_order", "step")[:limit])
+    return list(found.order_by(kind.key).values_list(kind.key, flat=True)[:limit])
+
+
+LOOKUP_LIMIT = 20
+
+
+def lookup(kind_name: str, text: str, *, work_order: str = "", width: int = 0, limit: int = LOOKUP_LIMIT) -> list[dict]:
+    """The rows a correction may pick for ``text``: ``{"code", "name", "usable", "note"}``, at
+    most ``limit``. Rows to pick (MAS has them, not closed or inactive) come first; within each,
+    the key as typed ("42" is employee 0000042 when ``width`` is 7), then the keys that begin
+    with the text, then the names that contain it (two characters or more), each in key order.
+    Steps are those of ``work_order`` only.
+
+    Each part is its own small query, stopped at ``limit`` rows by an index walk in key order
+    (or, for part of a name on PostgreSQL, a trigram index scan): a mirror of a million items
+    answers as fast as one of a thousand."""
+    kind = KINDS[kind_name]
+    rows = rows_of(kind)
+    if kind_name == "step":
+        rows = rows.filter(work_order=work_order)
+    text = text.strip()
+    code = text.upper()
+    parts = []
+    if width and code.isdigit() and len(code) < width:
+        parts.append(Q(**{kind.key: code.zfill(width)}))
+    parts.append(code_starts(kind.key, code))
+    if len(text) >= NAME_MIN_LENGTH:
+        parts.append(name_contains(kind, text))
+    found: list[dict] = []
+    seen: list[str] = []
+    for usable in (True, False):
+        chosen = rows.filter(kind.usable) if usable else rows.exclude(kind.usable)
+        for part in parts:
+            if len(found) >= limit:
+                return found
+            matches = chosen.filter(part).exclude(**{f"{kind.key}__in": seen}).order_by(kind.key)
+            for key, name in matches.values_list(kind.key, kind.name)[:limit - len(found)]:
+                seen.append(key)
+                found.append({"code": key, "name": name, "usable": usable, "note": "" if usable else kind.unusable_note})
+    return found
