@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import reversal_views, timesheet_views, views
+from reviews import lookup_views, reversal_views, timesheet_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("transactions/jobs/<int:pk>/", views.BulkDecisionDetailView.as_view(), name="bulkdecision_detail"),
     path("transactions/jobs/<int:pk>/status/", views.BulkDecisionStatusView.as_view(), name="bulkdecision_status"),
     path("transactions/jobs/<int:pk>/resume/", views.BulkDecisionResumeView.as_view(), name="bulkdecision_resume"),
+    path("lookups/<str:kind>/", lookup_views.LookupView.as_view(), name="lookup"),
     path("timesheet/", timesheet_views.TimesheetView.as_view(), name="timesheet"),
     path("timesheet/approve/", timesheet_views.TimesheetApproveView.as_view(), name="timesheet_approve"),
     path("timesheet/reject/", timesheet_views.TimesheetRejectView.as_view(), name="timesheet_reject"),
