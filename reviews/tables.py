@@ -161,7 +161,7 @@ class TransactionTable(SelectableTable):
     def origin_cell(self, record):
         """The device's or the user's name, read once per device or user on a page."""
         key = ("device", record.device_id) if record.device_id else ("user", record.entered_by_id, record.source)
-        return self.page_cells.once(key, lambda: _origin(record))
+        return self.page_cells.once(key, lambda: _cut(_origin(record)))
 
     def value_origin(self, record):
         return _origin(record)
@@ -195,6 +195,11 @@ def _named(key: str, name: str | None):
     if not name:
         return key
     return format_html('{} <span class="key-name small text-muted" title="{}">{}</span>', key, name, name)
+
+
+def _cut(text: str):
+    """Text cut to its column's width on a narrow screen, the whole of it in the tooltip."""
+    return format_html('<span class="cell-cut" title="{}">{}</span>', text, text)
 
 
 def _sorted_findings(record) -> list:
