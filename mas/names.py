@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import CharField, F, Func, Q, QuerySet
 
+from kernel.counting import Budget
 from mas import models as mirror
 
 CHUNK = 500  # keys per query (SQLite's cautious limit of parameters)
@@ -145,18 +146,31 @@ def keys_named(kind_name: str, text: str, limit: int, *, rows: QuerySet | None =
 
 
 LOOKUP_LIMIT = 20
+# The time the parts of one lookup that search names may take together: on SQLite "contains" is a
+# scan of the table, about a second at a million items on a busy machine; past it the lookup
+# answers what it found and says it is not complete (kernel.counting.Budget stops the statement).
+NAME_BUDGET = 0.3
 
 
-def lookup(kind_name: str, text: str, *, work_order: str = "", width: int = 0, limit: int = LOOKUP_LIMIT) -> list[dict]:
+@dataclass
+class Suggestions:
+    results: list[dict]
+    complete: bool = True  # False: a name search was stopped by NAME_BUDGET; more may match
+
+
+def lookup(kind_name: str, text: str, *, work_order: str = "", width: int = 0, limit: int = LOOKUP_LIMIT,
+           budget: float | None = None) -> Suggestions:
     """The rows a correction may pick for ``text``: ``{"code", "name", "usable", "note"}``, at
     most ``limit``. Rows to pick (MAS has them, not closed or inactive) come first; within each,
     the key as typed ("42" is employee 0000042 when ``width`` is 7), then the keys that begin
     with the text, then the names that contain it (two characters or more), each in key order.
     Steps are those of ``work_order`` only.
 
-    Each part is its own small query, stopped at ``limit`` rows by an index walk in key order
-    (or, for part of a name on PostgreSQL, a trigram index scan): a mirror of a million items
-    answers as fast as one of a thousand."""
+    Each part is its own small query, stopped at ``limit`` rows by an index walk in key order (or,
+    for part of a name on PostgreSQL, a trigram index scan), so a mirror of a million items
+    answers a code as fast as one of a thousand. Part of a name on SQLite reads the table: those
+    parts share ``budget`` seconds (``NAME_BUDGET``), and what they had no time for is left out
+    (``complete`` is then False)."""
     kind = KINDS[kind_name]
     rows = rows_of(kind)
     if kind_name == "step":
@@ -165,19 +179,27 @@ def lookup(kind_name: str, text: str, *, work_order: str = "", width: int = 0, l
     code = text.upper()
     parts = []
     if width and code.isdigit() and len(code) < width:
-        parts.append(Q(**{kind.key: code.zfill(width)}))
-    parts.append(code_starts(kind.key, code))
+        parts.append((Q(**{kind.key: code.zfill(width)}), False))
+    parts.append((code_starts(kind.key, code), False))
     if len(text) >= NAME_MIN_LENGTH:
-        parts.append(name_contains(kind, text))
-    found: list[dict] = []
+        parts.append((name_contains(kind, text), True))
+    names_time = Budget(NAME_BUDGET if budget is None else budget)
+    found = Suggestions([])
     seen: list[str] = []
     for usable in (True, False):
         chosen = rows.filter(kind.usable) if usable else rows.exclude(kind.usable)
-        for part in parts:
-            if len(found) >= limit:
+        for part, by_name in parts:
+            wanted = limit - len(found.results)
+            if wanted <= 0:
                 return found
             matches = chosen.filter(part).exclude(**{f"{kind.key}__in": seen}).order_by(kind.key)
-            for key, name in matches.values_list(kind.key, kind.name)[:limit - len(found)]:
+            read = lambda: list(matches.values_list(kind.key, kind.name)[:wanted])  # noqa: E731
+            got = names_time.run(read) if by_name else read()
+            if got is None:
+                found.complete = False
+                continue
+            for key, name in got:
                 seen.append(key)
-                found.append({"code": key, "name": name, "usable": usable, "note": "" if usable else kind.unusable_note})
+                found.results.append({"code": key, "name": name, "usable": usable,
+                                      "note": "" if usable else kind.unusable_note})
     return found

@@ -34,8 +34,9 @@ def _bad_text(value: str, name: str, longest: int) -> str:
 
 class LookupView(ObjectPermissionMixin, View):
     """``GET /review/lookups/<kind>/?q=…`` (``&work_order=…`` for steps): at most 20 rows of the
-    mirror, ``{"kind", "q", "results": [{"code", "name", "usable", "note"}]}``, the rows to pick
-    first (``mas.names.lookup``). Nothing typed: no suggestions."""
+    mirror, ``{"kind", "q", "results": [{"code", "name", "usable", "note"}], "complete"}``, the rows
+    to pick first (``mas.names.lookup``); ``complete`` is false when a search by name ran out of
+    its time and more may match. Nothing typed: no suggestions."""
 
     model = Transaction
     action = "change"  # the same as correcting a line
@@ -61,6 +62,7 @@ class LookupView(ObjectPermissionMixin, View):
                 problem = "work_order: give the work order whose steps to suggest."
         if problem:
             return _error(400, problem)
-        results = names.lookup(kind, text, work_order=work_order,
-                               width=PADDED_KEYS.get(FIELDS[kind], 0)) if text else []
-        return JsonResponse({"kind": kind, "q": text, "results": results})
+        if not text:
+            return JsonResponse({"kind": kind, "q": "", "results": [], "complete": True})
+        found = names.lookup(kind, text, work_order=work_order, width=PADDED_KEYS.get(FIELDS[kind], 0))
+        return JsonResponse({"kind": kind, "q": text, "results": found.results, "complete": found.complete})

@@ -57,7 +57,7 @@
       close();
       input.dispatchEvent(new Event("change", { bubbles: true }));
     };
-    const show = (found) => {
+    const show = (found, complete) => {
       results = found;
       list.replaceChildren(...found.map((row, i) => {
         const option = document.createElement("li");
@@ -84,12 +84,13 @@
       }));
       active = -1;
       input.removeAttribute("aria-activedescendant");
+      const more = complete ? "" : " More may match: type more of it.";
       if (!found.length) {
-        said.textContent = "No match in the mirror: check the code.";
+        said.textContent = complete ? "No match in the mirror: check the code." : more.trim();
         close();
         return;
       }
-      said.textContent = `${found.length} suggestion${found.length === 1 ? "" : "s"}: Down arrow to choose.`;
+      said.textContent = `${found.length} suggestion${found.length === 1 ? "" : "s"}: Down arrow to choose.${more}`;
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
     };
@@ -113,7 +114,7 @@
         .then(({ ok, body }) => {
           if (text !== input.value.trim()) return; // typed on meanwhile: the next answer counts
           if (!ok) { close(); said.textContent = body.error || "No suggestions: type the code."; return; }
-          show(body.results);
+          show(body.results, body.complete !== false);
         })
         .catch((error) => {
           if (error.name !== "AbortError") { close(); said.textContent = "No suggestions now: type the code."; }

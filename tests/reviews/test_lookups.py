@@ -116,8 +116,31 @@ def test_it_answers_at_most_twenty_rows_to_pick_first(client, supervisor):
 def test_nothing_typed_is_no_suggestion(client, supervisor, mirror):
     client.force_login(supervisor)
 
-    assert lookup(client, "item").json() == {"kind": "item", "q": "", "results": []}
+    assert lookup(client, "item").json() == {"kind": "item", "q": "", "results": [], "complete": True}
     assert codes(lookup(client, "step", q="  ")) == []
+
+
+def test_a_name_search_out_of_time_answers_the_codes_and_says_more_may_match(client, supervisor, mirror,
+                                                                             monkeypatch):
+    from mas import names
+
+    client.force_login(supervisor)
+    assert lookup(client, "item", q="bolt").json()["complete"] is True
+    monkeypatch.setattr(names, "NAME_BUDGET", 0)  # a mirror so large that "contains" runs out of time
+
+    found = lookup(client, "item", q="bolt")
+
+    assert codes(found) == ["BOLT-10", "BOLT-12", "BOLT-08"]  # the codes' beginnings, read from the index
+    assert found.json()["complete"] is False
+
+
+def test_text_of_any_script_is_looked_up(client, supervisor, mirror):
+    ItemFactory(code="GASKET-1", description="Joint d\u2019étanchéité \U0001f527")
+    client.force_login(supervisor)
+
+    assert codes(lookup(client, "item", q="\u00e9tanch")) == ["GASKET-1"]
+    assert codes(lookup(client, "item", q="\U0001f527")) == []  # one character: codes only
+    assert codes(lookup(client, "employee", q="\u2028\u00a0")) == []
 
 
 @pytest.mark.parametrize("kind,params,named", [
