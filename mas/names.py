@@ -119,14 +119,36 @@ def rows_of(kind: Kind) -> QuerySet:
 
 
 def code_starts(field: str, text: str) -> Q:
-    """The rows whose key begins with ``text``, read from the key's index. PostgreSQL serves
-    ``LIKE 'text%'`` from the ``varchar_pattern_ops`` index Django makes beside a unique key;
-    SQLite's LIKE ignores case and so no index serves it — there the same rows are a range of the
-    key's index (keys are compared byte by byte: every key that begins with the text sorts from
-    the text itself up to the text followed by the last character there is)."""
-    if connection.vendor == "sqlite":
+    """The rows whose key begins with ``text``, as a range of the key's unique index — from the
+    text itself up to the text followed by the last character there is — where the database
+    compares text character by character (SQLite; PostgreSQL in the C collation): the index then
+    gives them in key order, so "the first 20" stops after 20 rows even when a single letter
+    matches a third of a million items. In a linguistic collation that range is not exactly "begins
+    with": there it is ``LIKE 'text%'``, served by the ``varchar_pattern_ops`` index Django makes
+    beside a unique key on PostgreSQL (then sorted)."""
+    if _compares_by_character():
         return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
     return Q(**{f"{field}__startswith": text})
+
+
+_COLLATIONS: dict[tuple, bool] = {}
+
+
+def _compares_by_character() -> bool:
+    """Whether the database orders text by its characters' code points (SQLite's BINARY; the C,
+    C.UTF-8 and POSIX collations on PostgreSQL): asked once per database."""
+    if connection.vendor == "sqlite":
+        return True
+    key = (connection.vendor, connection.settings_dict.get("NAME"))
+    if key not in _COLLATIONS:
+        if connection.vendor != "postgresql":
+            _COLLATIONS[key] = False
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+                (collation,) = cursor.fetchone()
+            _COLLATIONS[key] = collation.lower().replace("-", "") in ("c", "posix", "c.utf8")
+    return _COLLATIONS[key]
 
 
 def name_contains(kind: Kind, text: str) -> Q:
