@@ -95,20 +95,27 @@ class Kind:
     key: str
     name: str  # a field, or "full_name" (the employee's first and last name)
     usable: Q
-    unusable_note: str
+    # why a row is not one to pick: (field, value, what it means), the first that holds
+    unusable: tuple[tuple[str, object, str], ...]
     label: str
+
+    def note(self, values: dict) -> str:
+        return next((why for field, value, why in self.unusable if values[field] == value), "")
+
+
+GONE = ("active", False, "gone from MAS")
 
 
 KINDS: dict[str, Kind] = {
     "work_order": Kind(mirror.WorkOrder, "number", "item_description",
                        Q(active=True) & ~Q(status=mirror.WorkOrderStatus.CLOSED),
-                       "closed or gone from MAS", "work order"),
-    "step": Kind(mirror.WorkOrderStep, "step", "description", Q(active=True), "gone from MAS", "step"),
+                       (GONE, ("status", mirror.WorkOrderStatus.CLOSED, "closed")), "work order"),
+    "step": Kind(mirror.WorkOrderStep, "step", "description", Q(active=True), (GONE,), "step"),
     "employee": Kind(mirror.Employee, "number", "full_name", Q(active=True, mas_inactive=False),
-                     "inactive in MAS", "employee"),
-    "crew": Kind(mirror.Crew, "number", "description", Q(active=True), "gone from MAS", "crew"),
+                     (GONE, ("mas_inactive", True, "inactive in MAS")), "employee"),
+    "crew": Kind(mirror.Crew, "number", "description", Q(active=True), (GONE,), "crew"),
     "item": Kind(mirror.Item, "code", "description", Q(active=True, mas_inactive=False),
-                 "inactive in MAS", "item"),
+                 (GONE, ("mas_inactive", True, "inactive in MAS")), "item"),
 }
 NAME_MIN_LENGTH = 2  # part of a name: from two characters (one matches nearly every row)
 
@@ -215,13 +222,14 @@ def lookup(kind_name: str, text: str, *, work_order: str = "", width: int = 0, l
             if wanted <= 0:
                 return found
             matches = chosen.filter(part).exclude(**{f"{kind.key}__in": seen}).order_by(kind.key)
-            read = lambda: list(matches.values_list(kind.key, kind.name)[:wanted])  # noqa: E731
+            fields = (kind.key, kind.name, *(() if usable else dict.fromkeys(field for field, _, _ in kind.unusable)))
+            read = lambda: list(matches.values(*fields)[:wanted])  # noqa: E731
             got = names_time.run(read) if by_name else read()
             if got is None:
                 found.complete = False
                 continue
-            for key, name in got:
-                seen.append(key)
-                found.results.append({"code": key, "name": name, "usable": usable,
-                                      "note": "" if usable else kind.unusable_note})
+            for row in got:
+                seen.append(row[kind.key])
+                found.results.append({"code": row[kind.key], "name": row[kind.name], "usable": usable,
+                                      "note": "" if usable else kind.note(row)})
     return found

@@ -48,7 +48,7 @@ def test_a_supervisor_corrects_the_work_order_and_step_from_the_suggestions(page
     # The open order first, the closed one after it, marked.
     expect(options).to_have_count(2)
     expect(options.nth(0)).to_contain_text("0001002")
-    expect(options.nth(1)).to_contain_text("closed or gone from MAS")
+    expect(options.nth(1)).to_contain_text("(closed)")
     expect(order).to_have_attribute("aria-expanded", "true")
     page.screenshot(path="/tmp/lookups/edit-work-order-suggestions.png")
     order.press("ArrowDown")

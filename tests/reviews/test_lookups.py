@@ -54,6 +54,9 @@ def test_it_suggests_items_by_the_beginning_of_the_code_or_part_of_the_name(clie
     assert by_code.json()["results"][0] == {"code": "BOLT-10", "name": "Hex bolt M10", "usable": True, "note": ""}
     assert by_code.json()["results"][-1]["note"] == "inactive in MAS"
     assert codes(by_name) == ["NUT-10"]
+    ItemFactory(code="BOLT-09", description="Hex bolt M9", active=False)  # MAS no longer has it
+    assert [(r["code"], r["note"]) for r in lookup(client, "item", q="bolt-0").json()["results"]] == [
+        ("BOLT-08", "inactive in MAS"), ("BOLT-09", "gone from MAS")]
 
 
 def test_it_suggests_work_orders_by_the_item_they_make_closed_ones_last(client, supervisor, mirror):
@@ -62,7 +65,7 @@ def test_it_suggests_work_orders_by_the_item_they_make_closed_ones_last(client, 
     found = lookup(client, "work_order", q="welded")
 
     assert codes(found) == ["0001001", "0001003"]
-    assert [r["usable"] for r in found.json()["results"]] == [True, False]
+    assert [(r["usable"], r["note"]) for r in found.json()["results"]] == [(True, ""), (False, "closed")]
     assert codes(lookup(client, "work_order", q="1002")) == ["0001002"]  # a number as a person types it
     assert codes(lookup(client, "work_order", q="00010")) == ["0001001", "0001002", "0001003"]
 
