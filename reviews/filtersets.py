@@ -9,11 +9,11 @@ import django_filters as filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, Q
 
 from kernel.filters import PlantDayFilter
-from mas.models import Crew, Employee, WorkCenter, WorkOrder, WorkOrderStep
+from mas import names
+from mas.models import WorkCenter
 from transactions.models import (
     PADDED_KEYS, TO_REVIEW_STATES, Device, Finding, Severity, Transaction, TransactionSource, TransactionStatus,
     TransactionType, waiting_for_review,
@@ -168,19 +168,11 @@ class TransactionFilterSet(filters.FilterSet):
         return condition | Q(text_search.TextContains(value)) if has_text else condition
 
     def _named(self, value: str) -> dict[str, list]:
-        """{line field: keys} of the mirror rows whose name or description contains the text."""
-        named = {
-            "employee": Employee.objects.annotate(name=Concat("first_name", Value(" "), "last_name"))
-            .filter(name__icontains=value).order_by("number").values_list("number", flat=True),
-            "crew": Crew.objects.filter(description__icontains=value).order_by("number").values_list("number", flat=True),
-            "work_order": WorkOrder.objects.filter(item_description__icontains=value).order_by("number")
-            .values_list("number", flat=True),
-            "step": WorkOrderStep.objects.filter(description__icontains=value).order_by("work_order", "step")
-            .values_list("work_order", "step"),
-        }
+        """{line field: keys} of the mirror rows whose name or description contains the text
+        (``mas.names``: a trigram index on PostgreSQL)."""
         found = {}
-        for field, rows in named.items():
-            keys = list(rows[:NAME_KEYS + 1])
+        for field, kind in (("employee", "employee"), ("crew", "crew"), ("work_order", "work_order"), ("step", "step")):
+            keys = names.keys_named(kind, value, NAME_KEYS + 1)
             if len(keys) > NAME_KEYS:
                 self.search_capped.append(field)
             found[field] = keys[:NAME_KEYS]

@@ -6,6 +6,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
+from django.urls import reverse
 
 from reviews.filtersets import TransactionFilterSet, filter_query
 from reviews.models import SavedFilter
@@ -15,6 +16,8 @@ from transactions.models import PADDED_KEYS, TIMED_TYPES, TYPE_FIELDS, Transacti
 T = TransactionType
 UPPER_KEYS = ("work_order", "step", "employee", "crew", "item_code", "warehouse")
 # To the second: a form shown to the minute would rewrite (and audit) times nobody changed.
+# field -> the kind of mirror row its combobox suggests (reviews:lookup, static/reviews/lookups.js)
+LOOKUPS = {"work_order": "work_order", "step": "step", "employee": "employee", "crew": "crew", "item_code": "item"}
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
 
 
@@ -43,6 +46,14 @@ class TransactionEditForm(forms.ModelForm):
         for name in ("step_complete", "close_order"):
             if name in self.fields:
                 self.fields[name].widget = forms.Select(choices=[("", "—"), (True, "Yes"), (False, "No")])
+        for name, kind in LOOKUPS.items():
+            if name in self.fields:
+                # Suggestions as you type (lookups.js makes the field a combobox); without the
+                # script the field takes a typed code, checked below as always.
+                attrs = self.fields[name].widget.attrs
+                attrs["data-lookup"] = reverse("reviews:lookup", kwargs={"kind": kind})
+                if kind == "step":
+                    attrs["data-lookup-work-order"] = "#id_work_order"
         self.initial.setdefault("version", self.instance.version)
         self.helper = FormHelper()
         self.helper.form_id = "transaction-edit"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from kernel.display import number_text, plant_datetime, value_text
 from mas import models as mirror
+from mas import names
 from transactions.lifecycle import TRANSITIONS
 from transactions.models import TIMED_TYPES, TYPE_FIELDS, Transaction, TransactionStatus
 
@@ -145,9 +146,8 @@ def mirror_facts(txn: Transaction) -> dict:
     facts["crew"] = get(mirror.Crew, number=txn.crew) if "crew" in has and txn.crew else None
     if facts["crew"]:
         numbers = list(mirror.CrewMember.objects.filter(crew=txn.crew, active=True).values_list("employee", flat=True)[:50])
-        names = {e.number: f"{e.first_name} {e.last_name}".strip()
-                 for e in mirror.Employee.objects.filter(number__in=numbers)}
-        facts["crew_members"] = [names.get(n) or n for n in numbers]
+        members = names.employees(numbers)
+        facts["crew_members"] = [members.get(n) or n for n in numbers]
     facts["item"] = get(mirror.Item, code=txn.item_code) if "item_code" in has and txn.item_code else None
     warehouse = txn.warehouse or (wo.parent_warehouse if wo and txn.type == "completion" else "")
     facts["warehouse"] = get(mirror.Warehouse, code=warehouse) if "warehouse" in has and warehouse else None

@@ -12,6 +12,7 @@ from transactions.validation import finding_summary
 from kernel.columns import DateTimeColumn, NumberColumn
 from kernel.display import number_text, plant_datetime
 from kernel.tables import PageCells, SelectableTable, table_row
+from mas import names
 
 STATUS_BADGE = {
     "needs_review": "primary", "flagged": "warning",
@@ -64,14 +65,14 @@ class TransactionTable(SelectableTable):
         are django-tables2's as usual.
         """
         self.page_cells = PageCells()
-        names = [column.name for column in self.columns]
-        classes = [column_class(name) for name in names]
-        makers = [FAST_CELLS.get(name) for name in names]
+        column_names = [column.name for column in self.columns]
+        classes = [column_class(name) for name in column_names]
+        makers = [FAST_CELLS.get(name) for name in column_names]
         rows = []
         for row in self.paginated_rows:
             record = row.record
             cells = (
-                make(self, record) if make is not None else row.get_cell(name) for name, make in zip(names, makers)
+                make(self, record) if make is not None else row.get_cell(name) for name, make in zip(column_names, makers)
             )
             rows.append(table_row(cells, {
                 "data-status": record.status, "data-hours": _number(record.hours),
@@ -100,27 +101,56 @@ class TransactionTable(SelectableTable):
                                     lambda: self.render_status(record, record.get_status_display()))
 
     def render_who(self, record):
-        """The employee's number with their name from the mirror beside it (one query a page)."""
-        if not record.employee:
-            return f"crew {record.crew}" if record.crew else "—"
-        name = self.employee_names().get(record.employee)
-        if not name:
-            return record.employee
-        # The whole name in the title: a narrow screen cuts the cell (portal.css).
-        return format_html('<span title="{} {}">{} <span class="small text-muted">{}</span></span>',
-                           record.employee, name, record.employee, name)
+        """The employee's number, or the crew's, with the name from the mirror beside it."""
+        if record.employee:
+            return _named(record.employee, self.page_names()["employee"].get(record.employee))
+        if record.crew:
+            return _named(f"crew {record.crew}", self.page_names()["crew"].get(record.crew))
+        return "—"
 
     def value_who(self, record):
         return record.employee or (f"crew {record.crew}" if record.crew else "")
 
+    def render_work_order(self, record):
+        """The work order with the description of the item it makes."""
+        if not record.work_order:
+            return "—"
+        return _named(record.work_order, self.page_names()["work_order"].get(record.work_order))
+
+    def render_step(self, record):
+        """The step with its description (the step of the line's work order)."""
+        if not record.step:
+            return "—"
+        return _named(record.step, self.page_names()["step"].get((record.work_order, record.step)))
+
+    def value_work_order(self, record):
+        return record.work_order
+
+    def value_step(self, record):
+        return record.step
+
     def value_employee_name(self, value):
         return self.employee_names().get(value, "")
+
+    def page_names(self) -> dict[str, dict]:
+        """The names of the page's employees, crews, work orders and steps: one query per kind for
+        the page's keys (``mas.names``), never one per row."""
+        if getattr(self, "_page_names", None) is None:
+            records = [row.record for row in self.paginated_rows]
+            self._page_names = {
+                "employee": names.employees(r.employee for r in records),
+                "crew": names.crews(r.crew for r in records if not r.employee),
+                "work_order": names.work_orders(r.work_order for r in records),
+                "step": names.steps((r.work_order, r.step) for r in records),
+            }
+            self._employee_names = self._page_names["employee"]
+        return self._page_names
 
     def employee_names(self) -> dict[str, str]:
         """Names of the employees on this page (or, exporting, in the whole list), read once."""
         if getattr(self, "_employee_names", None) is None:
             rows = self.paginated_rows if hasattr(self, "page") else self.rows
-            self._employee_names = names_of_employees({row.record.employee for row in rows} - {""})
+            self._employee_names = names.employees(row.record.employee for row in rows)
         return self._employee_names
 
     def render_amount_text(self, record):
@@ -132,7 +162,7 @@ class TransactionTable(SelectableTable):
     def origin_cell(self, record):
         """The device's or the user's name, read once per device or user on a page."""
         key = ("device", record.device_id) if record.device_id else ("user", record.entered_by_id, record.source)
-        return self.page_cells.once(key, lambda: _origin(record))
+        return self.page_cells.once(key, lambda: _cut(_origin(record)))
 
     def value_origin(self, record):
         return _origin(record)
@@ -171,17 +201,17 @@ for _name, _column in TransactionTable.base_columns.items():
     _column.attrs = {**_column.attrs, "th": {**_column.attrs.get("th", {}), "class": column_class(_name)}}
 
 
-def names_of_employees(numbers: set[str]) -> dict[str, str]:
-    """{number: "First Last"} from the mirror, 500 numbers a query (SQLite's parameter limit)."""
-    from mas.models import Employee
+def _named(key: str, name: str | None):
+    """A key with its name beside it, short and muted: cut to the column's width on the page, the
+    whole name in the tooltip."""
+    if not name:
+        return key
+    return format_html('{} <span class="key-name small text-muted" title="{}">{}</span>', key, name, name)
 
-    numbers, names = sorted(numbers), {}
-    for start in range(0, len(numbers), 500):
-        for number, first, last in Employee.objects.filter(number__in=numbers[start:start + 500]).values_list(
-            "number", "first_name", "last_name"
-        ):
-            names[number] = f"{first} {last}".strip()
-    return names
+
+def _cut(text: str):
+    """Text cut to its column's width on a narrow screen, the whole of it in the tooltip."""
+    return format_html('<span class="cell-cut" title="{}">{}</span>', text, text)
 
 
 def _sorted_findings(record) -> list:
@@ -211,8 +241,8 @@ FAST_CELLS = {
     "status": lambda table, r: table.status_cell(r),
     "type": lambda table, r: table.page_cells.once(("type", r.type), r.get_type_display),
     "collected_at": lambda table, r: _collected(r.collected_at),
-    "work_order": lambda table, r: _dash(r.work_order),
-    "step": lambda table, r: _dash(r.step),
+    "work_order": lambda table, r: table.render_work_order(r),
+    "step": lambda table, r: table.render_step(r),
     "who": lambda table, r: table.render_who(r),
     "amount_text": lambda table, r: table.render_amount_text(r),
     "item_code": lambda table, r: _dash(r.item_code),

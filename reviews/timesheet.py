@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kernel.clock import elapsed_hours
 from kernel.filters import start_of_day
-from mas import models as mirror
+from mas import names
 from transactions.models import Finding, TransactionStatus, TransactionType
 
 S = TransactionStatus
@@ -240,19 +240,15 @@ def read_days(rows, kind: str, first: date, last: date, *, key: str = "", findin
     return result
 
 
+NAMES = {"employee": names.employees, "crew": names.crews, "work_order": names.work_orders}
+
+
 def group_names(kind: str, keys) -> dict[str, str]:
-    keys = sorted(set(keys))
-    if not keys:
-        return {}
-    if kind == "employee":
-        return {e.number: f"{e.first_name} {e.last_name}".strip()
-                for e in mirror.Employee.objects.filter(number__in=keys).only("number", "first_name", "last_name")}
-    if kind == "crew":
-        return dict(mirror.Crew.objects.filter(number__in=keys).values_list("number", "description"))
-    return dict(mirror.WorkOrder.objects.filter(number__in=keys).values_list("number", "item_description"))
+    """Whose (which crew's, which work order's) days these are: one query for the keys (``mas.names``)."""
+    return NAMES[kind](keys)
 
 
 def name_days(days: list[Day], kind: str) -> None:
-    names = group_names(kind, (d.key for d in days))
+    found = group_names(kind, (d.key for d in days))
     for d in days:
-        d.name = names.get(d.key, "")
+        d.name = found.get(d.key, "")

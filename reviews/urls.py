@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import prefs_views, reversal_views, timesheet_views, views
+from reviews import lookup_views, prefs_views, reversal_views, timesheet_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("filters/<int:pk>/edit/", prefs_views.SavedFilterEditView.as_view(), name="savedfilter_edit"),
     path("filters/<int:pk>/delete/", prefs_views.SavedFilterDeleteView.as_view(), name="savedfilter_delete"),
     path("preferences/", prefs_views.ReviewPreferencesEditView.as_view(), name="reviewpreferences_edit"),
+    path("lookups/<str:kind>/", lookup_views.LookupView.as_view(), name="lookup"),
     path("timesheet/", timesheet_views.TimesheetView.as_view(), name="timesheet"),
     path("timesheet/approve/", timesheet_views.TimesheetApproveView.as_view(), name="timesheet_approve"),
     path("timesheet/reject/", timesheet_views.TimesheetRejectView.as_view(), name="timesheet_reject"),

@@ -70,6 +70,12 @@ def test_the_supervisors_pages_pass_the_policy(page, sign_in, supervisor, plant,
     visit(page, reverse("reviews:transaction_detail", args=[plant["line"].pk]))
     page.keyboard.press("e")  # review-keys.js: "e" opens the correction form
     expect(page).to_have_url(f"{page.url.split('/review/')[0]}{reverse('reviews:transaction_edit', args=[plant['line'].pk])}")
+    page.wait_for_load_state("load")
+    order = page.get_by_role("combobox", name="Work order")  # lookups.js asks the portal as one types
+    order.fill("")
+    order.press_sequentially("cart")
+    expect(page.get_by_role("listbox", name="Suggestions for Work order").get_by_role("option").first).to_be_visible()
+    page.screenshot(path="/tmp/lookups/edit-demo-suggestions.png")
 
     assert problems == []
 

@@ -169,7 +169,22 @@ def _export_jobs(plant):
     return [Target({"pk": pk}, f"export job {state}") for state, pk in jobs.items()]
 
 
+def _lookups(plant):
+    """Each kind of suggestion the correction form asks for."""
+    return [Target({"kind": kind}, f"lookup of {kind}") for kind in ("work_order", "step", "employee", "crew", "item")]
+
+
+def _lookup_queries(plant):
+    """What a supervisor types: the beginning of a code, part of a name, no match, a number (with
+    the work order the steps are of: the other kinds leave it aside)."""
+    step = mirror.WorkOrderStep.objects.order_by("pk").first()
+    employee = mirror.Employee.objects.exclude(last_name="").order_by("pk").first()
+    typed = ("0", employee.last_name[:4], "NO SUCH THING", "1", step.step[:2], (step.description or "x")[:3])
+    return [urlencode({"q": q, "work_order": wo}) for q in typed for wo in (step.work_order, step.work_order.lstrip("0"))]
+
+
 TARGETS = {
+    "reviews:lookup": _lookups,
     "batches:exportjob_detail": _export_jobs,
     "batches:exportjob_status": _export_jobs,
     "reviews:bulkdecision_detail": _jobs,
@@ -307,6 +322,7 @@ def _direct_entry_checks(plant):
 
 
 EXTRA_QUERIES = {
+    "reviews:lookup": _lookup_queries,
     "reviews:transaction_detail": lambda plant: [urlencode({"f": "status=flagged&sort=-collected_at"})],
     "reviews:transaction_edit": lambda plant: [urlencode({"f": "status=flagged"})],
     "syncconfig:discovery": lambda plant: [

@@ -44,6 +44,8 @@ MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reviews:savedfilter_edit": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:savedfilter_delete": ("post", (302, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "reviews:reviewpreferences_edit": ("post", (302, 302, 302, FORBIDDEN, FORBIDDEN)),
+    # issue 14: suggestions from the mirror while correcting a line (who may correct lines)
+    "reviews:lookup": ("get", (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "audit:auditentry_list": ("get", (OK, OK, OK, FORBIDDEN, FORBIDDEN)),
     # issue 3: the pull (settings, discovery and Pull now: administrators only) and the mirror pages
     "syncconfig:serverconfig_edit": ("get", (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN)),
@@ -141,6 +143,7 @@ URL_KWARGS: dict[str, str] = {
     "reviews:transaction_reverse": "transaction_kwargs",
     "reviews:savedfilter_edit": "savedfilter_kwargs",
     "reviews:savedfilter_delete": "savedfilter_kwargs",
+    "reviews:lookup": "lookup_kwargs",
     "syncconfig:autosynctable_edit": "autosynctable_kwargs",
     "syncconfig:pullrun_detail": "pullrun_kwargs",
     "syncconfig:pullrun_status": "pullrun_kwargs",
@@ -183,6 +186,11 @@ def exportjob_kwargs(supervisor):
     from batches.models import ExportJob
 
     return {"pk": ExportJob.objects.create(created_by=supervisor, fingerprint="x", total=0, state="failed").pk}
+
+
+@pytest.fixture
+def lookup_kwargs(db):
+    return {"kind": "item"}
 
 
 @pytest.fixture
