@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.axe import describe, violations
+from tests.browser.axe import assert_accessible, describe, install, violations
 from tests.plant import PASSWORD
 from tests.woscan_portal.test_every_page import PATTERNS, targets_for
 from tests.woscan_portal.test_permission_matrix import MATRIX
 from transactions.models import Transaction, TransactionStatus, TransactionType
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser  # the live plant's tests get a transactional database (live_plant)
 
 # The plant's person for each role (tests/plant.py), and their password.
 PEOPLE = {"supervisor": "sue", "accountant": "al", "administrator": "ada", "floor_desktop": "flo", "outsider": "otto"}
@@ -82,12 +82,27 @@ def test_every_page_of_the_portal_is_checked():
     assert not (checked | NOT_PAGES) - pages, "PAGES names a URL the portal no longer serves as a GET page"
 
 
+def test_the_check_names_each_rule_broken_and_where(chromium):
+    page = chromium.new_page()
+    page.set_content('<html lang="en"><head><title>Batch</title></head><body><main><h1>Batch</h1>'
+                     '<img src="data:,"><table><tr><th></th></tr><tr><td>1</td></tr></table></main></body></html>')
+    with pytest.raises(AssertionError) as failed:
+        assert_accessible(page, "a page with faults")
+    page.close()
+    said = str(failed.value)
+    assert "a page with faults: 2 accessibility rule(s) broken (axe-core)" in said
+    assert "- image-alt (critical): Images must have alternative text" in said
+    assert '    img: <img src="data:,">' in said
+    assert "- empty-table-header (minor)" in said
+
+
 # --- helpers ----------------------------------------------------------------------------------------
 class Checker:
     """Opens pages and keeps axe's violations of each; ``done()`` fails with all of them."""
 
     def __init__(self, page):
         self.page, self.found = page, []
+        install(page.context)
 
     def open(self, url: str, what: str = "") -> None:
         response = self.page.goto(url)
@@ -305,6 +320,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "i
 
 
 def test_the_handhelds_screens_pass_axe(chromium, live_server, live_plant):
+    from intake.devices import revoke_device
     from intake.enrolment import display, register_handheld
 
     context = chromium.new_context(base_url=live_server.url, **PHONE)
@@ -335,9 +351,23 @@ def test_the_handhelds_screens_pass_axe(chromium, live_server, live_plant):
         page.keyboard.press("Enter")
     expect(page.locator("#note-work_order")).not_to_be_empty()
     page.get_by_role("button", name="Save line").click()
+    expect(page.locator("#collect-error")).to_be_visible()
     checker.check("the handheld's labor screen with a note and an error")
+    page.get_by_role("textbox", name="Step", exact=True).fill(line.step)
+    page.get_by_role("textbox", name="Hours", exact=True).fill("1.5")
+    page.get_by_role("button", name="Save line").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    checker.check("the handheld's labor screen, a line saved")
     page.get_by_role("button", name="Back", exact=True).click()
+    page.get_by_role("button", name="Sync").click()
+    expect(page.get_by_test_id("sync-status")).to_contain_text("OK: 1 sent")
     page.get_by_role("link", name="My lines").click()
+    expect(page.get_by_test_id("line-state")).to_be_visible()
     checker.check("the handheld's lines")
+    page.get_by_role("button", name="Back", exact=True).click()
+    revoke_device(_device, by=live_plant.users["ada"], reason="Lost on the floor")
+    page.get_by_role("button", name="Sync").click()
+    expect(page.get_by_role("alert").filter(has_text="revoked")).to_be_visible()
+    checker.check("the handheld told it was revoked")
     context.close()
     checker.done()
