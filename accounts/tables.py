@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from accounts.roles import Role
 from accounts.services import may_manage
 from kernel.columns import DateTimeColumn
-from kernel.tables import BaseTable
+from kernel.tables import ACTIONS_HEADER, BaseTable
 from kernel.permissions import may
 
 ROLE_ORDER = {role.value: n for n, role in enumerate(Role)}
@@ -27,7 +27,7 @@ class UserTable(BaseTable):
     roles = tables.Column(accessor="pk", verbose_name="Roles", orderable=False, empty_values=())
     is_active = tables.Column(verbose_name="Active")
     last_login = DateTimeColumn(verbose_name="Last sign-in", default="never")
-    actions = tables.Column(accessor="pk", verbose_name="", orderable=False, exclude_from_export=True)
+    actions = tables.Column(accessor="pk", verbose_name=ACTIONS_HEADER, orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
         model = get_user_model()

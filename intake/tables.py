@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from transactions.models import Device
 from kernel.columns import DateTimeColumn
 from kernel.display import plant_datetime
-from kernel.tables import BaseTable
+from kernel.tables import ACTIONS_HEADER, BaseTable
 from kernel.permissions import may
 
 
@@ -22,7 +22,7 @@ class DeviceTable(BaseTable):
     last_seen_at = DateTimeColumn(verbose_name="Last seen", default="never")
     last_push_at = DateTimeColumn(verbose_name="Last push", default="never")
     created_at = DateTimeColumn(verbose_name="Registered")
-    actions = tables.Column(accessor="pk", verbose_name="", orderable=False, exclude_from_export=True)
+    actions = tables.Column(accessor="pk", verbose_name=ACTIONS_HEADER, orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
         model = Device

@@ -42,3 +42,15 @@ def sign_in(page):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def live_plant(transactional_db, own_mas_company, export_dir):
+    """The state of a working plant (``tests/plant.py``) committed, for the pages a browser opens.
+
+    The live server reads through its own connection, so it sees only committed rows, and
+    pytest-django flushes the database after each test that serves pages: the plant is built for
+    each test that asks (about 4 s), not once per module as the root conftest's ``plant``."""
+    from tests.plant import build_plant
+
+    return build_plant(own_mas_company, export_dir)

@@ -1,7 +1,8 @@
 """Reading a list page's table and its CSV and XLSX exports, to compare them row by row.
 
 The page is read as a person reads it: each header and cell's text, one line (a ``<div>``) or
-one badge of a cell after another separated by "; "; "—" and "never" read as empty. The CSV is
+one badge of a cell after another separated by "; "; "—" and "never" read as empty; a header's
+text for screen readers only (``visually-hidden``, the buttons column's) is not read. The CSV is
 read with the csv module, the XLSX with openpyxl (typed cells).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kernel.export import spreadsheet_safe
 EMPTY_ON_PAGE = ("—", "never")
 _SPACES = re.compile(r"\s+")
 _SEPARATED = {"div", "li"}  # each a value of its own in a cell
+_VOID = ("input", "br", "img", "hr", "wbr")  # no end tag
 
 
 class _TableReader(HTMLParser):
@@ -34,6 +36,7 @@ class _TableReader(HTMLParser):
         self._row: list[str] | None = None
         self._in_head = False
         self._badge_depth: list[bool] = []
+        self._hidden: list[bool] = []  # per open element inside a header cell: visually hidden?
 
     def handle_starttag(self, tag, attrs):
         if self._done:
@@ -50,9 +53,11 @@ class _TableReader(HTMLParser):
         elif tag == "tr":
             self._row = []
         elif tag in ("td", "th"):
-            self._cell = []
+            self._cell, self._hidden = [], []
         elif self._cell is not None and (tag in _SEPARATED or "badge" in (attrs.get("class") or "").split()):
             self._cell.append("\x00")  # a value starts: separated from the one before
+        if self._cell is not None and self._in_head and tag not in ("td", "th", *_VOID):
+            self._hidden.append("visually-hidden" in (attrs.get("class") or "").split())
         if tag == "span":
             self._badge_depth.append("badge" in (attrs.get("class") or "").split())
 
@@ -61,6 +66,8 @@ class _TableReader(HTMLParser):
             return
         if tag == "span" and self._badge_depth:
             self._badge_depth.pop()
+        if self._cell is not None and self._in_head and tag not in ("td", "th") and self._hidden:
+            self._hidden.pop()
         if tag in ("td", "th") and self._cell is not None:
             parts = [_SPACES.sub(" ", part).strip() for part in "".join(self._cell).split("\x00")]
             self._row.append("; ".join(part for part in parts if part))
@@ -73,7 +80,7 @@ class _TableReader(HTMLParser):
             self._done = not self._depth
 
     def handle_data(self, data):
-        if self._cell is not None:
+        if self._cell is not None and not any(self._hidden):
             self._cell.append(data)
 
 
