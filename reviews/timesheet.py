@@ -13,6 +13,7 @@ from functools import cached_property
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import DateField, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -190,6 +191,10 @@ def in_days(rows, kind: str, first: date, last: date, *, key: str = ""):
     return qs.filter(**{name: key}) if key else qs.exclude(**{name: ""})
 
 
+# Up to this many days the (group, day) pairs are read a day at a time (day_keys).
+DAYS_BY_RANGE = 62
+
+
 def day_keys(rows, kind: str, first: date, last: date, *, key: str = "", to_review: bool = False):
     """The (group, plant day) pairs with lines, in the list's order (day, then group): what the
     list of days pages through without reading the lines of the other pages."""
@@ -197,9 +202,20 @@ def day_keys(rows, kind: str, first: date, last: date, *, key: str = "", to_revi
     qs = in_days(rows, kind, first, last, key=key)
     if to_review:
         qs = qs.filter(status__in=TO_REVIEW)
-    plant_day = TruncDate("collected_at", tzinfo=timezone.get_current_timezone())
-    return qs.order_by().annotate(plant_day=plant_day).values_list(name, "plant_day").distinct().order_by(
-        "plant_day", name)
+    span = (last - first).days + 1
+    if span > DAYS_BY_RANGE:
+        plant_day = TruncDate("collected_at", tzinfo=timezone.get_current_timezone())
+        return qs.order_by().annotate(plant_day=plant_day).values_list(name, "plant_day").distinct().order_by(
+            "plant_day", name)
+    # One range of the collected_at index a day, the day written in: truncating each line's time to
+    # its plant day is a Python function per row on SQLite (80 ms for a day of 10,000 lines).
+    parts = []
+    for offset in range(span):
+        day = first + timedelta(days=offset)
+        since, until = day_bounds(day)
+        parts.append(qs.filter(collected_at__gte=since, collected_at__lt=until).order_by()
+                     .annotate(plant_day=Value(day, output_field=DateField())).values_list(name, "plant_day").distinct())
+    return parts[0].union(*parts[1:], all=True).order_by("plant_day", name)
 
 
 def read_days(rows, kind: str, first: date, last: date, *, key: str = "", findings: bool = True,
