@@ -207,14 +207,14 @@ PAGES = {
 }
 
 
-def measure_pages(databases: dict, n: int, block: int) -> dict:
+def measure_pages(databases: dict, pages: dict, n: int, block: int) -> dict:
     """{page: {label: (median, p95)}}, the databases measured in alternating blocks.
 
     SQLite opens its connection on every request (CONN_MAX_AGE=0), so there the databases
     alternate request by request. PostgreSQL keeps its connection, so there each block of 5
     starts with one untimed request that opens it."""
     results = {}
-    for page, url in PAGES.items():
+    for page, url in pages.items():
         times = {label: [] for label in databases}
         for name, client in databases.values():  # warm-up, untimed
             use(name)
@@ -245,11 +245,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--total", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--bulk", type=int, default=5_000)
+    parser.add_argument("--bulk", type=int, default=5_000, help="lines of the bulk approve (0: none)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database that already holds its lines (built by an earlier run)")
     parser.add_argument("--one-by-one", type=int, default=0,
                         help="How many lines to approve one at a time (default: all of --bulk).")
+    parser.add_argument("--pages", default="",
+                        help="measure only the pages whose name contains this text (e.g. 'landing')")
     args = parser.parse_args()
 
     url = os.environ["DATABASE_URL"]
@@ -281,8 +283,11 @@ def main() -> None:
         databases[label] = (name, client)
         print(f"  built {name}: {Transaction.objects.count():,} lines in {time.perf_counter() - started:.0f} s",
               flush=True)
+    pages = {page: url for page, url in PAGES.items() if args.pages in page}
     print(f"\nQueue pages, {args.requests} timed requests per page and database:", flush=True)
-    measure_pages(databases, args.requests, block=1 if connection.vendor == "sqlite" else 5)
+    measure_pages(databases, pages, args.requests, block=1 if connection.vendor == "sqlite" else 5)
+    if args.bulk == 0:
+        return
 
     use(large_db)
     rng = random.Random(6)
