@@ -74,9 +74,11 @@ def test_the_supervisor_reads_the_charts_and_a_bar_opens_its_lines(page, sign_in
     if screenshots:
         page.screenshot(path=os.path.join(screenshots, "supervisor-landing-charts.png"))
         page.screenshot(path=os.path.join(screenshots, "supervisor-landing-charts-full.png"), full_page=True)
+        page.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi, as printed
         page.emulate_media(media="print")
         page.screenshot(path=os.path.join(screenshots, "supervisor-landing-charts-print.png"), full_page=True)
         page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1366, "height": 768})
 
     waiting_2_3 = Transaction.objects.filter(
         status__in=("needs_review", "flagged"), collected_at__gte=start_of_day(timezone.localdate() - timedelta(days=3)),

@@ -209,6 +209,20 @@ def test_findings_are_counted_per_kind_on_waiting_lines_in_plain_words_each_a_li
     assert found["retired_check"][2] == ""
 
 
+def test_past_the_kinds_shown_the_chart_says_how_many_there_are(client, supervisor, monkeypatch):
+    from reviews import charts
+
+    monkeypatch.setattr(charts, "FINDINGS_SHOWN", 2)
+    line = TransactionFactory(status="flagged")
+    for code in ("closed_work_order", "unknown_step", "near_duplicate"):
+        _finding(line, code, "error" if code != "near_duplicate" else "warning")
+
+    page = landing(client, supervisor)
+
+    assert list(bars(page, "findings")) == ["closed_work_order", "unknown_step"]  # errors first at a tie
+    assert "The 2 commonest of 3 kinds" in page
+
+
 # --- rejection rate -----------------------------------------------------------------------------
 def test_the_rejection_rate_is_rejected_over_decided_per_plant_day_and_a_day_without_decisions_has_none(client, supervisor):
     yesterday, three_back = start_of_day(_days_ago(1)) + timedelta(hours=8), start_of_day(_days_ago(3))
