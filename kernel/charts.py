@@ -189,6 +189,7 @@ class ColumnChart:
     scale_top: Decimal | None = None  # the value at the top of the plot; the largest total by default
     value_text: Callable[[Decimal | int], str] = str
     figures: bool | None = None  # whether there is anything to draw; by default, whether any value is not 0
+    named: bool = False  # a legend even for one series (what the one series is: "No work center")
 
     WIDTH = 600
     HEIGHT = 210
@@ -213,7 +214,7 @@ class ColumnChart:
 
     @property
     def legend(self) -> list[tuple[str, Style]]:
-        return list(zip(self.series, self.styles)) if len(self.series) > 1 else []
+        return list(zip(self.series, self.styles)) if len(self.series) > 1 or self.named else []
 
     @property
     def plot_height(self) -> int:

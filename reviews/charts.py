@@ -136,7 +136,7 @@ def hours_by_work_center(rows, today: date | None = None, days: int = HOURS_DAYS
                                number_text(sum(day_totals, Decimal(0)))],
     )
     return ColumnChart(
-        id="hours", columns=columns, series=[s for s, _ in series], other=bool(rest), table=table,
+        id="hours", columns=columns, series=[s for s, _ in series], other=bool(rest), table=table, named=True,
         value_text=hours_number, empty=f"No hours collected in the last {days} days.",
     )
 
