@@ -5,8 +5,9 @@ of lines of history behind it:
 
 - hours by work center and day: the lines collected in the last ``HOURS_DAYS`` plant days (a
   range of the ``(collected_at, id)`` index), grouped by work center and day in the database;
-- lines waiting by age, and findings by kind on them: the lines waiting for review (the
-  ``(status, collected_at, id)`` index; findings joined by their line), grouped likewise;
+- lines waiting by age, and findings by kind on them: the lines waiting for review (two ranges
+  of the ``(status, collected_at, id)`` index, read from the index alone; their findings through
+  the index of a finding's line), grouped likewise;
 - rejection rate by day: the decided lines collected in the last ``REJECTION_DAYS`` days (three
   ranges of the status index), rejected and decided counted per day in one pass.
 
@@ -32,7 +33,7 @@ from kernel.display import number_text
 from kernel.filters import start_of_day
 from mas.models import WorkCenter
 from transactions.models import (
-    TIMED_TYPES, Finding, Severity, TransactionStatus, waiting_for_review,
+    TIMED_TYPES, Finding, Severity, TransactionStatus,
 )
 from transactions.validation import FINDING_SUMMARIES, finding_summary
 
@@ -152,7 +153,7 @@ def waiting_by_age(rows, queue_url: QueueLink, today: date | None = None) -> Bar
     today, yesterday, 2–3, 4–7 days ago, older. Each bar opens the queue on those lines."""
     today = today or timezone.localdate()
     starts = age_bounds(today)
-    query = (rows.filter(status__in=TO_REVIEW).filter(waiting_for_review()).order_by()
+    query = (rows.filter(status__in=TO_REVIEW).order_by()
              .values(age=bucket("collected_at", starts)).annotate(n=Count("id")))
     grouped = budget().run(lambda: list(query))
     if grouped is None:
