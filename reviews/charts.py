@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import dateformat, timezone
 
 from kernel.charts import Bar, BarList, Column, ColumnChart, DataTable, nice_ceiling
@@ -176,12 +176,22 @@ def findings_by_kind(rows, queue_url: QueueLink) -> tuple[BarList, int]:
     """The waiting lines that carry each kind of finding (a line with two kinds counts under both),
     commonest first, errors before warnings at a tie; each bar opens the queue on those lines.
     With the number of kinds found (the chart shows ``FINDINGS_SHOWN`` at most)."""
-    waiting = rows.filter(status__in=TO_REVIEW)
-    # The waiting lines' ids (the status index), then the findings of each (the index of a
-    # finding's line): the findings of the history are never read.
-    query = (Finding.objects.filter(transaction__in=waiting.order_by().values("pk")).order_by()
-             .values("code", "severity").annotate(n=Count("transaction_id", distinct=True)))
-    grouped = budget().run(lambda: list(query))
+    waiting = rows.filter(status__in=TO_REVIEW).order_by()
+    allowance = budget()
+    # The waiting lines' ids (the status index alone), then their findings through the index of a
+    # finding's line. SQLite looks up each line's findings; PostgreSQL hashes the ids and reads every
+    # finding ever made (23 ms at 100,000, and growing with the history) unless the findings are
+    # bounded: to those of lines from the oldest waiting one on (a value, so that the planner reads
+    # a range of that index: the recent lines' findings, 1.4 ms).
+    # (``+ 0``: PostgreSQL would read MIN(id) as the first id in the primary key, walking the whole
+    # history to the first waiting line; this way it reads the waiting lines' entries of the status index)
+    oldest = allowance.run(lambda: waiting.aggregate(first=Min(F("pk") + 0))["first"])
+    if oldest is None:
+        grouped = None if allowance.spent_out else []
+    else:
+        query = (Finding.objects.filter(transaction__in=waiting.values("pk"), transaction_id__gte=oldest)
+                 .order_by().values("code", "severity").annotate(n=Count("transaction_id", distinct=True)))
+        grouped = allowance.run(lambda: list(query))
     if grouped is None:
         return BarList(id="findings", bars=[], empty="", unknown=True), 0
     ranked = sorted(grouped, key=lambda row: (-row["n"], row["severity"] != Severity.ERROR, row["code"]))
@@ -193,9 +203,7 @@ def findings_by_kind(rows, queue_url: QueueLink) -> tuple[BarList, int]:
             url=queue_url(TO_REVIEW, finding=row["code"]) if row["code"] in FINDING_SUMMARIES else "")
         for row in ranked[:FINDINGS_SHOWN]
     ]
-    empty = "No findings on the lines waiting."
-    if not ranked and not waiting.exists():
-        empty = "Nothing waiting."
+    empty = "No findings on the lines waiting." if oldest is not None else "Nothing waiting."
     return BarList(id="findings", bars=bars, empty=empty), len(ranked)
 
 
