@@ -1,4 +1,5 @@
-"""Benchmark of the review queue (issue 5): page server time at 2,000 and 200,000 lines, and a
+"""Benchmark of the review queue (issue 5): page server time at 2,000 and 200,000 lines (the landing
+page's charts each timed and their query plans shown, issue 14), and a
 bulk approve of 5,000 lines against approving them one by one through the same service.
 
     .venv/bin/python bench/review_queue.py                      # SQLite, a scratch file in /tmp
@@ -207,14 +208,14 @@ PAGES = {
 }
 
 
-def measure_pages(databases: dict, n: int, block: int) -> dict:
+def measure_pages(databases: dict, pages: dict, n: int, block: int) -> dict:
     """{page: {label: (median, p95)}}, the databases measured in alternating blocks.
 
     SQLite opens its connection on every request (CONN_MAX_AGE=0), so there the databases
     alternate request by request. PostgreSQL keeps its connection, so there each block of 5
     starts with one untimed request that opens it."""
     results = {}
-    for page, url in PAGES.items():
+    for page, url in pages.items():
         times = {label: [] for label in databases}
         for name, client in databases.values():  # warm-up, untimed
             use(name)
@@ -241,15 +242,66 @@ def measure_pages(databases: dict, n: int, block: int) -> dict:
     return results
 
 
+def measure_charts(databases: dict, n: int) -> None:
+    """Each landing-page chart's own time (its grouped query and its layout, ``reviews.charts``) on
+    each database, and the plan of its query (which index reads the bounded window)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews import charts
+    from reviews.views import queue_url
+    from transactions.models import Transaction
+
+    rows = Transaction.objects.all()
+    work = {
+        "waiting by age": lambda: charts.waiting_by_age(rows, queue_url),
+        "findings by kind": lambda: charts.findings_by_kind(rows, queue_url),
+        "hours by work center": lambda: charts.hours_by_work_center(rows),
+        "rejection rate": lambda: charts.rejection_rate(rows),
+    }
+    plans = {}
+    for label, (name, _client) in databases.items():
+        use(name)
+        for chart, build_chart in work.items():
+            with CaptureQueriesContext(connection) as queries:
+                drawn = build_chart()
+            drawn = drawn[0] if isinstance(drawn, tuple) else drawn
+            assert not drawn.unknown, f"{chart}: not read in time"
+            times = []
+            for _ in range(n):
+                started = time.perf_counter()
+                build_chart()
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            print(f"  {chart:<22} {label:>10} lines: median {statistics.median(times):6.1f} ms "
+                  f"p95 {times[max(0, int(round(0.95 * n)) - 1)]:6.1f} ms", flush=True)
+            (sql,) = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+            with connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                    plan = [row[-1] for row in cursor.fetchall()]
+                else:
+                    cursor.execute(f"EXPLAIN {sql}")
+                    plan = [row[0] for row in cursor.fetchall()]
+            plans[(chart, label)] = plan
+    print("\nPlans of the chart queries:")
+    for (chart, label), plan in plans.items():
+        print(f"  {chart} ({label} lines):")
+        for step in plan:
+            print(f"      {step}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--total", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--bulk", type=int, default=5_000)
+    parser.add_argument("--bulk", type=int, default=5_000, help="lines of the bulk approve (0: none)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database that already holds its lines (built by an earlier run)")
     parser.add_argument("--one-by-one", type=int, default=0,
                         help="How many lines to approve one at a time (default: all of --bulk).")
+    parser.add_argument("--pages", default="",
+                        help="measure only the pages whose name contains this text (e.g. 'landing')")
     args = parser.parse_args()
 
     url = os.environ["DATABASE_URL"]
@@ -281,8 +333,14 @@ def main() -> None:
         databases[label] = (name, client)
         print(f"  built {name}: {Transaction.objects.count():,} lines in {time.perf_counter() - started:.0f} s",
               flush=True)
+    pages = {page: url for page, url in PAGES.items() if args.pages in page}
     print(f"\nQueue pages, {args.requests} timed requests per page and database:", flush=True)
-    measure_pages(databases, args.requests, block=1 if connection.vendor == "sqlite" else 5)
+    measure_pages(databases, pages, args.requests, block=1 if connection.vendor == "sqlite" else 5)
+    if "landing" in args.pages or not args.pages:
+        print(f"\nLanding page charts, {args.requests} timed builds per chart and database:", flush=True)
+        measure_charts(databases, args.requests)
+    if args.bulk == 0:
+        return
 
     use(large_db)
     # A fixed seed builds the same databases each time; the bulk lines added to a reused one need

@@ -10,11 +10,13 @@ and reported as unknown (``None``): the page says so instead of waiting.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TypeVar
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Case, IntegerField, Value, When
 
 T = TypeVar("T")
 _SQLITE_STEPS = 1_000  # virtual-machine steps between two looks at the clock
@@ -74,3 +76,22 @@ class Budget:
     def count(self, queryset, cap: int) -> int | None:
         """The rows of ``queryset``, counting no further than ``cap + 1``; None when out of time."""
         return self.run(lambda: capped(queryset, cap))
+
+
+def bucket(field: str, starts: Sequence[datetime], *, before: int = -1):
+    """Which of the ranges that begin at ``starts`` (ascending) the column's value falls in, as
+    a query expression: ``i`` for ``starts[i] <= value < starts[i + 1]``, the last index for
+    anything from ``starts[-1]`` on, ``before`` for earlier values. Compared in SQL with the
+    column itself (no date function per row, so a range read on the column's index is grouped
+    at once, and a plant day is the one ``kernel.filters.start_of_day`` gives, summer time or not).
+    The comparisons are nested halves (``CASE WHEN v >= middle THEN (…) ELSE (…) END``): four per
+    row for 14 days, not fourteen."""
+
+    def within(low: int, high: int):  # the value is known to be >= starts[low - 1] and < starts[high]
+        if low == high:
+            return Value(low - 1 if low else before)
+        middle = (low + high) // 2
+        return Case(When(**{f"{field}__gte": starts[middle]}, then=within(middle + 1, high)),
+                    default=within(low, middle), output_field=IntegerField())
+
+    return within(0, len(starts))

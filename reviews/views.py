@@ -25,7 +25,7 @@ from django.views.generic import DetailView, TemplateView
 
 from audit.log import history
 from audit.models import AuditEntry
-from reviews import bulk, linepage, prefs, services
+from reviews import bulk, charts, linepage, prefs, services
 from reviews.filtersets import NOT_CARRIED, TransactionFilterSet, filled, filter_query
 from reviews.forms import DecisionForm, TransactionEditForm
 from reviews.models import BulkDecision, SavedFilter
@@ -90,7 +90,8 @@ def state_cap(status) -> int:
 
 
 class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
-    """The supervisor's landing page: what is waiting, and what the last days decided.
+    """The supervisor's landing page: what is waiting, and what the last days decided; below the
+    counts, charts of the same bounded windows (``reviews.charts``).
 
     Its cost follows the work, not the history: each count is one ``status = …`` count on the
     (status, collected_at, id) index — the waiting states, the decided ones for the last
@@ -114,8 +115,12 @@ class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
              queue_url((status,), collected_after=since.date()))
             for status in self.DECIDED
         ]
+        findings, finding_kinds = charts.findings_by_kind(rows, queue_url)
         return super().get_context_data(
-            waiting=waiting, recent=recent, recent_days=self.RECENT_DAYS, queue_url=queue_url(), **kwargs
+            waiting=waiting, recent=recent, recent_days=self.RECENT_DAYS, queue_url=queue_url(),
+            ages=charts.waiting_by_age(rows, queue_url), findings=findings, finding_kinds=finding_kinds,
+            hours=charts.hours_by_work_center(rows), rejections=charts.rejection_rate(rows),
+            hours_days=charts.HOURS_DAYS, rejection_days=charts.REJECTION_DAYS, **kwargs
         )
 
 

@@ -268,6 +268,9 @@ Q_CLUSTER = {
 # Seconds the review queue's counts and totals may take together before the page says "many"
 # (reviews.views, kernel.counting); a page of the queue costs the same at any size of history.
 WOSCAN_COUNT_BUDGET = 0.03
+# Seconds each chart of the supervisor's landing page may take to read its figures (reviews.charts):
+# past it the chart says it was not counted in time rather than hold the page.
+WOSCAN_CHART_BUDGET = 0.1
 WOSCAN_PULL_STALE_AFTER = envint("WOSCAN_PULL_STALE_AFTER", 120, minimum=2, maximum=3600)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -12,6 +12,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 # Counts are exact in tests whatever the load of the machine running them; the tests of the
 # budget itself set reviews.views.COUNT_BUDGET.
 WOSCAN_COUNT_BUDGET = 2.0
+WOSCAN_CHART_BUDGET = 2.0  # the landing page's charts likewise
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 
