@@ -24,10 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woscan_portal.settings")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/woscan_bench_lookups.sqlite3")
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from review_queue import reset_database, use  # noqa: E402  (the same scratch databases)
 
 FAMILIES = ["BOLT", "NUT", "WASHER", "SCREW", "PIN", "RIVET", "PLATE", "SHEET", "TUBE", "BAR", "ANGLE", "CHAN",
             "BRKT", "HINGE", "CASTER", "HANDLE", "PANEL", "FRAME", "SHELF", "GUARD", "WIRE", "POWDER", "GASKET",
@@ -62,27 +65,6 @@ def database_name(url: str, size: int) -> str:
     from urllib.parse import urlparse
 
     return f"{urlparse(url).path.lstrip('/')}_{label(size)}"
-
-
-def reset_database(url: str, name: str) -> None:
-    if url.startswith("sqlite"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from urllib.parse import urlparse
-
-    admin = urlparse(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def use(name: str) -> None:
-    from django.db import connections
-
-    connections["default"].close()
-    connections["default"].settings_dict["NAME"] = name
 
 
 def described(rng: random.Random, family: str) -> str:

@@ -27,20 +27,25 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
                     copy.write_row(row)
             return
         width = len(columns)
-        if connection.vendor == "sqlite":
-            # The driver's own connection: Django's cursor scans every statement for "%s" with a
-            # regular expression (a tenth of a second per 100,000 rows); and SQLite's own limit
-            # of parameters, not Django's cautious 999.
-            raw, mark = connection.connection, "?"
-            limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        else:
-            raw, mark, limit = cursor, "%s", connection.features.max_query_params or 65535
-        per_statement = max(1, min(1000, limit // width))
-        marks = f"({', '.join([mark] * width)})"
+        raw, marks, per_statement = _statements(cursor, width)
         rows = iter(rows)
         while chunk := list(islice(rows, per_statement)):
             params = list(chain.from_iterable(chunk))
             raw.execute(f"INSERT INTO {target} VALUES {', '.join([marks] * len(chunk))}", params)
+
+
+def _statements(cursor, width: int):
+    """(what to execute on, one row's placeholders, rows a statement) for multi-row INSERTs.
+
+    On SQLite the driver's own connection: Django's cursor scans every statement for "%s" with a
+    regular expression (a tenth of a second per 100,000 rows); and SQLite's own limit of
+    parameters, not Django's cautious 999."""
+    if connection.vendor == "sqlite":
+        raw, mark = connection.connection, "?"
+        limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        raw, mark, limit = cursor, "%s", connection.features.max_query_params or 65535
+    return raw, f"({', '.join([mark] * width)})", max(1, min(1000, limit // width))
 
 
 # Values bound as they are when of one of these types (what the hot paths hold); any other value —
@@ -89,13 +94,7 @@ def insert_objects(objs: Sequence, *, key: str | None = None) -> None:
     returning = f" RETURNING {quote(meta.pk.column)}, {quote(fields[at].column)}"
     width = len(columns)
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "sqlite":
-            raw, mark = connection.connection, "?"
-            limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        else:
-            raw, mark, limit = cursor, "%s", connection.features.max_query_params or 65535
-        per_statement = max(1, min(1000, limit // width))
-        marks = f"({', '.join([mark] * width)})"
+        raw, marks, per_statement = _statements(cursor, width)
         for start in range(0, len(rows), per_statement):
             chunk = rows[start:start + per_statement]
             returned = raw.execute(f"INSERT INTO {target} VALUES {', '.join([marks] * len(chunk))}{returning}",
