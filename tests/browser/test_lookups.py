@@ -115,5 +115,6 @@ def test_the_queue_shows_names_beside_the_keys_on_one_line(page, sign_in, superv
     heights = page.evaluate("""() => Array.from(document.querySelectorAll('.queue-table tbody tr[data-status]'))
         .map((row) => row.getBoundingClientRect().height)""")
     assert len(heights) == 30 and max(heights) - min(heights) <= 1  # none wraps
-    cut = page.evaluate("""(el) => el.scrollWidth > el.clientWidth""", crew.element_handle())
-    assert cut  # cut to the column, the whole name in the tooltip
+    cut = page.evaluate("""(el) => { const cell = el.closest('td'); return cell.scrollWidth > cell.clientWidth; }""",
+                        crew.element_handle())
+    assert cut  # the cell cuts it to the column, the whole name in the tooltip
