@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import transaction as db
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpResponseRedirect, JsonResponse, QueryDict
@@ -116,12 +117,26 @@ class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
             for status in self.DECIDED
         ]
         findings, finding_kinds = charts.findings_by_kind(rows, queue_url)
+        hours, rejections = self.history_charts(rows)
         return super().get_context_data(
             waiting=waiting, recent=recent, recent_days=self.RECENT_DAYS, queue_url=queue_url(),
             ages=charts.waiting_by_age(rows, queue_url), findings=findings, finding_kinds=finding_kinds,
-            hours=charts.hours_by_work_center(rows), rejections=charts.rejection_rate(rows),
+            hours=hours, rejections=rejections,
             hours_days=charts.HOURS_DAYS, rejection_days=charts.REJECTION_DAYS, **kwargs
         )
+
+    def history_charts(self, rows):
+        """The hours and rejection-rate charts: days of history, which change little from one minute
+        to the next, kept ``WOSCAN_CHART_CACHE_SECONDS`` per user and plant day (most of the charts'
+        cost); the waiting lines' charts and the counts are always read afresh."""
+        seconds = settings.WOSCAN_CHART_CACHE_SECONDS
+        key = f"woscan:landing-history:{self.request.user.pk}:{timezone.localdate().isoformat()}"
+        kept = cache.get(key) if seconds else None
+        if kept is None:
+            kept = charts.hours_by_work_center(rows), charts.rejection_rate(rows)
+            if seconds and not any(chart.unknown for chart in kept):
+                cache.set(key, kept, seconds)
+        return kept
 
 
 class TransactionListView(ObjectListView):

@@ -271,6 +271,8 @@ WOSCAN_COUNT_BUDGET = 0.03
 # Seconds each chart of the supervisor's landing page may take to read its figures (reviews.charts):
 # past it the chart says it was not counted in time rather than hold the page.
 WOSCAN_CHART_BUDGET = 0.1
+# Seconds the landing page keeps its two charts of past days (hours, rejection rate) per user.
+WOSCAN_CHART_CACHE_SECONDS = 60
 WOSCAN_PULL_STALE_AFTER = envint("WOSCAN_PULL_STALE_AFTER", 120, minimum=2, maximum=3600)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -304,3 +304,29 @@ def test_the_charts_hold_no_inline_style_and_no_script(client, supervisor):
 
     assert not re.search(r"\sstyle\s*=", page) and "<script>" not in page
     assert page.count('role="img"') == 2  # the column charts; the bar charts are text and links
+
+
+def test_the_charts_of_past_days_are_kept_a_minute_and_the_waiting_ones_are_read_afresh(
+    client, supervisor, settings, django_assert_max_num_queries
+):
+    """Hours and rejection rate (days of history) are kept per user for WOSCAN_CHART_CACHE_SECONDS;
+    the counts and the waiting lines' charts are read on every visit."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.WOSCAN_CHART_CACHE_SECONDS = 60
+    client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse("reviews:dashboard")).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(reverse("reviews:dashboard"))
+
+    assert response.status_code == 200 and response.context["hours"] is not None
+    assert len(second.captured_queries) < len(first.captured_queries)
+    def history(queries):  # the rejection rate's grouped query: decided states bucketed by day
+        return [q["sql"] for q in queries.captured_queries if "'rejected'" in q["sql"] and "CASE" in q["sql"]]
+
+    assert history(first) and not history(second)
+    cache.clear()
