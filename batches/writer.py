@@ -185,8 +185,7 @@ class StagedCsv:
 
     def __init__(self, batch, directory: Path | None = None):
         self.rows = _Rows(batch.number)
-        self.digest = hashlib.sha256()
-        self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
+        self.measured = _Measured()
         self.path: Path | None = None
         self.out = None
         try:
@@ -204,16 +203,13 @@ class StagedCsv:
             self._write()
 
     def _write(self) -> None:
-        chunk, lines, hours, quantity = self.rows.take()
+        taken = self.rows.take()
         try:
-            self.out.write(chunk)
+            self.out.write(taken[0])
         except OSError:
             self.discard()
             return
-        self.digest.update(chunk)
-        self.lines += lines
-        self.hours += hours
-        self.quantity += quantity
+        self.measured.count(*taken)
 
     def close(self) -> FileFacts | None:
         """Flush and fsync; the facts of the staged file, or None when nothing is staged."""
@@ -226,7 +222,7 @@ class StagedCsv:
                 os.fsync(self.out.fileno())
                 self.out.close()
                 self.out = None
-                return FileFacts(self.digest.hexdigest(), self.lines, self.hours, self.quantity)
+                return self.measured.facts()
         except OSError:
             pass
         self.discard()
@@ -314,20 +310,24 @@ def _fsync_dir(directory: Path) -> None:
 
 
 class _Measured:
-    """The CSV's chunks, hashed and counted as they pass."""
+    """The CSV's chunks, hashed and counted as they pass (those of ``batch``'s stored lines when
+    iterated; ``count`` takes them one by one)."""
 
-    def __init__(self, batch):
+    def __init__(self, batch=None):
         self.batch = batch
         self.digest = hashlib.sha256()
         self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
 
+    def count(self, chunk: bytes, lines: int, hours: Decimal, quantity: Decimal) -> bytes:
+        self.digest.update(chunk)
+        self.lines += lines
+        self.hours += hours
+        self.quantity += quantity
+        return chunk
+
     def __iter__(self):
-        for chunk, lines, hours, quantity in _csv_chunks(self.batch):
-            self.digest.update(chunk)
-            self.lines += lines
-            self.hours += hours
-            self.quantity += quantity
-            yield chunk
+        for taken in _csv_chunks(self.batch):
+            yield self.count(*taken)
 
     def facts(self) -> FileFacts:
         return FileFacts(self.digest.hexdigest(), self.lines, self.hours, self.quantity)
