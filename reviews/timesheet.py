@@ -199,22 +199,21 @@ def day_keys(rows, kind: str, first: date, last: date, *, key: str = "", to_revi
     """The (group, plant day) pairs with lines, in the list's order (day, then group): what the
     list of days pages through without reading the lines of the other pages."""
     name, _ = GROUPS[kind]
-    qs = in_days(rows, kind, first, last, key=key)
-    if to_review:
-        qs = qs.filter(status__in=TO_REVIEW)
+
+    def lines(since: date, until: date):
+        qs = in_days(rows, kind, since, until, key=key)
+        return (qs.filter(status__in=TO_REVIEW) if to_review else qs).order_by()
+
     span = (last - first).days + 1
     if span > DAYS_BY_RANGE:
         plant_day = TruncDate("collected_at", tzinfo=timezone.get_current_timezone())
-        return qs.order_by().annotate(plant_day=plant_day).values_list(name, "plant_day").distinct().order_by(
+        return lines(first, last).annotate(plant_day=plant_day).values_list(name, "plant_day").distinct().order_by(
             "plant_day", name)
     # One range of the collected_at index a day, the day written in: truncating each line's time to
     # its plant day is a Python function per row on SQLite (80 ms for a day of 10,000 lines).
-    parts = []
-    for offset in range(span):
-        day = first + timedelta(days=offset)
-        since, until = day_bounds(day)
-        parts.append(qs.filter(collected_at__gte=since, collected_at__lt=until).order_by()
-                     .annotate(plant_day=Value(day, output_field=DateField())).values_list(name, "plant_day").distinct())
+    days = [first + timedelta(days=offset) for offset in range(span)]
+    parts = [lines(day, day).annotate(plant_day=Value(day, output_field=DateField()))
+             .values_list(name, "plant_day").distinct() for day in days]
     return parts[0].union(*parts[1:], all=True).order_by("plant_day", name)
 
 
