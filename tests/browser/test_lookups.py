@@ -9,6 +9,7 @@ from audit.log import history
 from tests.factories import (
     EmployeeFactory, ItemFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory,
 )
+from tests.browser.queue_rows import row_heights
 from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -112,8 +113,7 @@ def test_the_queue_shows_names_beside_the_keys_on_one_line(page, sign_in, superv
 
     crew = page.locator("tbody tr[data-status] .key-name[title^='Weld crew, second shift']").first
     expect(crew).to_be_visible()
-    heights = page.evaluate("""() => Array.from(document.querySelectorAll('.queue-table tbody tr[data-status]'))
-        .map((row) => row.getBoundingClientRect().height)""")
+    heights = row_heights(page)
     assert len(heights) == 30 and max(heights) - min(heights) <= 1  # none wraps
     cut = page.evaluate("""(el) => { const cell = el.closest('td'); return cell.scrollWidth > cell.clientWidth; }""",
                         crew.element_handle())

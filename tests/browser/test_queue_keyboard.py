@@ -21,6 +21,7 @@ from kernel.filters import start_of_day
 from tests.factories import (
     EmployeeFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory, WorkOrderStepFactory,
 )
+from tests.browser.queue_rows import row_boxes
 from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -242,17 +243,6 @@ def test_r_never_types_into_a_field_and_types_an_r_while_typing(page, sign_in, s
     assert dict(Transaction.objects.values_list("pk", "status")) == before
 
 
-def _fully_visible_rows(page):
-    return page.evaluate("""() => {
-      const rows = Array.from(document.querySelectorAll('.queue-table tbody tr[data-status]'));
-      const line = (row) => { const cell = row.querySelector('td:nth-child(2)');
-        return parseFloat(getComputedStyle(cell).lineHeight) || cell.getBoundingClientRect().height; };
-      return rows.map((row) => { const b = row.getBoundingClientRect();
-        return {top: b.top, bottom: b.bottom, height: b.height, right: b.right, line: line(row),
-                cells: Array.from(row.cells).map((c) => c.scrollHeight)}; });
-    }""")
-
-
 @pytest.mark.parametrize("width", [1366, 1024])
 def test_the_queue_shows_at_least_15_rows_on_one_line_each_at_768_high(page, sign_in, supervisor, queue, width):
     page.set_viewport_size({"width": width, "height": 768})
@@ -260,7 +250,7 @@ def test_the_queue_shows_at_least_15_rows_on_one_line_each_at_768_high(page, sig
     page.goto(QUEUE)
     page.wait_for_load_state("load")
     page.screenshot(path=f"/work/shots/queuekeys-{width}.png")
-    rows = _fully_visible_rows(page)
+    rows = row_boxes(page)
     visible = [r for r in rows if r["bottom"] <= 768]
     single = min(r["height"] for r in rows)
     if width == 1366:

@@ -19,6 +19,7 @@ from tests.factories import (
     PASSWORD, CrewFactory, EmployeeFactory, TransactionFactory, WorkCenterFactory, WorkOrderFactory,
     WorkOrderStepFactory,
 )
+from tests.browser.queue_rows import row_heights
 from transactions.models import Finding, Transaction
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,11 +97,6 @@ def _lines_of(page, selector: str) -> int:
       return Math.round(row.getBoundingClientRect().height / tallest); }""", selector)
 
 
-def _row_heights(page) -> list[float]:
-    return page.evaluate("""() => Array.from(document.querySelectorAll('.queue-table tbody tr[data-status]'))
-      .map((row) => row.getBoundingClientRect().height)""")
-
-
 @pytest.mark.parametrize("width", [1024, 1366])
 def test_the_queue_does_not_scroll_sideways_and_keeps_rows_on_one_line(page, sign_in, supervisor, plant_queue, width):
     page.set_viewport_size({"width": width, "height": 768})
@@ -114,7 +110,7 @@ def test_the_queue_does_not_scroll_sideways_and_keeps_rows_on_one_line(page, sig
     # The filters (with the saved filters' menu) and the counts with the bulk buttons: a line each.
     assert _lines_of(page, ".queue-filters > .d-flex") == 1
     assert _lines_of(page, '[aria-label="Counts and bulk actions"]') == 1
-    heights = _row_heights(page)
+    heights = row_heights(page)
     assert len(heights) == 50
     assert max(heights) <= min(heights) + 1, sorted(set(heights))
     # Nothing essential went: each row still shows its line, state, work order, who and amount.
