@@ -66,6 +66,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.actions import AuditAction
+from kernel import idlist
 from kernel.permissions import permission_for
 from audit.log import record
 from transactions.models import FIELDS, DecisionSource, Finding, Transaction, TransactionStatus
@@ -355,13 +356,9 @@ def export_claim(ids=None, *, automatic_only: bool = False, now) -> tuple[str, l
         where.append("decision_source = %s")
         params.append(DecisionSource.AUTOMATIC)
     if ids is not None:
-        ids = [int(pk) for pk in ids]
-        if connection.vendor == "postgresql":
-            where.append("id = ANY(%s)")
-            params.append(ids)
-        else:  # one parameter, whatever the number of ids (SQLite's json1 is built in)
-            where.append("id IN (SELECT value FROM json_each(%s))")
-            params.append(f"[{','.join(map(str, ids))}]")
+        sql, more = idlist.condition("id", ids, connection.vendor)  # one parameter, whatever the number
+        where.append(sql)
+        params.extend(more)
     sql = (
         f"UPDATE {table} SET status = %s, version = version + 1, updated_at = %s "
         f"WHERE {' AND '.join(where)} RETURNING id"
