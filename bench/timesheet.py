@@ -85,6 +85,8 @@ def main() -> None:
 
 def build(total: int, now, day):
     """500 employees' day to review, and exported history up to ``total`` lines."""
+    from django.utils import timezone
+
     from accounts.roles import Role
     from mas.models import Employee
     from tests.factories import UserFactory
