@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.db.models import Exists, OuterRef, Q
 
 from kernel.filters import PlantDayFilter
+from kernel.idlist import InIds
 from mas import names
 from mas.models import WorkCenter
 from transactions.models import (
@@ -21,7 +22,7 @@ from transactions.models import (
 from transactions import search as text_search
 
 NAME_KEYS = 200  # keys of each kind a name in the search box may stand for
-SEARCH_IDS = 5_000  # matching lines a search pages by id; past it, it pages in the queue's order
+SEARCH_IDS = 20_000  # matching lines a search pages by id; past it, it pages in the queue's order
 
 # Parameters of a queue address that are not its filter: a saved filter and a carried one drop them.
 NOT_CARRIED = ("page", "sort", "_export", "per_page")
@@ -65,7 +66,7 @@ def _finding_choices():
 
 class TransactionFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="search", label="Search",
-                           help_text="Line, work order, employee, crew, item, comment; a name or description")
+                           help_text="A line, work order, employee or crew number; part of an item, a comment, a name or a description")
     # The state is chosen by the queue's tabs (one tab may be two states: "To review").
     status = filters.MultipleChoiceFilter(choices=TransactionStatus.choices, label="State", distinct=False,
                                           widget=forms.MultipleHiddenInput)
@@ -100,6 +101,7 @@ class TransactionFilterSet(filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.search_capped: list[str] = []  # the kinds of name a search stood for more than NAME_KEYS of
+        self.search_ids: list[int] | None = None  # the lines a search matched, when it was answered by their ids
 
     def filter_queryset(self, queryset):
         """The filters; and when only lines waiting for review are asked for, the term that lets the
@@ -116,8 +118,10 @@ class TransactionFilterSet(filters.FilterSet):
 
         - the line number, and a work order, employee or crew key as typed ("1001" is work order
           0001001, "42" employee 0000042): equality on the keyed indexes;
-        - 3 characters or more: contained in the work order, employee, crew, item or comment, in
-          any case (``transactions.search``: a trigram index on PostgreSQL, FTS5 on SQLite);
+        - 3 characters or more: contained in the item or the comment, in any case
+          (``transactions.search``: a trigram index on PostgreSQL, FTS5 on SQLite). The keys are
+          not in it: they are numbers of one width whose few trigrams every line shares, so a
+          key's text search would read every line's entry; whole keys are found above;
         - a name or part of one — an employee's, a crew's, the item a work order makes, a step's
           description: looked up in the mirror (small tables), then the lines of those keys are
           read from the keyed indexes. At most ``NAME_KEYS`` keys of each kind; past that
@@ -140,9 +144,11 @@ class TransactionFilterSet(filters.FilterSet):
                 self.request._queue_search = memo
         if value not in memo:
             memo[value] = self._search_condition(value)
-        return queryset.filter(memo[value])
+        condition, self.search_ids = memo[value]
+        return queryset.filter(condition)
 
-    def _search_condition(self, value: str) -> Q:
+    def _search_condition(self, value: str) -> tuple[Q, list[int] | None]:
+        """The search's condition, and the matching lines' ids when it is them."""
         upper = value.upper()
         keyed = [Q(work_order=upper), Q(employee=upper), Q(crew=upper)]
         if value.isdigit():
@@ -163,9 +169,10 @@ class TransactionFilterSet(filters.FilterSet):
             parts = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
             ids.update(parts[0].union(*parts[1:])[:SEARCH_IDS + 1])
         if len(ids) <= SEARCH_IDS:
-            return Q(pk__in=sorted(ids))
+            ids = sorted(ids)
+            return Q(InIds(ids)), ids  # one parameter however many: the page, its counts and totals carry it
         condition = reduce(operator.or_, keyed)
-        return condition | Q(text_search.TextContains(value)) if has_text else condition
+        return (condition | Q(text_search.TextContains(value)) if has_text else condition), None
 
     def _named(self, value: str) -> dict[str, list]:
         """{line field: keys} of the mirror rows whose name or description contains the text

@@ -217,6 +217,12 @@ class TransactionListView(ObjectListView):
             return None
         rows = filterset.qs
         waiting_first = sorted(S, key=lambda status: status not in (*TO_REVIEW, S.APPROVED))
+        if filterset.search_ids is not None:
+            # A search answered by its lines' ids (at most SEARCH_IDS): one grouped count reads
+            # each of them once, where a count per state would read them all once per state.
+            grouped = budget.run(lambda: dict(rows.order_by().values("status").annotate(n=Count("id"))
+                                              .values_list("status", "n")))
+            return {status: None if grouped is None else grouped.get(status, 0) for status in waiting_first}
         def of(status):
             one = rows.filter(status=status)
             return one.filter(waiting_for_review()) if status in TO_REVIEW else one

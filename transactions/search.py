@@ -1,7 +1,8 @@
-"""Substring search over the lines' text fields, answered by an index (migration 0005).
+"""Substring search over the lines' text fields, answered by an index (migrations 0005, 0008).
 
-The searched fields — work order, employee, crew, item, comment — are kept in
-``reviews_transaction_search`` by triggers: on PostgreSQL a table with a pg_trgm GIN index,
+The searched fields — the item and the comment — are kept in ``reviews_transaction_search`` by
+triggers (the keys — work order, employee, crew — are found whole from their own indexes, see
+``reviews.filtersets``): on PostgreSQL a table with a pg_trgm GIN index,
 on SQLite an FTS5 table with the trigram tokenizer. Both answer "contains this text, in any
 case" from the index for a text of ``MIN_LENGTH`` characters or more; a shorter text has no
 trigram to look up, so ``TextContains`` refuses it (the caller answers it from the keyed indexes).

@@ -114,3 +114,23 @@ def test_each_offered_sort_is_read_from_an_index_without_sorting_the_table(clien
     else:
         assert "TEMP B-TREE" not in plan, plan
 
+
+
+def test_a_search_counts_its_lines_per_state_in_one_grouped_query(client, supervisor):
+    for status, n in (("needs_review", 3), ("flagged", 1), ("approved", 2), ("exported", 4)):
+        for _ in range(n):
+            TransactionFactory(work_order="0001007", status=status)
+    TransactionFactory(work_order="0001008", status="approved")  # not found
+    TransactionFactory(work_order="0002000", comment="rework of 0001007", status="rejected")  # found by its comment
+    client.force_login(supervisor)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"q": "1007", "status": ["needs_review", "flagged"]})
+
+    counts = {tab["label"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts == {"To review": "4", "Needs review": "3", "Flagged": "1", "Approved": "2", "Rejected": "1",
+                      "Exported": "4", "All": "11"}
+    assert {r.record.work_order for r in response.context["table"].page.object_list} == {"0001007"}
+    assert response.context["queue_totals"]["count"] == "4"
+    grouped = [q["sql"] for q in captured if "GROUP BY" in q["sql"] and '"reviews_transaction"."status"' in q["sql"]]
+    assert len(grouped) == 1, grouped
