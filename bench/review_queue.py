@@ -8,7 +8,8 @@ bulk approve of 5,000 lines against approving them one by one through the same s
 Two databases are built next to the one DATABASE_URL names, with "_2k" and "_200k" added to
 its name (whatever ``--total``); both are DROPPED and rebuilt (``--reuse`` keeps them). Each
 holds the same 2,000 lines waiting for review and the same 18,000 newest decided lines (the last
-two weeks: what a landing page or a recent day shows is the same work in both); the large one
+two weeks: what a landing page or a recent day shows is the same work in both), and the two
+days around the day 1,000 days back that a far date filter shows (2,880 lines); the large one
 adds older decided lines (approved, rejected, exported) up to ``--total``, as a plant's history
 grows — the costs that grow with it are what the ratio shows. Server time = the Django test client's request → response, all middleware, queries and
 rendering included, signed in as a supervisor. The two databases are measured alternately
@@ -114,6 +115,10 @@ def build(name: str, url: str, history: int, now) -> None:
     for offset in range(0, history, 20_000):
         insert_lines(make_lines(WAITING + offset, min(20_000, history - offset), waiting=False, now=now, rng=rng),
                      rng)
+    if history < FAR_START + FAR_LINES:
+        # The days around the far day, as the large database holds them: its page is then a full
+        # page in both (not an empty one against a full one).
+        insert_lines(make_lines(WAITING + FAR_START, FAR_LINES, waiting=False, now=now, rng=rng), rng)
     analyze()
 
 
@@ -182,12 +187,14 @@ def analyze() -> None:
 RECENT = 18_000  # decided lines in both databases: about 12 days of history at a line a minute
 _DAY = __import__("datetime").date.today()
 _RECENT_DAY = (_DAY - timedelta(days=10)).isoformat()  # inside the history both databases hold
-_FAR_DAY = (_DAY - timedelta(days=1000)).isoformat()  # only the large one holds lines that day
+_FAR_DAY = (_DAY - timedelta(days=1000)).isoformat()
+# Decided lines are collected a minute apart from 3 days back (make_lines): the small database
+# also holds the two days around the far day, so that both show a full page of it.
+FAR_START, FAR_LINES = (1000 - 3 - 1) * 1440, 2 * 1440
+SMALL = WAITING + RECENT + FAR_LINES
 PAGES = {
     "landing page (counts)": "/review/",
     "one day, 10 days back": f"/review/transactions/?collected_after={_RECENT_DAY}&collected_before={_RECENT_DAY}",
-    # The small database has no line that day: its figure is of an empty page (compare the
-    # large one's with the line above, a full page of another day).
     "one day, 1,000 days back": f"/review/transactions/?collected_after={_FAR_DAY}&collected_before={_FAR_DAY}",
     "queue first page (to review)": "/review/transactions/?status=needs_review&status=flagged",
     "all states, first page": "/review/transactions/",
@@ -318,10 +325,10 @@ def main() -> None:
     now = timezone.now()
     print(f"database: {connection.vendor}", flush=True)
     databases = {}
-    for label, name, history in ((f"{WAITING + RECENT:,}", small_db, RECENT),
+    for label, name, history in ((f"{SMALL:,}", small_db, RECENT),
                                  (f"{args.total:,}", large_db, args.total - WAITING)):
         started = time.perf_counter()
-        if not (args.reuse and holds(name, WAITING + history)):
+        if not (args.reuse and holds(name, SMALL if name == small_db else WAITING + history)):
             build(name, url, history, now)
         else:
             from django.core.management import call_command
