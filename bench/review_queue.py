@@ -190,7 +190,7 @@ _RECENT_DAY = (_DAY - timedelta(days=10)).isoformat()  # inside the history both
 _FAR_DAY = (_DAY - timedelta(days=1000)).isoformat()
 # Decided lines are collected a minute apart from 3 days back (make_lines): the small database
 # also holds the two days around the far day, so that both show a full page of it.
-FAR_START, FAR_LINES = (1000 - 3 - 1) * 1440, 2 * 1440
+FAR_START, FAR_LINES = (1000 - 3 - 1) * 1440 - WAITING, 2 * 1440
 SMALL = WAITING + RECENT + FAR_LINES
 PAGES = {
     "landing page (counts)": "/review/",
