@@ -73,6 +73,13 @@ class Budget:
             self.spent_out = True
             return None
 
+    def part(self, seconds: float) -> Budget:
+        """An allowance of at most ``seconds`` out of this one (ending no later), for work that
+        must not take all of it from what follows."""
+        part = Budget(0)
+        part.end = min(self.end, time.perf_counter() + seconds)
+        return part
+
     def count(self, queryset, cap: int) -> int | None:
         """The rows of ``queryset``, counting no further than ``cap + 1``; None when out of time."""
         return self.run(lambda: capped(queryset, cap))

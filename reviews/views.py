@@ -56,6 +56,7 @@ COUNT_BUDGET = settings.WOSCAN_COUNT_BUDGET
 # The decided states' tabs (rejected, exported) count no further: their history only grows, and
 # "1,000+" says what a tab needs to.
 DECIDED_CAP = 1_000
+DECIDED_SHARE = 1 / 3  # of COUNT_BUDGET, at most, for the counts of the rejected and exported tabs
 TOTALLED = ("hours", "qty_completed", "quantity")
 EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
 BULK_LIMIT = 20_000  # picked lines one request may decide (a page shows far fewer); "all that match" has no limit
@@ -227,7 +228,16 @@ class TransactionListView(ObjectListView):
             one = rows.filter(status=status)
             return one.filter(waiting_for_review()) if status in TO_REVIEW else one
 
-        return {status: budget.count(of(status), state_cap(status)) for status in waiting_first}
+        # Rejected and exported lines only pile up: under a work order's or an employee's filter
+        # their rarer state reads that key's whole history to find fewer than DECIDED_CAP. They
+        # get a part of the budget, so the waiting and approved counts and the page's totals
+        # (what a supervisor acts on) keep the rest.
+        acted_on = (*TO_REVIEW, S.APPROVED)
+        counts = {status: budget.count(of(status), state_cap(status)) for status in waiting_first if status in acted_on}
+        decided = budget.part(COUNT_BUDGET * DECIDED_SHARE)
+        counts.update({status: decided.count(of(status), state_cap(status))
+                       for status in waiting_first if status not in acted_on})
+        return counts
 
     def totals(self, table, budget: Budget) -> dict:
         """"1–50 of 2,050" and the filtered lines' hours and quantities: one aggregate over at

@@ -64,3 +64,11 @@ def test_a_budget_already_spent_runs_nothing():
     calls = []
 
     assert budget.run(lambda: calls.append(1)) is None and calls == []
+
+
+def test_a_part_of_a_budget_ends_no_later_than_the_budget():
+    budget = Budget(60)
+    part = budget.part(0.0)
+    assert part.run(lambda: 1) is None and part.spent_out and not budget.spent_out
+    assert budget.part(120).end == budget.end
+    assert budget.run(lambda: 2) == 2
