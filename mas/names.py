@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import CharField, F, Func, Q, QuerySet
 
@@ -178,7 +179,7 @@ LOOKUP_LIMIT = 20
 # The time the parts of one lookup that search names may take together: on SQLite "contains" is a
 # scan of the table, about a second at a million items on a busy machine; past it the lookup
 # answers what it found and says it is not complete (kernel.counting.Budget stops the statement).
-NAME_BUDGET = 0.3
+NAME_BUDGET = settings.WOSCAN_NAME_BUDGET
 
 
 @dataclass

@@ -264,7 +264,6 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "poll": 1,
 }
-# A pull whose process sent no heartbeat for this many seconds is abandoned and its lock taken over.
 # Seconds the review queue's counts and totals may take together before the page says "many"
 # (reviews.views, kernel.counting); a page of the queue costs the same at any size of history.
 WOSCAN_COUNT_BUDGET = 0.03
@@ -273,6 +272,9 @@ WOSCAN_COUNT_BUDGET = 0.03
 WOSCAN_CHART_BUDGET = 0.1
 # Seconds the landing page keeps its two charts of past days (hours, rejection rate) per user.
 WOSCAN_CHART_CACHE_SECONDS = 60
+# Seconds the parts of one correction-form lookup that search names may take together (mas.names).
+WOSCAN_NAME_BUDGET = 0.3
+# A pull whose process sent no heartbeat for this many seconds is abandoned and its lock taken over.
 WOSCAN_PULL_STALE_AFTER = envint("WOSCAN_PULL_STALE_AFTER", 120, minimum=2, maximum=3600)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -13,6 +13,7 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 # budget itself set reviews.views.COUNT_BUDGET.
 WOSCAN_COUNT_BUDGET = 2.0
 WOSCAN_CHART_BUDGET = 2.0  # the landing page's charts likewise
+WOSCAN_NAME_BUDGET = 2.0  # and the correction form's name lookups (a browser test types and waits for them)
 WOSCAN_CHART_CACHE_SECONDS = 0  # read afresh in every test (the test of keeping them sets it)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
