@@ -40,11 +40,9 @@ def filled(params: QueryDict) -> QueryDict:
 
 def filter_query(params: QueryDict) -> str:
     """The filter part of a querystring (no page, sort or export), to carry between pages."""
-    query = QueryDict(mutable=True)
-    for key, values in params.lists():
-        values = [value for value in values if value != ""]
-        if key not in NOT_CARRIED and values:
-            query.setlist(key, values)
+    query = filled(params)
+    for key in NOT_CARRIED:
+        query.pop(key, None)
     return query.urlencode()
 
 
@@ -101,7 +99,7 @@ class TransactionFilterSet(filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.search_capped: list[str] = []  # the kinds of name a search stood for more than NAME_KEYS of
-        self.search_ids: list[int] | None = None  # the lines a search matched, when it was answered by their ids
+        self.searched_by_ids = False  # whether the search was answered by its matching lines' ids
 
     def filter_queryset(self, queryset):
         """The filters; and when only lines waiting for review are asked for, the term that lets the
@@ -144,11 +142,11 @@ class TransactionFilterSet(filters.FilterSet):
                 self.request._queue_search = memo
         if value not in memo:
             memo[value] = self._search_condition(value)
-        condition, self.search_ids = memo[value]
+        condition, self.searched_by_ids = memo[value]
         return queryset.filter(condition)
 
-    def _search_condition(self, value: str) -> tuple[Q, list[int] | None]:
-        """The search's condition, and the matching lines' ids when it is them."""
+    def _search_condition(self, value: str) -> tuple[Q, bool]:
+        """The search's condition, and whether it is the matching lines' ids."""
         upper = value.upper()
         keyed = [Q(work_order=upper), Q(employee=upper), Q(crew=upper)]
         if value.isdigit():
@@ -169,10 +167,9 @@ class TransactionFilterSet(filters.FilterSet):
             parts = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
             ids.update(parts[0].union(*parts[1:])[:SEARCH_IDS + 1])
         if len(ids) <= SEARCH_IDS:
-            ids = sorted(ids)
-            return Q(InIds(ids)), ids  # one parameter however many: the page, its counts and totals carry it
+            return Q(InIds(ids)), True  # one parameter however many: the page, its counts and totals carry it
         condition = reduce(operator.or_, keyed)
-        return (condition | Q(text_search.TextContains(value)) if has_text else condition), None
+        return (condition | Q(text_search.TextContains(value)) if has_text else condition), False
 
     def _named(self, value: str) -> dict[str, list]:
         """{line field: keys} of the mirror rows whose name or description contains the text

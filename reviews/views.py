@@ -56,6 +56,7 @@ COUNT_BUDGET = settings.WOSCAN_COUNT_BUDGET
 # The decided states' tabs (rejected, exported) count no further: their history only grows, and
 # "1,000+" says what a tab needs to.
 DECIDED_CAP = 1_000
+ACTED_ON = (*TO_REVIEW, S.APPROVED)  # the states someone still acts on: counted first, to COUNT_CAP
 DECIDED_SHARE = 1 / 3  # of COUNT_BUDGET, at most, for the counts of the rejected and exported tabs
 TOTALLED = ("hours", "qty_completed", "quantity")
 EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
@@ -88,7 +89,7 @@ def tab_count(per_state: dict, statuses) -> str | None:
 
 
 def state_cap(status) -> int:
-    return COUNT_CAP if status in (*TO_REVIEW, S.APPROVED) else DECIDED_CAP
+    return COUNT_CAP if status in ACTED_ON else DECIDED_CAP
 
 
 class ReviewDashboardView(ObjectPermissionMixin, TemplateView):
@@ -217,8 +218,8 @@ class TransactionListView(ObjectListView):
         if filterset.is_bound and not filterset.is_valid():
             return None
         rows = filterset.qs
-        waiting_first = sorted(S, key=lambda status: status not in (*TO_REVIEW, S.APPROVED))
-        if filterset.search_ids is not None:
+        waiting_first = sorted(S, key=lambda status: status not in ACTED_ON)
+        if filterset.searched_by_ids:
             # A search answered by its lines' ids (at most SEARCH_IDS): one grouped count reads
             # each of them once, where a count per state would read them all once per state.
             grouped = budget.run(lambda: dict(rows.order_by().values("status").annotate(n=Count("id"))
@@ -232,11 +233,10 @@ class TransactionListView(ObjectListView):
         # their rarer state reads that key's whole history to find fewer than DECIDED_CAP. They
         # get a part of the budget, so the waiting and approved counts and the page's totals
         # (what a supervisor acts on) keep the rest.
-        acted_on = (*TO_REVIEW, S.APPROVED)
-        counts = {status: budget.count(of(status), state_cap(status)) for status in waiting_first if status in acted_on}
+        counts = {status: budget.count(of(status), state_cap(status)) for status in waiting_first if status in ACTED_ON}
         decided = budget.part(COUNT_BUDGET * DECIDED_SHARE)
         counts.update({status: decided.count(of(status), state_cap(status))
-                       for status in waiting_first if status not in acted_on})
+                       for status in waiting_first if status not in ACTED_ON})
         return counts
 
     def totals(self, table, budget: Budget) -> dict:
