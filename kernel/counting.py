@@ -18,6 +18,8 @@ from typing import TypeVar
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 
+from kernel.idlist import InIds
+
 T = TypeVar("T")
 _SQLITE_STEPS = 1_000  # virtual-machine steps between two looks at the clock
 
@@ -49,8 +51,19 @@ def deadline(seconds: float):
 
 
 def capped(queryset, cap: int) -> int:
-    """How many rows, counting no further than ``cap + 1`` (more than ``cap`` reads "cap+")."""
+    """How many rows, counting no further than ``cap + 1`` (more than ``cap`` reads "cap+"); a
+    queryset of parts (``kernel.parts``) counts each part on its own index."""
+    if hasattr(queryset, "capped_count"):
+        return queryset.capped_count(cap)
     return queryset.order_by().values("id")[:cap + 1].count()
+
+
+def at_most(queryset, n: int, *fields: str):
+    """At most ``n`` of the rows (any ``n``), their ``fields`` only, to aggregate: a bounded sum. A
+    queryset of parts (``kernel.parts``) reads its ids part by part, then the rows by id."""
+    if hasattr(queryset, "first_ids"):
+        return queryset.model._default_manager.filter(InIds(queryset.first_ids(n))).values(*fields)
+    return queryset.values(*fields)[:n]
 
 
 class Budget:

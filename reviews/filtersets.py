@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from kernel.filters import PlantDayFilter
 from kernel.idlist import InIds
+from kernel.parts import with_parts
 from mas import names
 from mas.models import WorkCenter
 from transactions.models import (
@@ -22,7 +23,7 @@ from transactions.models import (
 from transactions import search as text_search
 
 NAME_KEYS = 200  # keys of each kind a name in the search box may stand for
-SEARCH_IDS = 5_000  # matching lines a search pages by id; past it, the queue's order with the search or-ed in (faster then: measured)
+SEARCH_IDS = 1_000  # matching lines a search pages by id; past it, the queue read part by part (kernel.parts; measured)
 
 # Parameters of a queue address that are not its filter: a saved filter and a carried one drop them.
 NOT_CARRIED = ("page", "sort", "_export", "per_page")
@@ -127,8 +128,10 @@ class TransactionFilterSet(filters.FilterSet):
 
         The matching lines' ids are read first, from those indexes alone; up to ``SEARCH_IDS`` of
         them the page is those lines in the queue's order (a sort of a few rows). A search that
-        matches more is common enough for the queue's own order to find its first page quickly:
-        it is then the same conditions as a filter.
+        matches more — a work order's or an employee's years of history — is the conditions or-ed,
+        read part by part (``kernel.parts``): its page merged from each part's first rows in the
+        queue's order, its tabs counted on each part's (key, state) index, so it costs what a
+        keyed filter costs, not what the key's history holds.
         """
         value = value.strip()
         if not value:
@@ -142,11 +145,13 @@ class TransactionFilterSet(filters.FilterSet):
                 self.request._queue_search = memo
         if value not in memo:
             memo[value] = self._search_condition(value)
-        condition, self.searched_by_ids = memo[value]
-        return queryset.filter(condition)
+        condition, self.searched_by_ids, parts = memo[value]
+        queryset = queryset.filter(condition)
+        return with_parts(queryset, parts) if parts else queryset
 
-    def _search_condition(self, value: str) -> tuple[Q, bool]:
-        """The search's condition, and whether it is the matching lines' ids."""
+    def _search_condition(self, value: str) -> tuple[Q, bool, list[Q]]:
+        """The search's condition; whether it is the matching lines' ids; and, when it is not, its
+        parts that match lines (``kernel.parts``: its page and counts read part by part)."""
         upper = value.upper()
         keyed = [Q(work_order=upper), Q(employee=upper), Q(crew=upper)]
         if value.isdigit():
@@ -161,15 +166,26 @@ class TransactionFilterSet(filters.FilterSet):
                 keyed.append(Q(**{f"{field}__in": keys}))
         has_text = len(value) >= text_search.MIN_LENGTH
         ids = set(text_search.matching_ids(value, SEARCH_IDS + 1)) if has_text else set()
-        if len(ids) <= SEARCH_IDS:
-            # One SELECT per condition, joined by UNION: each is planned on its own index (or-ed in
-            # one WHERE, SQLite takes the blank crew of most lines for a reason to scan them all).
+        few = len(ids) <= SEARCH_IDS
+        if few:
+            # One SELECT per condition, joined by UNION ALL: each is planned on its own index (or-ed
+            # in one WHERE, SQLite takes the blank crew of most lines for a reason to scan them all),
+            # and the reading stops at the limit (a UNION would first read every part whole). A line
+            # two parts share comes twice: a read that reaches the limit is taken for "many".
             parts = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
-            ids.update(parts[0].union(*parts[1:])[:SEARCH_IDS + 1])
-        if len(ids) <= SEARCH_IDS:
-            return Q(InIds(ids)), True  # one parameter however many: the page, its counts and totals carry it
-        condition = reduce(operator.or_, keyed)
-        return (condition | Q(text_search.TextContains(value)) if has_text else condition), False
+            read = list(parts[0].union(*parts[1:], all=True)[:SEARCH_IDS + 1])
+            ids.update(read)
+            few = len(read) <= SEARCH_IDS and len(ids) <= SEARCH_IDS
+        if few:
+            return Q(InIds(ids)), True, []  # one parameter however many: the page, its counts and totals carry it
+        if has_text:
+            keyed.append(Q(text_search.TextContains(value)))
+        # A part that matches no line is left out of the reading part by part (one look in its index).
+        parts = []
+        for q in keyed:
+            if q not in parts and Transaction.objects.filter(q).order_by().exists():
+                parts.append(q)
+        return reduce(operator.or_, keyed), False, parts
 
     def _named(self, value: str) -> dict[str, list]:
         """{line field: keys} of the mirror rows whose name or description contains the text

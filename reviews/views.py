@@ -33,7 +33,7 @@ from reviews.models import BulkDecision, SavedFilter
 from transactions import lifecycle
 from transactions.models import Finding, Severity, Transaction, TransactionStatus, waiting_for_review
 from reviews.tables import TransactionTable
-from kernel.counting import Budget, capped
+from kernel.counting import Budget, at_most, capped
 from kernel.display import number_text
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
@@ -244,7 +244,7 @@ class TransactionListView(ObjectListView):
         most ``COUNT_CAP + 1`` lines; past the cap the count says "10,000+" and no sums; past
         the page's time ``budget``, "many" and no sums."""
         rows = self.object_list.order_by().select_related(None).prefetch_related(None)
-        sums = budget.run(lambda: rows.values("id", *TOTALLED)[:COUNT_CAP + 1].aggregate(
+        sums = budget.run(lambda: at_most(rows, COUNT_CAP + 1, "id", *TOTALLED).aggregate(
             n=Count("id"), **{name: Sum(name) for name in TOTALLED}))
         page = getattr(table, "page", None)
         shown = len(page.object_list) if page else 0

@@ -134,3 +134,41 @@ def test_a_search_counts_its_lines_per_state_in_one_grouped_query(client, superv
     assert response.context["queue_totals"]["count"] == "4"
     grouped = [q["sql"] for q in captured if "GROUP BY" in q["sql"] and '"reviews_transaction"."status"' in q["sql"]]
     assert len(grouped) == 1, grouped
+
+
+def test_a_search_of_many_lines_reads_its_page_and_counts_part_by_part(client, supervisor, monkeypatch):
+    """Past SEARCH_IDS matches the page is merged from each key's first rows and each tab is
+    counted part by part — the same lines, counts and totals as the or-ed search, no line read
+    outside the parts' indexes."""
+    from reviews import filtersets
+
+    monkeypatch.setattr(filtersets, "SEARCH_IDS", 3)
+    for status, n in (("needs_review", 3), ("flagged", 1), ("approved", 2), ("exported", 4)):
+        for _ in range(n):
+            TransactionFactory(work_order="0001007", status=status, hours="1.50")
+    TransactionFactory(work_order="0002000", employee="0001007", status="approved", hours="2.00")  # employee 1007
+    TransactionFactory(work_order="0001008", status="approved")  # not found
+    client.force_login(supervisor)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(LIST, {"q": "1007", "per_page": 5})
+
+    counts = {tab["label"]: tab["count"] for tab in response.context["tabs"]}
+    assert counts == {"To review": "4", "Needs review": "3", "Flagged": "1", "Approved": "3", "Rejected": "0",
+                      "Exported": "4", "All": "11"}
+    expected = list(Transaction.objects.exclude(work_order="0001008").values_list("pk", flat=True)[:5])
+    assert [r.record.pk for r in response.context["table"].page.object_list] == expected
+    totals = response.context["queue_totals"]
+    assert (totals["count"], totals["sums"]["hours"]) == ("11", "17")
+    assert not response.context["filter"].searched_by_ids
+    line_reads = [q["sql"] for q in captured if 'FROM "reviews_transaction"' in q["sql"]]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE reviews_transaction")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = []
+        for sql in line_reads:
+            cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql)
+            plans.append(" ".join(str(row) for row in cursor.fetchall()))
+    assert not any("SCAN reviews_transaction " in p + " " or "Seq Scan on reviews_transaction " in p
+                   for p in plans), plans
