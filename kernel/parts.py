@@ -56,9 +56,11 @@ class PartsMixin:
         return order if order in MERGED_ORDERS else None
 
     def __getitem__(self, key):
+        """A slice in a merged order: the page's rows, as a list; anything else as Django reads it."""
         order = self._merge_order() if isinstance(key, slice) else None
         if (order is None or not self._parts or self._result_cache is not None or key.step
-                or key.stop is None or self._iterable_class is not ModelIterable or self.query.is_sliced):
+                or key.stop is None or key.stop < 0 or (key.start or 0) < 0
+                or self._iterable_class is not ModelIterable or self.query.is_sliced):
             return super().__getitem__(key)
         start, stop = key.start or 0, key.stop
         fields = [name.lstrip("-") for name in order]
