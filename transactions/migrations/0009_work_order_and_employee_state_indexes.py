@@ -1,5 +1,5 @@
-
-
+"""A state's lines under one work order or employee, in the queue's order: the tabs' counts under
+those filters read only the lines they count."""
 from django.conf import settings
 from django.db import migrations, models
 
