@@ -8,8 +8,8 @@ a work order's years of history that is thousands of lines for a page of 50, and
 ``with_parts(queryset, parts)`` keeps the or-ed queryset (its meaning does not change) and tells it
 the parts, so that:
 
-- a page in an order every part's index serves (``MERGED_ORDERS``) is the merge of each part's
-  first rows in that order — ``stop`` rows from each index, never the parts' whole history;
+- a page in an order every part's index serves (``orders``, given by the caller) is the merge of
+  each part's first rows in that order — ``stop`` rows from each index, never the parts' whole history;
 - a capped count (``kernel.counting.capped``) is the union of each part's ids, so each part is
   counted on its own index (with a state: the (key, state, …) indexes), up to the cap.
 
@@ -23,37 +23,36 @@ from django.db.models.query import ModelIterable
 
 from kernel.idlist import InIds
 
-# Orders the parts' indexes serve: each part is a key (work order, employee, …) whose index is
-# (key, collected_at, id), or a few ids.
-MERGED_ORDERS = {("-collected_at", "-id"): True, ("collected_at", "id"): False}  # order: descending?
-
 _classes: dict[type, type] = {}
 
 
-def with_parts(queryset: QuerySet, parts: list[Q]) -> QuerySet:
-    """The same rows, read part by part where that is cheaper (see the module's docstring)."""
+def with_parts(queryset: QuerySet, parts: list[Q], orders: dict[tuple[str, ...], bool]) -> QuerySet:
+    """The same rows, read part by part where that is cheaper (see the module's docstring).
+    ``orders``: the orders every part's index serves, each with whether it is descending (all
+    its fields one way: ``("-collected_at", "-id"): True``)."""
     base = type(queryset)
     if base not in _classes:
         _classes[base] = type(f"Parts{base.__name__}", (PartsMixin, base), {})
     merged = queryset._chain()
     merged.__class__ = _classes[base]
-    merged._parts = tuple(parts)
+    merged._parts, merged._orders = tuple(parts), dict(orders)
     return merged
 
 
 class PartsMixin:
     _parts: tuple = ()
+    _orders: dict = {}
 
     def _clone(self):
         clone = super()._clone()
-        clone._parts = self._parts
+        clone._parts, clone._orders = self._parts, self._orders
         return clone
 
     def _merge_order(self) -> tuple | None:
         query = self.query
         order = tuple(query.order_by) or (tuple(self.model._meta.ordering) if query.default_ordering else ())
         order = tuple(str(field) for field in order)
-        return order if order in MERGED_ORDERS else None
+        return order if order in self._orders else None
 
     def __getitem__(self, key):
         """A slice in a merged order: the page's rows, as a list; anything else as Django reads it."""
@@ -67,7 +66,7 @@ class PartsMixin:
         found = set()
         for part in self._parts:
             found.update(self.filter(part).order_by(*order).values_list(*fields)[:stop])
-        ranked = sorted(found, reverse=MERGED_ORDERS[order])[start:stop]
+        ranked = sorted(found, reverse=self._orders[order])[start:stop]
         ids = [row[-1] for row in ranked]
         if not ids:
             return []

@@ -23,6 +23,8 @@ from transactions.models import (
 from transactions import search as text_search
 
 NAME_KEYS = 200  # keys of each kind a name in the search box may stand for
+# The orders a search read part by part merges (kernel.parts): each part's index is (key, collected_at, id).
+QUEUE_ORDERS = {("-collected_at", "-id"): True, ("collected_at", "id"): False}
 SEARCH_IDS = 1_000  # matching lines a search pages by id; past it, the queue read part by part (kernel.parts; measured)
 
 # Parameters of a queue address that are not its filter: a saved filter and a carried one drop them.
@@ -147,7 +149,7 @@ class TransactionFilterSet(filters.FilterSet):
             memo[value] = self._search_condition(value)
         condition, self.searched_by_ids, parts = memo[value]
         queryset = queryset.filter(condition)
-        return with_parts(queryset, parts) if parts else queryset
+        return with_parts(queryset, parts, QUEUE_ORDERS) if parts else queryset
 
     def _search_condition(self, value: str) -> tuple[Q, bool, list[Q]]:
         """The search's condition; whether it is the matching lines' ids; and, when it is not, its

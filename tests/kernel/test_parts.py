@@ -17,6 +17,7 @@ from transactions.models import Transaction
 
 pytestmark = pytest.mark.django_db
 PARTS = [Q(work_order="0001007"), Q(employee="0001007"), Q(pk=-1)]
+ORDERS = {("-collected_at", "-id"): True, ("collected_at", "id"): False}
 
 
 @pytest.fixture
@@ -42,33 +43,33 @@ def either():
 @pytest.mark.parametrize(("start", "stop"), [(0, 10), (10, 20), (30, 80), (0, 1)])
 def test_every_page_is_the_or_ed_querysets_page(lines, order, start, stop):
     plain = either().order_by(*order) if order else either()
-    merged = with_parts(plain, PARTS)
+    merged = with_parts(plain, PARTS, ORDERS)
     assert [t.pk for t in merged[start:stop]] == [t.pk for t in plain[start:stop]]
 
 
 def test_later_filters_apply_to_every_part(lines):
-    merged = with_parts(either(), PARTS).filter(status="approved")
+    merged = with_parts(either(), PARTS, ORDERS).filter(status="approved")
     expected = list(either().filter(status="approved").values_list("pk", flat=True)[:15])
     assert [t.pk for t in merged[:15]] == expected
     assert capped(merged, 1000) == either().filter(status="approved").count()
 
 
 def test_a_capped_count_counts_each_line_once(lines):
-    merged = with_parts(either(), PARTS)
+    merged = with_parts(either(), PARTS, ORDERS)
     total = either().count()
     assert capped(merged, 1000) == total  # the lines of both the work order and the employee once
     assert capped(merged, 5) == 6  # "5+"
 
 
 def test_at_most_n_rows_to_sum(lines):
-    merged = with_parts(either(), PARTS)
+    merged = with_parts(either(), PARTS, ORDERS)
     rows = at_most(merged, 1000, "id", "hours").aggregate(n=Count("id"))
     assert rows["n"] == either().count()
     assert at_most(merged, 4, "id").count() == 4
 
 
 def test_a_page_reads_a_few_rows_of_each_part_from_its_index(lines):
-    merged = with_parts(either(), PARTS[:2])
+    merged = with_parts(either(), PARTS[:2], ORDERS)
     with CaptureQueriesContext(connection) as captured:
         page = list(merged[:5])
     assert len(page) == 5
