@@ -166,6 +166,8 @@ class TransactionFilterSet(filters.FilterSet):
                 keyed.append(reduce(operator.or_, (Q(work_order=wo, step=step) for wo, step in keys)))
             elif keys:
                 keyed.append(Q(**{f"{field}__in": keys}))
+        # A key typed whole ("0001007") is also its padded self: one condition, read once.
+        keyed = [q for n, q in enumerate(keyed) if q not in keyed[:n]]
         has_text = len(value) >= text_search.MIN_LENGTH
         ids = set(text_search.matching_ids(value, SEARCH_IDS + 1)) if has_text else set()
         few = len(ids) <= SEARCH_IDS
@@ -174,8 +176,8 @@ class TransactionFilterSet(filters.FilterSet):
             # in one WHERE, SQLite takes the blank crew of most lines for a reason to scan them all),
             # and the reading stops at the limit (a UNION would first read every part whole). A line
             # two parts share comes twice: a read that reaches the limit is taken for "many".
-            parts = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
-            read = list(parts[0].union(*parts[1:], all=True)[:SEARCH_IDS + 1])
+            probes = [Transaction.objects.filter(q).order_by().values_list("pk", flat=True) for q in keyed]
+            read = list(probes[0].union(*probes[1:], all=True)[:SEARCH_IDS + 1])
             ids.update(read)
             few = len(read) <= SEARCH_IDS and len(ids) <= SEARCH_IDS
         if few:
@@ -183,10 +185,7 @@ class TransactionFilterSet(filters.FilterSet):
         if has_text:
             keyed.append(Q(text_search.TextContains(value)))
         # A part that matches no line is left out of the reading part by part (one look in its index).
-        parts = []
-        for q in keyed:
-            if q not in parts and Transaction.objects.filter(q).order_by().exists():
-                parts.append(q)
+        parts = [q for q in keyed if Transaction.objects.filter(q).order_by().exists()]
         return reduce(operator.or_, keyed), False, parts
 
     def _named(self, value: str) -> dict[str, list]:

@@ -172,3 +172,19 @@ def test_a_search_of_many_lines_reads_its_page_and_counts_part_by_part(client, s
             plans.append(" ".join(str(row) for row in cursor.fetchall()))
     assert not any("SCAN reviews_transaction " in p + " " or "Seq Scan on reviews_transaction " in p
                    for p in plans), plans
+
+
+def test_a_key_typed_whole_is_read_once_by_the_probe(client, supervisor, monkeypatch):
+    """"0001007" is both the key as typed and the key padded: one condition. Read twice, the
+    probe's UNION ALL would count each of the work order's lines twice and take three lines for
+    "more than SEARCH_IDS"."""
+    from reviews import filtersets
+
+    monkeypatch.setattr(filtersets, "SEARCH_IDS", 4)
+    lines = TransactionFactory.create_batch(3, work_order="0001007")
+    client.force_login(supervisor)
+
+    response = client.get(LIST, {"q": "0001007", "status": []})
+
+    assert response.context["filter"].searched_by_ids
+    assert listed(response) == {t.pk for t in lines}
