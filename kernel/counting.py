@@ -16,9 +16,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Sum, Value, When
 
-from kernel.idlist import InIds
 
 T = TypeVar("T")
 _SQLITE_STEPS = 1_000  # virtual-machine steps between two looks at the clock
@@ -58,12 +57,19 @@ def capped(queryset, cap: int) -> int:
     return queryset.order_by().values("id")[:cap + 1].count()
 
 
-def at_most(queryset, n: int, *fields: str):
-    """At most ``n`` of the rows (any ``n``), their ``fields`` only, to aggregate: a bounded sum. A
-    queryset of parts (``kernel.parts``) reads its ids part by part, then the rows by id."""
-    if hasattr(queryset, "first_ids"):
-        return queryset.model._default_manager.filter(InIds(queryset.first_ids(n))).values(*fields)
-    return queryset.values(*fields)[:n]
+def capped_sums(queryset, cap: int, *fields: str) -> tuple[int, dict | None]:
+    """How many rows (counting no further than ``cap + 1``) and, when they are no more than ``cap``,
+    the sums of ``fields`` (None past it: a sum of some of the rows would mislead).
+
+    The rows are counted first, on an index where one serves the filter (no row read); only a
+    count within the cap reads them to add them up — a filter of millions of lines costs its capped
+    count. A queryset of parts (``kernel.parts``) is added up part by part (``PartsMixin.capped_sums``)."""
+    if hasattr(queryset, "capped_sums"):
+        return queryset.capped_sums(cap, fields)
+    n = capped(queryset, cap)
+    if n > cap:
+        return n, None
+    return n, queryset.order_by().values("id", *fields)[:cap + 1].aggregate(**{name: Sum(name) for name in fields})
 
 
 class Budget:

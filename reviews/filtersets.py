@@ -148,8 +148,7 @@ class TransactionFilterSet(filters.FilterSet):
         if value not in memo:
             memo[value] = self._search_condition(value)
         condition, self.searched_by_ids, parts = memo[value]
-        queryset = queryset.filter(condition)
-        return with_parts(queryset, parts, QUEUE_ORDERS) if parts else queryset
+        return with_parts(queryset, condition, parts, QUEUE_ORDERS) if parts else queryset.filter(condition)
 
     def _search_condition(self, value: str) -> tuple[Q, bool, list[Q]]:
         """The search's condition; whether it is the matching lines' ids; and, when it is not, its

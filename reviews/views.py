@@ -31,9 +31,9 @@ from reviews.filtersets import NOT_CARRIED, TransactionFilterSet, filled, filter
 from reviews.forms import DecisionForm, TransactionEditForm
 from reviews.models import BulkDecision, SavedFilter
 from transactions import lifecycle
-from transactions.models import Finding, Severity, Transaction, TransactionStatus, waiting_for_review
+from transactions.models import TOTALLED, Finding, Severity, Transaction, TransactionStatus, waiting_for_review
 from reviews.tables import TransactionTable
-from kernel.counting import Budget, at_most, capped
+from kernel.counting import Budget, capped, capped_sums
 from kernel.display import number_text
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
@@ -58,7 +58,6 @@ COUNT_BUDGET = settings.WOSCAN_COUNT_BUDGET
 DECIDED_CAP = 1_000
 ACTED_ON = (*TO_REVIEW, S.APPROVED)  # the states someone still acts on: counted first, to COUNT_CAP
 DECIDED_SHARE = 1 / 3  # of COUNT_BUDGET, at most, for the counts of the rejected and exported tabs
-TOTALLED = ("hours", "qty_completed", "quantity")
 EXPORT_CHUNK = 2_000  # lines read (and their findings prefetched) at a time by an export
 BULK_LIMIT = 20_000  # picked lines one request may decide (a page shows far fewer); "all that match" has no limit
 
@@ -240,23 +239,21 @@ class TransactionListView(ObjectListView):
         return counts
 
     def totals(self, table, budget: Budget) -> dict:
-        """"1–50 of 2,050" and the filtered lines' hours and quantities: one aggregate over at
-        most ``COUNT_CAP + 1`` lines; past the cap the count says "10,000+" and no sums; past
-        the page's time ``budget``, "many" and no sums."""
+        """"1–50 of 2,050" and the filtered lines' hours and quantities, over at most
+        ``COUNT_CAP + 1`` lines (``kernel.counting.capped_sums``); past the cap the count says
+        "10,000+" and no sums; past the page's time ``budget``, "many" and no sums."""
         rows = self.object_list.order_by().select_related(None).prefetch_related(None)
-        sums = budget.run(lambda: at_most(rows, COUNT_CAP + 1, "id", *TOTALLED).aggregate(
-            n=Count("id"), **{name: Sum(name) for name in TOTALLED}))
+        counted = budget.run(lambda: capped_sums(rows, COUNT_CAP, *TOTALLED))
         page = getattr(table, "page", None)
         shown = len(page.object_list) if page else 0
         first = (page.number - 1) * table.paginator.per_page + 1 if shown else 0
         last = first + shown - 1 if shown else 0
-        if sums is None:
+        if counted is None:
             return {"first": first, "last": last, "count": "many", "capped": False, "uncounted": True, "sums": None}
-        n = sums.pop("n")
-        capped = n > COUNT_CAP
+        n, sums = counted
         return {
-            "first": first, "last": last, "count": count_text(n), "capped": capped, "uncounted": False,
-            "sums": None if capped else {name: number_text(value or Decimal(0)) for name, value in sums.items()},
+            "first": first, "last": last, "count": count_text(n), "capped": sums is None, "uncounted": False,
+            "sums": None if sums is None else {name: number_text(value or Decimal(0)) for name, value in sums.items()},
         }
 
     def create_export(self, export_format):

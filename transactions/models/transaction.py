@@ -83,6 +83,8 @@ class TransactionSource(models.TextChoices):
 # ``Transaction.Meta`` hold only those lines.
 TO_REVIEW_STATES = ("flagged", "needs_review")
 WAITING_FOR_REVIEW = models.Q(status__in=TO_REVIEW_STATES)
+# What the queue adds up for the lines a filter matches (hours and quantities, reviews.views).
+TOTALLED = ("hours", "qty_completed", "quantity")
 
 
 def waiting_for_review():
@@ -202,11 +204,16 @@ class Transaction(models.Model):
               for field, short in (("work_order", "wo"), ("employee", "employee"), ("crew", "crew"),
                                    ("work_center", "wc"), ("device", "device"),
                                    ("entered_by", "entered"))),
-            # A state's lines under one work order or employee, in the queue's order: the queue's tab
-            # counts under those filters ("this work order: 12 approved") read only the lines they
-            # count — on the keyed indexes above they read the key's whole history to find them.
-            models.Index(fields=["work_order", "status", "collected_at", "id"], name="reviews_txn_wo_state"),
-            models.Index(fields=["employee", "status", "collected_at", "id"], name="reviews_txn_employee_state"),
+            # A state's lines under one work order, employee or device, in the queue's order: the
+            # queue's tab counts under those filters ("this work order: 12 approved") read only the
+            # lines they count — on the keyed indexes above they read the key's whole history to
+            # find them. The work order's and the employee's also hold what the queue totals, so a
+            # search's totals add up a work order's lines from the index alone (kernel.parts).
+            models.Index(fields=["work_order", "status", "collected_at", "id", *TOTALLED],
+                         name="reviews_txn_wo_state"),
+            models.Index(fields=["employee", "status", "collected_at", "id", *TOTALLED],
+                         name="reviews_txn_employee_state"),
+            models.Index(fields=["device", "status", "collected_at", "id"], name="reviews_txn_device_state"),
             # "My lines" of the device API: one device's lines changed since a cursor, in change order.
             models.Index(fields=["device", "updated_at", "id"], name="reviews_txn_device_changes"),
             # "Reversed by …" on a line page: the reversal lines of a line (nearly every line has none).
