@@ -214,6 +214,11 @@ class Transaction(models.Model):
             models.Index(fields=["employee", "status", "collected_at", "id", *TOTALLED],
                          name="reviews_txn_employee_state"),
             models.Index(fields=["device", "status", "collected_at", "id"], name="reviews_txn_device_state"),
+            # The overlap check of a new labor line (transactions.validation): an employee's timed
+            # labor lines that end after the new ones start — the last days', where the employee's
+            # keyed index holds years of them (a push read every such line, the whole table at 2M).
+            models.Index(fields=["employee", "stop"], condition=models.Q(type="labor", stop__isnull=False),
+                         name="reviews_txn_labor_peers"),
             # "My lines" of the device API: one device's lines changed since a cursor, in change order.
             models.Index(fields=["device", "updated_at", "id"], name="reviews_txn_device_changes"),
             # "Reversed by …" on a line page: the reversal lines of a line (nearly every line has none).
