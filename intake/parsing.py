@@ -7,6 +7,7 @@ the desktop form, so both accept exactly the same lines.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -14,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -53,6 +54,16 @@ SCAN_ORDER[TransactionType.CREW_LABOR] = (
 SCAN_ORDER[TransactionType.MATERIAL_ISSUE] = (
     "work_order", "step", "item_code", "warehouse", "quantity", "lot_serial", "comment",
 )
+
+# Worked out once, not per line (a push reads up to 1000): the types as sent, and per type the
+# fields it has and the ones it requires (in FIELDS order, the order errors are said in).
+_TYPE_VALUES = frozenset(TransactionType.values)
+_UNKNOWN_TYPE = f"Unknown type; use one of {', '.join(TransactionType.values)}."
+_ALLOWED = {type_: frozenset(spec["required"]) | frozenset(spec["optional"]) for type_, spec in TYPE_FIELDS.items()}
+_REQUIRED = {type_: tuple(f for f in FIELDS if f in spec["required"]) for type_, spec in TYPE_FIELDS.items()}
+# The value a field takes on a type that does not have it.
+_UNUSED = {name: "" if name in TEXT_FIELDS else None for name in FIELDS}
+_TIMING = ("hours", "start", "stop")
 
 
 @dataclass
@@ -101,8 +112,8 @@ def parse(raw: Any) -> Parsed:
     type_ = raw.get("type")
     if _blank(type_):
         errors["type"] = "Required."
-    elif type_ not in TransactionType.values:
-        errors["type"] = f"Unknown type; use one of {', '.join(TransactionType.values)}."
+    elif not (isinstance(type_, str) and type_ in _TYPE_VALUES):  # (a list or an object is no type either)
+        errors["type"] = _UNKNOWN_TYPE
     else:
         parsed.type = type_
 
@@ -114,23 +125,35 @@ def parse(raw: Any) -> Parsed:
         errors["collected_at"] = str(exc)
 
     values: dict[str, Any] = {}
-    for name in FIELDS:
-        try:
-            values[name] = read_value(name, raw.get(name))
-        except ValueError as exc:
-            errors[name] = str(exc)
-    if parsed.type:
-        spec = TYPE_FIELDS[parsed.type]
-        allowed = set(spec["required"]) | set(spec["optional"])
+    if not parsed.type:  # no type to go by: every field is read, and said when it does not read
         for name in FIELDS:
-            if name not in allowed:
+            try:
+                values[name] = _READERS[name](raw.get(name))
+            except ValueError as exc:
+                errors[name] = str(exc)
+    else:
+        allowed = _ALLOWED[parsed.type]
+        for name in FIELDS:
+            if name in allowed:
+                try:
+                    values[name] = _READERS[name](raw.get(name))
+                except ValueError as exc:
+                    errors[name] = str(exc)
+            else:
                 # Sent for a field this type does not have: not a reason to refuse the line. The
                 # value stays in ``raw``, and validation says so (a ``field_not_used`` warning).
-                errors.pop(name, None)
-                values[name] = "" if name in TEXT_FIELDS else None
-            elif name not in errors and name in spec["required"] and values[name] in (None, ""):
+                # A value sent is still read, as for any field (what it says is not used).
+                sent = raw.get(name)
+                if sent is not None:
+                    try:
+                        _READERS[name](sent)
+                    except ValueError:
+                        pass
+                values[name] = _UNUSED[name]
+        for name in _REQUIRED[parsed.type]:
+            if name not in errors and values[name] in (None, ""):
                 errors[name] = "Required."
-        timing = ("hours", "start", "stop")
+        timing = _TIMING
         if parsed.type in TIMED_TYPES and not any(name in errors for name in timing) and values["hours"] is None:
             if values["start"] is None or values["stop"] is None:
                 for name in timing:
@@ -155,13 +178,27 @@ def content_hash(parsed: Parsed) -> str:
     reused id with other content. Decimals are normalised to their field's places, times to UTC."""
     canonical = {"type": parsed.type, "collected_at": _iso(parsed.collected_at)}
     for name, value in parsed.values.items():
-        if value is None or value == "":
+        kind = type(value)  # text and decimals (most values) first, as the general case below takes them
+        if kind is str:
+            if value:
+                canonical[name] = value
+            continue
+        if value is None:
+            continue
+        if kind is Decimal:
+            canonical[name] = str(value)
+            continue
+        if value == "":
             continue
         if isinstance(value, datetime):
             value = _iso(value)
         canonical[name] = str(value) if isinstance(value, Decimal) else value
-    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(canonical).encode()).hexdigest()
+
+
+# What ``json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` makes,
+# with the encoder made once rather than per line.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 # --- bounds ------------------------------------------------------------------------------------
@@ -170,11 +207,19 @@ def out_of_bounds(raw: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
     total = 0
     for key, value in raw.items():
-        if len(key) > MAX_KEY_CHARS:
+        key_chars = len(key)
+        if key_chars > MAX_KEY_CHARS:
             errors["transaction"] = f"A field name is longer than {MAX_KEY_CHARS} characters."
             continue
+        kind = type(value)
+        if kind is str:  # a plain value, as every field of §5 is: what _measure says, without the walk
+            total += key_chars + len(value)
+            continue
+        if value is None or kind is int or kind is float or kind is bool:
+            total += key_chars + 1
+            continue
         depth, size = _measure(value, limit=MAX_VALUE_DEPTH)
-        total += len(key) + size
+        total += key_chars + size
         if depth > MAX_VALUE_DEPTH:
             errors[key] = f"Nested more than {MAX_VALUE_DEPTH} levels deep; the fields of a transaction are plain values."
     if total > MAX_LINE_CHARS and "transaction" not in errors:
@@ -223,7 +268,7 @@ def _uuid(value: Any) -> uuid.UUID:
 
 
 def _datetime(value: Any) -> datetime | None:
-    if _blank(value):
+    if value is None or _blank(value):
         return None
     if not isinstance(value, str):
         raise ValueError("Must be an ISO 8601 date and time, e.g. 2026-11-25T07:30:00-06:00.")
@@ -242,29 +287,54 @@ def _datetime(value: Any) -> datetime | None:
 
 
 def read_value(name: str, value: Any) -> Any:
-    if name in TEXT_FIELDS:
-        if _blank(value):
+    reader = _READERS.get(name)
+    if reader is None:
+        raise AssertionError(name)  # pragma: no cover
+    return reader(value)
+
+
+def _text_reader(max_length: int):
+    too_long = f"At most {max_length} characters."
+
+    def read(value: Any) -> str:
+        if value is None:
             return ""
         if not isinstance(value, str):
             raise ValueError("Must be text.")
         value = value.strip()
-        problem = text_problem(value)
-        if problem:
-            raise ValueError(problem)
-        if len(value) > TEXT_FIELDS[name]:
-            raise ValueError(f"At most {TEXT_FIELDS[name]} characters.")
+        if not value:  # blank
+            return ""
+        if not value.isascii() or "\x00" in value:  # ASCII without a NUL is always plain text
+            problem = text_problem(value)
+            if problem:
+                raise ValueError(problem)
+        if len(value) > max_length:
+            raise ValueError(too_long)
         return value
-    if name in DECIMAL_FIELDS:
-        return _decimal(value, *DECIMAL_FIELDS[name])
-    if name in DATETIME_FIELDS:
-        return _datetime(value)
-    if name in BOOLEAN_FIELDS:
-        return _boolean(value)
-    raise AssertionError(name)  # pragma: no cover
+    return read
+
+
+def _decimal_reader(max_digits: int, places: int):
+    return lambda value: _decimal(value, max_digits, places)
+
+
+def _readers() -> dict:
+    """Field name -> the function that reads its value as sent (raises ``ValueError`` with why not)."""
+    readers = {}
+    for name in FIELDS:
+        if name in TEXT_FIELDS:
+            readers[name] = _text_reader(TEXT_FIELDS[name])
+        elif name in DECIMAL_FIELDS:
+            readers[name] = _decimal_reader(*DECIMAL_FIELDS[name])
+        elif name in DATETIME_FIELDS:
+            readers[name] = _datetime
+        elif name in BOOLEAN_FIELDS:
+            readers[name] = _boolean
+    return readers
 
 
 def _decimal(value: Any, max_digits: int, places: int) -> Decimal | None:
-    if _blank(value):
+    if value is None or _blank(value):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError("Must be a number.")
@@ -276,19 +346,28 @@ def _decimal(value: Any, max_digits: int, places: int) -> Decimal | None:
         raise ValueError("Must be a number.")
     if _too_large(number, max_digits, places):
         raise ValueError(f"Too large: at most {max_digits - places} digits before the decimal point.")
-    quantized = number.quantize(Decimal(1).scaleb(-places))
+    try:
+        quantized = number.quantize(_quantum(places))
+    except DecimalException:  # more digits than the context holds: not a value of this field
+        raise ValueError(f"At most {places} decimal places.") from None
     if quantized != number:
         raise ValueError(f"At most {places} decimal places.")
     return abs(quantized) if quantized == 0 else quantized  # -0 is 0
 
 
 def _too_large(number: Decimal, max_digits: int, places: int) -> bool:
-    """More digits before the decimal point than the column holds."""
-    return abs(number) >= Decimal(10) ** (max_digits - places)
+    """More digits before the decimal point than the column holds. Read off the number's exponent,
+    not worked out: arithmetic on "1e999999999" overflows the decimal context (a push answered 500)."""
+    return number != 0 and number.adjusted() >= max_digits - places
+
+
+@functools.cache
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
 
 
 def _boolean(value: Any) -> bool | None:
-    if _blank(value):
+    if value is None or _blank(value):
         return None
     if isinstance(value, bool):
         return value
@@ -311,6 +390,15 @@ def storable(value: Any) -> Any:
     """``value`` (the row as sent, for ``Transaction.raw``) with what no database stores
     replaced: NUL characters and lone surrogates in strings and keys, and numbers too large
     for a float (``1e400`` reads as infinity, which JSON columns refuse) kept as text."""
+    kind = type(value)
+    if kind is str:
+        return _storable_text(value)
+    if kind is dict:  # a row as sent: its keys and plain values are read here, the rest in depth
+        return {
+            (_storable_text(key) if type(key) is str else storable(key)):
+            (_storable_text(item) if type(item) is str else item if type(item) in _STORED_AS_IS else storable(item))
+            for key, item in value.items()
+        }
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, str):
@@ -323,5 +411,18 @@ def storable(value: Any) -> Any:
     return value
 
 
+_STORED_AS_IS = (int, bool, type(None))
+
+
+def _storable_text(text: str) -> str:
+    """``storable`` of a ``str`` (ASCII is always UTF-8)."""
+    if not text.isascii() and not _encodable(text):
+        text = text.encode("utf-8", "replace").decode()
+    return text.replace("\x00", "\ufffd")
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(dt_timezone.utc).isoformat()
+
+
+_READERS = _readers()

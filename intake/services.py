@@ -21,14 +21,17 @@ or not at all.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import DEFERRED
 from django.utils import timezone
 
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
@@ -174,23 +177,58 @@ def _build(lines: list[Parsed], *, device, user) -> list[Transaction]:
     parents = dict(
         WorkOrder.objects.filter(number__in=need_default).values_list("number", "parent_warehouse")
     ) if need_default else {}
+    # Each line is made as ``Transaction(client_txn_id=…, type=…, …, device=device, entered_by=user,
+    # **values)`` would make it, but from its values in field order (Django's quick path, the one
+    # rows read from the database take): the fields not given their defaults, then the device
+    # and the user set as keyword arguments set them (through their descriptors).
+    at, defaults, fresh = _field_slots()
+    defaults = list(defaults)
+    defaults[at["source"]] = TransactionSource.DEVICE if device else TransactionSource.USER
+    txn_id, type_, collected_at, content, raw = (
+        at["client_txn_id"], at["type"], at["collected_at"], at["content_hash"], at["raw"],
+    )
+    slots = [(at[name], name) for name in FIELDS]
+    warehouse, work_order = at["warehouse"], at["work_order"]
     txns = []
     for line in lines:
-        values = dict(line.values)
-        if line.type == TransactionType.COMPLETION and not values["warehouse"]:
-            values["warehouse"] = parents.get(values["work_order"], "")
-        txns.append(Transaction(
-            client_txn_id=line.client_txn_id,
-            type=line.type,
-            collected_at=line.collected_at,
-            source=TransactionSource.DEVICE if device else TransactionSource.USER,
-            device=device,
-            entered_by=user,
-            content_hash=line.content_hash,
-            raw=storable(line.raw),
-            **values,
-        ))
+        args = defaults.copy()
+        for index, made in fresh:
+            args[index] = made.get_default()
+        args[txn_id], args[type_], args[collected_at] = line.client_txn_id, line.type, line.collected_at
+        args[content], args[raw] = line.content_hash, storable(line.raw)
+        values = line.values
+        for index, name in slots:
+            args[index] = values[name]
+        if line.type == TransactionType.COMPLETION and not args[warehouse]:
+            args[warehouse] = parents.get(args[work_order], "")
+        txn = Transaction(*args)
+        txn.device = device
+        txn.entered_by = user
+        txns.append(txn)
     return txns
+
+
+# The fields ``_build`` gives every line; the others take their defaults.
+_BUILT = frozenset({"client_txn_id", "type", "collected_at", "source", "content_hash", "raw", "device", "entered_by",
+                    *FIELDS})
+
+
+@functools.cache
+def _field_slots() -> tuple[dict[str, int], tuple, tuple]:
+    """(field name -> its place among ``Transaction``'s concrete fields, each field's default,
+    the fields not built whose default is made anew for each instance — none today: a ``dict``,
+    a ``uuid4()``, a database default — as (place, field))."""
+    fields = Transaction._meta.concrete_fields
+    defaults, fresh = [], []
+    for index, field in enumerate(fields):
+        if getattr(field, "generated", False):  # left unset, as the keyword arguments leave it
+            defaults.append(DEFERRED)
+            continue
+        default = field.get_default()
+        defaults.append(default)
+        if field.name not in _BUILT and not (default is None or isinstance(default, (str, int, bool, Decimal))):
+            fresh.append((index, field))
+    return {field.name: index for index, field in enumerate(fields)}, tuple(defaults), tuple(fresh)
 
 
 @contextmanager
@@ -221,7 +259,7 @@ def _store(txns, findings, reasons, *, device, by, now) -> dict:
         for txn_id, (pk, digest) in _stored(by_id).items():
             txn = by_id.pop(txn_id)[0]
             outcome[txn_id] = _replay(_as_parsed(txn), pk, digest)
-        pending = [by_id[txn_id][0] for txn_id in sorted(by_id)]
+        pending = [by_id[txn_id][0] for txn_id in sorted(by_id, key=_uuid_order)]
         try:
             with transaction.atomic():
                 insert_objects(pending, key="client_txn_id")
@@ -250,6 +288,12 @@ def _store(txns, findings, reasons, *, device, by, now) -> dict:
     for txn in inserted:
         outcome[txn.client_txn_id] = Result(str(txn.client_txn_id), ACCEPTED, id=txn.pk, transaction=txn)
     return outcome
+
+
+def _uuid_order(txn_id) -> int:
+    """The sort key of a ``client_txn_id``: the order of ``UUID`` itself (its ``int``), without
+    a Python-level comparison per pair."""
+    return txn_id.int
 
 
 def _as_parsed(txn: Transaction) -> Parsed:

@@ -98,3 +98,19 @@ def test_a_model_with_other_limits_gives_other_limits():
 
     assert wider.text["comment"] == 2 * model_field("comment").max_length
     assert wider.decimal["amount"] == (28, 4)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hours, error", [
+    ("1e999999999", "Too large: at most 6 digits before the decimal point."),
+    ("-1e999999999", "Too large: at most 6 digits before the decimal point."),
+    ("1e-999999999", "At most 3 decimal places."),
+    (1e308, "Too large: at most 6 digits before the decimal point."),
+])
+def test_a_number_past_the_decimal_contexts_range_is_an_invalid_line_not_a_failed_push(push, mirror, hours, error):
+    """"1e999999999" overflowed Python's decimal context in the bounds check: the whole push,
+    its good lines with it, answered 500."""
+    good, odd = push({"transactions": [labor(), labor(hours=hours)]}).json()["results"]
+
+    assert good["status"] == "accepted"
+    assert odd["status"] == "invalid" and odd["errors"] == {"hours": error}
