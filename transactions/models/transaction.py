@@ -83,6 +83,7 @@ class TransactionSource(models.TextChoices):
 # ``Transaction.Meta`` hold only those lines.
 TO_REVIEW_STATES = ("flagged", "needs_review")
 WAITING_FOR_REVIEW = models.Q(status__in=TO_REVIEW_STATES)
+_TYPE_LABELS = dict(TransactionType.choices)
 # What the queue adds up for the lines a filter matches (hours and quantities, reviews.views).
 TOTALLED = ("hours", "qty_completed", "quantity")
 
@@ -232,7 +233,9 @@ class Transaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} {self.work_order} #{self.pk}"
+        # The label from a dict made once: get_type_display() rebuilds the choices for each line,
+        # and the audit rows of a push or an export name thousands of lines.
+        return f"{_TYPE_LABELS.get(self.type, self.type)} {self.work_order} #{self.pk}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
