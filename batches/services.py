@@ -89,7 +89,7 @@ class ExportFolderError(Exception):
 
 
 class Tally:
-    """Counts, totals by type and the fingerprint of lines seen one at a time, oldest first."""
+    """Counts, totals by type and the fingerprint of lines seen in order, oldest first, a chunk at a time."""
 
     def __init__(self):
         self.count = 0
@@ -98,18 +98,26 @@ class Tally:
         self.total_quantity = Decimal(0)
         self._digest = hashlib.sha256()
 
-    def add(self, pk: int, version: int, type_: str, hours: Decimal | None, quantity: Decimal | None) -> None:
-        self._digest.update(f"{pk}:{version};".encode())
-        h, q = hours or Decimal(0), quantity or Decimal(0)
-        bucket = self.by_type.get(type_)
-        if bucket is None:
-            bucket = self.by_type[type_] = {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)}
-        bucket["lines"] += 1
-        bucket["hours"] += h
-        bucket["quantity"] += q
-        self.total_hours += h
-        self.total_quantity += q
-        self.count += 1
+    def add_many(self, lines: list[tuple]) -> None:
+        """Lines given as ``(pk, version, type, hours, quantity)``, in turn: their hours and
+        quantities are added one line after the other, and the fingerprint is the same however
+        the lines are split into calls (one digest update with the text of several lines is the
+        digest of one update per line)."""
+        zero, by_type = Decimal(0), self.by_type
+        total_hours, total_quantity = self.total_hours, self.total_quantity
+        for _pk, _version, type_, hours, quantity in lines:
+            h, q = hours or zero, quantity or zero
+            bucket = by_type.get(type_)
+            if bucket is None:
+                bucket = by_type[type_] = {"lines": 0, "hours": Decimal(0), "quantity": Decimal(0)}
+            bucket["lines"] += 1
+            bucket["hours"] += h
+            bucket["quantity"] += q
+            total_hours += h
+            total_quantity += q
+        self.total_hours, self.total_quantity = total_hours, total_quantity
+        self.count += len(lines)
+        self._digest.update("".join([f"{pk}:{version};" for pk, version, *_ in lines]).encode())
 
     @property
     def fingerprint(self) -> str:
@@ -159,12 +167,12 @@ def approved_lines(ids=None, *, automatic_only: bool = False):
 def select(ids=None, *, automatic_only: bool = False) -> Selection:
     """What an export would send now, read a chunk at a time: memory does not grow with the lines."""
     tally, head = Tally(), []
-    for row in approved_lines(ids, automatic_only=automatic_only).values_list(*_SELECT).iterator(chunk_size=READ_CHUNK):
-        pk, version, type_, _wo, hours, start, stop, quantity, qty_completed = row
-        hours, quantity = writer.line_hours(hours, start, stop), writer.line_quantity(quantity, qty_completed)
-        tally.add(pk, version, type_, hours, quantity)
-        if len(head) < PREVIEW_ROWS:
-            head.append(row)
+    rows = approved_lines(ids, automatic_only=automatic_only).values_list(*_SELECT).iterator(chunk_size=READ_CHUNK)
+    line_hours, line_quantity = writer.line_hours, writer.line_quantity
+    while chunk := list(islice(rows, READ_CHUNK)):
+        tally.add_many([(pk, version, type_, line_hours(hours, start, stop), line_quantity(quantity, qty_completed))
+                        for pk, version, type_, _wo, hours, start, stop, quantity, qty_completed in chunk])
+        head.extend(chunk[:PREVIEW_ROWS - len(head)])
     return Selection(rows=head, count=tally.count, by_type=tally.by_type, total_hours=tally.total_hours,
                      total_quantity=tally.total_quantity, fingerprint=tally.fingerprint)
 
@@ -257,20 +265,9 @@ def _export(ids, *, by: Actor, automatic_only: bool, confirmed: str | None, stag
     staged_file = writer.StagedCsv(batch)
     staged.append(staged_file)
     tally = Tally()
-    rows = claim.claimed_rows(*_CLAIMED)
-    while chunk := list(islice(rows, claim.READ_CHUNK)):
-        start = tally.count
-        lines, refs = [], []
-        for (pk, version, type_, wo, hours, t0, t1, quantity, qty_completed, collected_at, step, employee, crew,
-             step_complete, item_code, warehouse, lot_serial, qty_scrapped, close_order, amount, comment) in chunk:
-            h, q = writer.line_hours(hours, t0, t1), writer.line_quantity(quantity, qty_completed)
-            tally.add(pk, version - 1, type_, h, q)  # the version the supervisor saw, before the claim
-            line_no = start + len(lines) + 1
-            lines.append((batch.pk, pk, line_no, True, type_, h, q))
-            refs.append(_TxnRef(pk, type_, wo))
-            staged_file.add((pk, line_no, type_, h, q, collected_at, wo, step, employee, crew, t0, t1, qty_completed,
-                     step_complete, item_code, warehouse, quantity, lot_serial, qty_scrapped, close_order, amount,
-                     comment))
+    for chunk in claim.claimed_chunks(*_CLAIMED):
+        lines, refs = _export_chunk(chunk, batch_pk=batch.pk, first_line_no=tally.count + 1, tally=tally,
+                                    staged_file=staged_file)
         _insert_lines(lines)
         line_states.record_exported(refs, batch_label=batch.label, by=by)
     if tally.count != count:
@@ -283,6 +280,30 @@ def _export(ids, *, by: Actor, automatic_only: bool, confirmed: str | None, stag
     # The batch's own audit row, once its lines are stored.
     lifecycle.record_created(batch, by=by, changes={"lines": [None, batch.lines], "total_hours": [None, batch.total_hours]})
     return batch
+
+
+def _export_chunk(chunk: list[tuple], *, batch_pk: int, first_line_no: int, tally: Tally,
+                  staged_file: writer.StagedCsv) -> tuple[list[tuple], list[_TxnRef]]:
+    """One chunk of claimed lines (``_CLAIMED`` values): counted, its CSV rows staged; returns
+    its batch lines (``_LINE_COLUMNS``) and what their audit rows need.
+
+    One pass per line, with the functions it calls bound once (it runs for every line exported).
+    """
+    line_hours, line_quantity, ref = writer.line_hours, writer.line_quantity, _TxnRef
+    counted, lines, refs, csv_rows = [], [], [], []
+    for line_no, (pk, version, type_, wo, hours, t0, t1, quantity, qty_completed, collected_at, step, employee, crew,
+                  step_complete, item_code, warehouse, lot_serial, qty_scrapped, close_order, amount,
+                  comment) in enumerate(chunk, first_line_no):
+        h, q = line_hours(hours, t0, t1), line_quantity(quantity, qty_completed)
+        counted.append((pk, version - 1, type_, h, q))  # the version the supervisor saw, before the claim
+        lines.append((batch_pk, pk, line_no, True, type_, h, q))
+        refs.append(ref(pk, type_, wo))
+        csv_rows.append((pk, line_no, type_, h, q, collected_at, wo, step, employee, crew, t0, t1, qty_completed,
+                         step_complete, item_code, warehouse, quantity, lot_serial, qty_scrapped, close_order, amount,
+                         comment))
+    tally.add_many(counted)
+    staged_file.add_many(csv_rows)
+    return lines, refs
 
 
 _LINE_COLUMNS = ("batch_id", "transaction_id", "line_no", "live", "type", "hours", "quantity")

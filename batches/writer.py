@@ -26,10 +26,11 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -43,7 +44,7 @@ CSV_COLUMNS = (
     "CrewNo", "StartTime", "StopTime", "Hours", "QtyCompleted", "StepComplete", "ItemCode", "Warehouse",
     "Quantity", "LotSerial", "QtyScrapped", "CloseOrder", "Amount", "Comment",
 )
-# Transaction fields read for a row, in the order _row() takes them.
+# Transaction fields read for a row, in the order _row_of()'s rows take them.
 TXN_FIELDS = (
     "transaction_id", "line_no", "type", "hours", "quantity",
     "transaction__collected_at", "transaction__work_order", "transaction__step", "transaction__employee",
@@ -94,10 +95,6 @@ def _dec(value, places: int) -> str:
     return format(value if type(value) is Decimal else Decimal(value), _PLACES[places])
 
 
-def _flag(value) -> str:
-    return "" if value is None else ("Y" if value else "N")
-
-
 def _time(value: datetime | None, tz) -> str:
     if value is None:
         return ""
@@ -105,17 +102,37 @@ def _time(value: datetime | None, tz) -> str:
     return f"{local.hour:02d}:{local.minute:02d}"
 
 
-def _row(number: int, values: tuple, tz) -> list[str]:
-    """One CSV row; dates and times in the plant's time zone (settings.TIME_ZONE)."""
-    (txn_id, line_no, type_, hours, quantity, collected_at, work_order, step, employee, crew, start, stop,
-     qty_completed, step_complete, item_code, warehouse, txn_quantity, lot_serial, qty_scrapped, close_order,
-     amount, comment) = values
-    return [
-        f"{number:06d}", str(line_no), str(txn_id), type_, collected_at.astimezone(tz).date().isoformat(),
-        work_order, step, employee, crew, _time(start, tz), _time(stop, tz), _dec(hours, 3), _dec(qty_completed, 4),
-        _flag(step_complete), item_code, warehouse, _dec(txn_quantity, 4), lot_serial, _dec(qty_scrapped, 4),
-        _flag(close_order), _dec(amount, 2), comment,
-    ]
+def _row_of(number: int, tz) -> Callable[[tuple], list]:
+    """The function making one CSV row of a line's values (``TXN_FIELDS`` order); dates and times
+    in the plant's time zone ``tz`` (settings.TIME_ZONE).
+
+    It runs for every line of every batch: the empty value of a column is tested here rather
+    than in a call of its formatter, and the line and transaction numbers are left to the
+    ``csv`` writer, which writes an ``int`` as ``str`` does."""
+    batch_no = f"{number:06d}"
+
+    def row(values: tuple) -> list:
+        (txn_id, line_no, type_, hours, quantity, collected_at, work_order, step, employee, crew, start, stop,
+         qty_completed, step_complete, item_code, warehouse, txn_quantity, lot_serial, qty_scrapped, close_order,
+         amount, comment) = values
+        return [
+            batch_no, line_no, txn_id, type_, collected_at.astimezone(tz).date().isoformat(), work_order, step,
+            employee, crew,
+            "" if start is None else _time(start, tz),
+            "" if stop is None else _time(stop, tz),
+            "" if hours is None else _dec(hours, 3),
+            "" if qty_completed is None else _dec(qty_completed, 4),
+            "" if step_complete is None else ("Y" if step_complete else "N"),
+            item_code, warehouse,
+            "" if txn_quantity is None else _dec(txn_quantity, 4),
+            lot_serial,
+            "" if qty_scrapped is None else _dec(qty_scrapped, 4),
+            "" if close_order is None else ("Y" if close_order else "N"),
+            "" if amount is None else _dec(amount, 2),
+            comment,
+        ]
+
+    return row
 
 
 def export_dir() -> Path:
@@ -134,22 +151,22 @@ def ctl_path(batch, directory: Path | None = None) -> Path:
 
 # --- writing -----------------------------------------------------------------------------
 class _Rows:
-    """The CSV's text, a row at a time, with the lines, hours and quantity since the last ``take``."""
+    """The CSV's text, rows added a chunk at a time, with the lines, hours and quantity since the last ``take``."""
 
     def __init__(self, number: int):
-        self.number = number
-        self.tz = timezone.get_default_timezone()
+        self.row = _row_of(number, timezone.get_default_timezone())
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer, lineterminator="\r\n")
         self.writer.writerow(CSV_COLUMNS)
         self.lines, self.hours, self.quantity = 0, Decimal(0), Decimal(0)
 
-    def add(self, values: tuple) -> None:
-        """One line, its values in ``TXN_FIELDS`` order."""
-        self.writer.writerow(_row(self.number, values, self.tz))
-        self.lines += 1
-        self.hours += values[3] or 0
-        self.quantity += values[4] or 0
+    def add_many(self, values: list[tuple]) -> None:
+        """Lines in turn, their values in ``TXN_FIELDS`` order; their hours and quantity are added
+        one line after the other."""
+        self.writer.writerows(map(self.row, values))
+        self.lines += len(values)
+        self.hours = sum([v[3] or 0 for v in values], self.hours)
+        self.quantity = sum([v[4] or 0 for v in values], self.quantity)
 
     def take(self) -> tuple[bytes, int, Decimal, Decimal]:
         taken = self.buffer.getvalue().encode("utf-8"), self.lines, self.hours, self.quantity
@@ -164,9 +181,10 @@ def _csv_chunks(batch) -> Iterator[tuple[bytes, int, Decimal, Decimal]]:
     from batches.models import BatchLine
 
     rows = _Rows(batch.number)
-    for values in (BatchLine.objects.filter(batch_id=batch.pk).order_by("line_no").values_list(*TXN_FIELDS)
-                   .iterator(chunk_size=ROWS_PER_WRITE)):
-        rows.add(values)
+    stored = (BatchLine.objects.filter(batch_id=batch.pk).order_by("line_no").values_list(*TXN_FIELDS)
+              .iterator(chunk_size=ROWS_PER_WRITE))
+    while chunk := list(islice(stored, ROWS_PER_WRITE)):
+        rows.add_many(chunk)
         if rows.lines == ROWS_PER_WRITE:
             yield rows.take()
     yield rows.take()
@@ -195,12 +213,16 @@ class StagedCsv:
         except OSError:
             self.discard()
 
-    def add(self, values: tuple) -> None:
-        if self.out is None:
-            return
-        self.rows.add(values)
-        if self.rows.lines == ROWS_PER_WRITE:
-            self._write()
+    def add_many(self, values: list[tuple]) -> None:
+        """Lines in turn (``TXN_FIELDS`` order), written every ``ROWS_PER_WRITE`` lines whatever
+        the lines given at once: the chunks hashed and counted are those of ``write_csv``."""
+        start = 0
+        while self.out is not None and start < len(values):
+            room = ROWS_PER_WRITE - self.rows.lines
+            self.rows.add_many(values[start : start + room])
+            start += room
+            if self.rows.lines == ROWS_PER_WRITE:
+                self._write()
 
     def _write(self) -> None:
         taken = self.rows.take()
