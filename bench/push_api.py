@@ -5,7 +5,7 @@
 
 The database named by DATABASE_URL is DROPPED and rebuilt (default: a scratch SQLite file),
 seeded with a mirror (200 open work orders with 4 steps each, 150 employees) and 8 devices.
-Then gunicorn is started on 127.0.0.1 (``--workers 3 --threads 4``, as the README runs it)
+Then gunicorn is started on 127.0.0.1 with the checkout's ``gunicorn.conf.py``, as the README runs it,
 and, over real HTTP with one keep-alive-less urllib request per push:
 
 1. one push of 1,000 new labor lines (target < 2 s end to end);
@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import runpy
 import signal
 import subprocess
 import sys
@@ -141,7 +142,7 @@ def main() -> None:
     url = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "woscan_portal.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "3", "--threads", "4", "--log-level", "warning"],
+         "--log-level", "warning"],  # workers and threads from the checkout's gunicorn.conf.py
         cwd=ROOT, env=os.environ.copy(),
     )
     try:
@@ -152,7 +153,9 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-        print(f"push benchmark on {engine}, gunicorn 3 workers x 4 threads, 127.0.0.1:{args.port}")
+        web = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        print(f"push benchmark on {engine}, gunicorn {web['workers']} workers x {web['threads']} threads "
+              f"(gunicorn.conf.py), 127.0.0.1:{args.port}")
         rng = random.Random(4)
         # Warm-up: every worker thread's first request loads the URLconf and the API.
         warm_lines = [labor_lines(random.Random(20_000 + n), 20, day=-1 - n) for n in range(12)]
