@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import runpy
 import re
 import shutil
 import signal
@@ -160,9 +161,9 @@ def main() -> None:
     script = Path(tempfile.mkdtemp(prefix="woscan-bench-http-")) / "report.lua"
     script.write_text(LUA)
     cores = os.cpu_count()
+    web = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # what gunicorn reads (environment included)
     print(f"database: {url.split(':', 1)[0]}; {args.total:,} lines; gunicorn.conf.py on {cores} cores "
-          f"(workers {os.environ.get('WEB_CONCURRENCY', cores + 1)}, threads "
-          f"{os.environ.get('WOSCAN_WEB_THREADS', 4)}); {args.duration} s per run", flush=True)
+          f"(workers {web['workers']}, threads {web['threads']}); {args.duration} s per run", flush=True)
     try:
         for label in args.pages or PAGES:
             path = PAGES[label]
