@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import runpy
 import re
+import runpy
 import shutil
 import signal
 import subprocess
