@@ -125,31 +125,18 @@ def parse(raw: Any) -> Parsed:
         errors["collected_at"] = str(exc)
 
     values: dict[str, Any] = {}
-    if not parsed.type:  # no type to go by: every field is read, and said when it does not read
-        for name in FIELDS:
-            try:
-                values[name] = _READERS[name](raw.get(name))
-            except ValueError as exc:
-                errors[name] = str(exc)
-    else:
-        allowed = _ALLOWED[parsed.type]
-        for name in FIELDS:
-            if name in allowed:
-                try:
-                    values[name] = _READERS[name](raw.get(name))
-                except ValueError as exc:
-                    errors[name] = str(exc)
-            else:
-                # Sent for a field this type does not have: not a reason to refuse the line. The
-                # value stays in ``raw``, and validation says so (a ``field_not_used`` warning).
-                # A value sent is still read, as for any field (what it says is not used).
-                sent = raw.get(name)
-                if sent is not None:
-                    try:
-                        _READERS[name](sent)
-                    except ValueError:
-                        pass
-                values[name] = _UNUSED[name]
+    allowed = _ALLOWED[parsed.type] if parsed.type else None  # no type to go by: every field is read
+    for name in FIELDS:
+        if allowed is not None and name not in allowed:
+            # Sent for a field this type does not have: not a reason to refuse the line. The
+            # value stays in ``raw``, and validation says so (a ``field_not_used`` warning).
+            values[name] = _UNUSED[name]
+            continue
+        try:
+            values[name] = _READERS[name](raw.get(name))
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if parsed.type:
         for name in _REQUIRED[parsed.type]:
             if name not in errors and values[name] in (None, ""):
                 errors[name] = "Required."
