@@ -10,7 +10,8 @@ shorter tail (PostgreSQL, 2,000,000 lines: p95 560–654 ms against 631–844 ms
 (``preload_app``) and the objects made while loading are frozen out of the garbage collector
 (``gc.freeze()``): a full collection then no longer walks Django's modules, URL patterns and
 templates on every request burst (they are never garbage), and the pages stay shared between
-the workers instead of being copied when the collector touches them.
+the workers instead of being copied when the collector touches them. After its 100th and its
+1,000th request a worker freezes again what its first requests made (``post_request``).
 
 No keep-alive (``keepalive = 0``; ``WOSCAN_WEB_KEEPALIVE`` overrides, in seconds): a kept-alive
 connection stays with the worker that accepted it, and a burst of connections — sixteen
@@ -32,9 +33,24 @@ preload_app = True
 graceful_timeout = 5
 
 
+# Requests after which a worker freezes again what it has made and kept: the templates compiled,
+# the URL patterns resolved and the caches filled by its first requests are never garbage, but
+# were made after ``when_ready``; left in the collector, every full collection walked them
+# (15–20 ms, about every 40 requests of the queue: the slow requests of its p95).
+REFREEZE_AFTER = (100, 1_000)
+
+
 def when_ready(server):
     gc.collect()
     gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    served = getattr(worker, "woscan_served", 0) + 1  # (threads may miss a count: it only paces this)
+    worker.woscan_served = served
+    if served in REFREEZE_AFTER:
+        gc.collect()
+        gc.freeze()
 
 
 def post_fork(server, worker):
