@@ -40,7 +40,7 @@ from kernel.clock import elapsed_hours
 from mas.models import WorkOrder
 from transactions import lifecycle, validation
 from transactions.lifecycle import Actor
-from transactions.models import Device, Finding, ProcessingOption, Transaction, TransactionSource, TransactionType
+from transactions.models import Device, ProcessingOption, Transaction, TransactionSource, TransactionType
 
 try:
     import fcntl

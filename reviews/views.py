@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction as db
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
