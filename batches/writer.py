@@ -90,14 +90,12 @@ _PLACES = {places: f".{places}f" for places in (2, 3, 4)}
 
 
 def _dec(value, places: int) -> str:
-    if value is None:
-        return ""
+    """A number with ``places`` decimals (an empty value is the row's to leave blank)."""
     return format(value if type(value) is Decimal else Decimal(value), _PLACES[places])
 
 
-def _time(value: datetime | None, tz) -> str:
-    if value is None:
-        return ""
+def _time(value: datetime, tz) -> str:
+    """HH:MM in ``tz`` (an empty value is the row's to leave blank)."""
     local = value.astimezone(tz)
     return f"{local.hour:02d}:{local.minute:02d}"
 
