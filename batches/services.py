@@ -62,7 +62,7 @@ from batches.models import RETIRED_STATUSES, BatchLine, BatchStatus, ExportBatch
 from kernel.bulk import insert_rows
 from transactions import lifecycle as line_states
 from transactions.lifecycle import Actor
-from transactions.models import DecisionSource, Transaction, TransactionStatus, TransactionType
+from transactions.models import DecisionSource, Transaction, TransactionStatus, line_text
 
 log = logging.getLogger(__name__)
 
@@ -325,11 +325,10 @@ class _TxnRef:
 
     __slots__ = ("pk", "text")
     _meta = Transaction._meta
-    _labels = dict(TransactionType.choices)  # built once: the enum's lookups cost more than the rest
 
     def __init__(self, pk: int, type_: str, work_order: str):
         self.pk = pk
-        self.text = f"{self._labels.get(type_, type_)} {work_order} #{pk}"
+        self.text = line_text(type_, work_order, pk)
 
     def __str__(self) -> str:
         return self.text

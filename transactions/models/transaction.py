@@ -83,7 +83,14 @@ class TransactionSource(models.TextChoices):
 # ``Transaction.Meta`` hold only those lines.
 TO_REVIEW_STATES = ("flagged", "needs_review")
 WAITING_FOR_REVIEW = models.Q(status__in=TO_REVIEW_STATES)
-_TYPE_LABELS = dict(TransactionType.choices)
+_TYPE_LABELS = dict(TransactionType.choices)  # made once: get_type_display() rebuilds the choices each call
+
+
+def line_text(type_: str, work_order: str, pk) -> str:
+    """A line's text ("Labor 0001001 #42"), as its audit rows name it: from its type, work order and
+    pk alone, so a push or an export can name thousands of lines without a model instance each."""
+    return f"{_TYPE_LABELS.get(type_, type_)} {work_order} #{pk}"
+
 # What the queue adds up for the lines a filter matches (hours and quantities, reviews.views).
 TOTALLED = ("hours", "qty_completed", "quantity")
 
@@ -233,9 +240,7 @@ class Transaction(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The label from a dict made once: get_type_display() rebuilds the choices for each line,
-        # and the audit rows of a push or an export name thousands of lines.
-        return f"{_TYPE_LABELS.get(self.type, self.type)} {self.work_order} #{self.pk}"
+        return line_text(self.type, self.work_order, self.pk)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
