@@ -165,21 +165,13 @@ def content_hash(parsed: Parsed) -> str:
     reused id with other content. Decimals are normalised to their field's places, times to UTC."""
     canonical = {"type": parsed.type, "collected_at": _iso(parsed.collected_at)}
     for name, value in parsed.values.items():
-        kind = type(value)  # text and decimals (most values) first, as the general case below takes them
-        if kind is str:
-            if value:
-                canonical[name] = value
-            continue
-        if value is None:
-            continue
-        if kind is Decimal:
-            canonical[name] = str(value)
-            continue
-        if value == "":
+        if value is None or value == "":
             continue
         if isinstance(value, datetime):
             value = _iso(value)
-        canonical[name] = str(value) if isinstance(value, Decimal) else value
+        elif isinstance(value, Decimal):
+            value = str(value)
+        canonical[name] = value
     return hashlib.sha256(_CANONICAL.encode(canonical).encode()).hexdigest()
 
 
