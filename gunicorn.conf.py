@@ -6,8 +6,10 @@ Python, so more workers than cores only queue for the CPU; the threads are for f
 a worker, sixteen handhelds pushing 1,000 lines at once left four pushes waiting for a free thread
 (the slowest took 4.8 s, median 1.9 s); with eight every one is being served and they share the
 cores (slowest 3.7 s), and the queue at sixteen supervisors answers as many requests with a
-shorter tail (PostgreSQL, 2,000,000 lines: p95 560–654 ms against 631–844 ms). Every worker loads the application before forking
-(``preload_app``) and the objects made while loading are frozen out of the garbage collector
+shorter tail (PostgreSQL, 2,000,000 lines: p95 560–654 ms against 631–844 ms).
+
+Every worker loads the application before forking (``preload_app``) and the objects made while
+loading are frozen out of the garbage collector
 (``gc.freeze()``): a full collection then no longer walks Django's modules, URL patterns and
 templates on every request burst (they are never garbage), and the pages stay shared between
 the workers instead of being copied when the collector touches them. After its 100th and its
@@ -40,17 +42,20 @@ graceful_timeout = 5
 REFREEZE_AFTER = (100, 1_000)
 
 
-def when_ready(server):
+def _freeze_what_is_kept():
     gc.collect()
     gc.freeze()
+
+
+def when_ready(server):
+    _freeze_what_is_kept()
 
 
 def post_request(worker, req, environ, resp):
     served = getattr(worker, "woscan_served", 0) + 1  # (threads may miss a count: it only paces this)
     worker.woscan_served = served
     if served in REFREEZE_AFTER:
-        gc.collect()
-        gc.freeze()
+        _freeze_what_is_kept()
 
 
 def post_fork(server, worker):
