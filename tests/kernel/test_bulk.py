@@ -56,3 +56,29 @@ def test_findings_keyed_to_their_lines_and_a_duplicate_id_raises_integrity_error
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_objects([again], key="client_txn_id")
     assert Transaction.objects.count() == 1
+
+
+def test_each_value_prepared_as_its_field_prepares_it():
+    """The values bound as they are (a str, a Decimal, and on PostgreSQL a UUID and an aware
+    datetime) are exactly what the field would have made of them; the rest went through it."""
+    from datetime import datetime
+
+    from django.db import connection
+
+    from kernel.bulk import _preparers
+
+    aware = timezone.now().replace(microsecond=5)
+    line = _line(employee="0000042", hours=Decimal("1.250"), start=aware, stop=aware + timedelta(hours=1),
+                 raw={"note": "é"}, qty_completed=Decimal("-2"), step_complete=False)
+    fields = [f for f in Transaction._meta.concrete_fields
+              if not f.primary_key and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)]
+    for field, prep in zip(fields, _preparers(fields)):
+        ours, theirs = prep(line), field.get_db_prep_save(getattr(line, field.attname), connection)
+        assert isinstance(theirs, type(ours)), field.name  # (psycopg's Int4 is an int)
+        assert getattr(ours, "obj", ours) == getattr(theirs, "obj", theirs), field.name
+
+    naive = datetime(2026, 3, 1, 7, 30)  # a naive moment still goes through the field: made aware, said
+    start = next(f for f in fields if f.name == "start")
+    line.start = naive
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        assert _preparers([start])[0](line) == start.get_db_prep_save(naive, connection)
