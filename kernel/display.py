@@ -39,6 +39,12 @@ def number_text(value: Decimal | int | float | None) -> str:
     return str(value)
 
 
+def total_text(value: Decimal) -> str:
+    """A sum over many lines as a page shows it: a plain number with thousands separated
+    (``25495.5000`` → ``25,495.5``)."""
+    return f"{plain_number(value):,f}"
+
+
 def value_text(value, empty: str = "") -> str:
     """Any field's value as a page shows it: ``empty`` for none, Yes/No, plant time, a plain number."""
     if value is None or value == "":

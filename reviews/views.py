@@ -34,7 +34,7 @@ from transactions import lifecycle
 from transactions.models import TOTALLED, Finding, Severity, Transaction, TransactionStatus, waiting_for_review
 from reviews.tables import TransactionTable
 from kernel.counting import Budget, capped, capped_sums
-from kernel.display import number_text
+from kernel.display import total_text
 from kernel.filters import start_of_day
 from kernel.generic import ObjectListView
 from kernel.mixins import ObjectPermissionMixin
@@ -253,7 +253,7 @@ class TransactionListView(ObjectListView):
         n, sums = counted
         return {
             "first": first, "last": last, "count": count_text(n), "capped": sums is None, "uncounted": False,
-            "sums": None if sums is None else {name: number_text(value or Decimal(0)) for name, value in sums.items()},
+            "sums": None if sums is None else {name: total_text(value or Decimal(0)) for name, value in sums.items()},
         }
 
     def create_export(self, export_format):

@@ -46,8 +46,11 @@
         const value = row.dataset[name] || "";
         if (value) { total += parseFloat(value); places = decimals(places, value); }
       });
-      // As the filtered totals read: no trailing zeros after the point ("1.5", not "1.500").
-      return total.toFixed(Math.min(places, 4)).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+      // As the filtered totals read: no trailing zeros after the point ("1.5", not "1.500"),
+      // thousands separated ("1,204.5").
+      const text = total.toFixed(Math.min(places, 4)).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+      const [whole, part] = text.split(".");
+      return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (part ? `.${part}` : "");
     };
     totals.textContent = `· Selected ${picked.length}: ${sum("hours")} h · ${sum("qty")} completed · ${sum("issued")} issued`;
   };

@@ -301,7 +301,7 @@ def _active_statuses(page, tabs):
 
 
 def _num(value) -> str:
-    return f"{Decimal(value).normalize():f}"
+    return f"{Decimal(value).normalize():,f}"
 
 
 def test_approve_all_that_match_runs_as_a_job_and_its_page_shows_the_progress(

@@ -27,6 +27,16 @@ def test_with_time_to_count_the_tabs_and_totals_are_exact(client, supervisor):
     assert response.context["queue_totals"]["sums"]["hours"] == "6.5"
 
 
+def test_a_total_past_a_thousand_reads_with_its_thousands_separated(client, supervisor):
+    TransactionFactory.create_batch(3, hours=Decimal("500.2500"), qty_completed=Decimal("2"))
+    client.force_login(supervisor)
+
+    response = client.get(QUEUE)
+
+    assert response.context["queue_totals"]["sums"]["hours"] == "1,500.75"
+    assert "Total 1,500.75 h · 6 completed" in response.content.decode()
+
+
 def test_out_of_time_the_page_shows_its_lines_and_says_it_did_not_count(client, supervisor, monkeypatch):
     monkeypatch.setattr(views, "COUNT_BUDGET", 0)
     lines = TransactionFactory.create_batch(3)
