@@ -190,12 +190,19 @@ class TransactionListView(ObjectListView):
         for name in self.MAIN_FILTERS:
             form.fields[name].widget.attrs.setdefault("class", "form-select form-select-sm")
         more = [form[name] for name in form.fields if name not in (*self.MAIN_FILTERS, "status")]
+        totals = self.totals(context["table"], budget)
+        if not (totals["capped"] or totals["uncounted"]):
+            # The lines shown were counted exactly ("1–50 of 5,106"): their tab says the same,
+            # not the lower bound its capped decided states gave ("1,491+").
+            for tab in tabs:
+                if tab["active"]:
+                    tab["count"] = totals["count"]
         context.update(
             tabs=tabs, can_review=self.may("review"), filter_query=carried,
             shown_at=timezone.now().isoformat(),
             main_filters=[form[name] for name in self.MAIN_FILTERS], status_field=form["status"],
             more_filters=more, more_open=any(params.get(field.name) for field in more),
-            queue_totals=self.totals(context["table"], budget), count_cap=f"{COUNT_CAP:,}",
+            queue_totals=totals, count_cap=f"{COUNT_CAP:,}",
             **self.saved_filters(carried), single_keys=prefs.single_keys(self.request.user),
         )
         return context

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reviews import views
+from reviews.views import TO_REVIEW
 from tests.factories import TransactionFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,23 @@ def test_decided_tabs_count_no_further_than_their_cap_and_all_says_so(client, su
     TransactionFactory.create_batch(4, status="exported")
     client.force_login(supervisor)
 
-    counts = {tab["label"]: tab["count"] for tab in client.get(QUEUE).context["tabs"]}
+    counts = {tab["label"]: tab["count"] for tab in client.get(QUEUE, {"status": TO_REVIEW}).context["tabs"]}
 
     assert counts["To review"] == "3" and counts["Rejected"] == "0"
     assert counts["Exported"] == "2+" and counts["All"] == "5+"
+
+
+def test_the_tab_shown_says_the_exact_count_its_lines_were_counted_to(client, supervisor, monkeypatch):
+    """On the All tab the page counts its own lines exactly ("1–7 of 7"): the tab says 7, not the
+    lower bound of its capped decided states."""
+    monkeypatch.setattr(views, "DECIDED_CAP", 2)
+    TransactionFactory.create_batch(3)
+    TransactionFactory.create_batch(4, status="exported")
+    client.force_login(supervisor)
+    all_tab = next(tab for tab in client.get(QUEUE).context["tabs"] if tab["label"] == "All")
+
+    response = client.get(QUEUE + all_tab["url"])
+
+    counts = {tab["label"]: (tab["count"], tab["active"]) for tab in response.context["tabs"]}
+    assert counts["All"] == ("7", True) and counts["Exported"] == ("2+", False)
+    assert response.context["queue_totals"]["count"] == "7"
