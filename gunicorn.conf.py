@@ -1,12 +1,16 @@
 """gunicorn settings of the portal, read by ``gunicorn woscan_portal.wsgi`` from the checkout.
 
 Sized from the machine's cores (``WEB_CONCURRENCY`` / ``WOSCAN_WEB_THREADS`` override): one
-worker per core plus one, eight threads each. The queue's pages and the pushes are CPU-bound
-Python, so more workers than cores only queue for the CPU; the threads are for fairness: with four
-a worker, sixteen handhelds pushing 1,000 lines at once left four pushes waiting for a free thread
-(the slowest took 4.8 s, median 1.9 s); with eight every one is being served and they share the
-cores (slowest 3.7 s), and the queue at sixteen supervisors answers as many requests with a
-shorter tail (PostgreSQL, 2,000,000 lines: p95 560–654 ms against 631–844 ms).
+worker per core plus one, one thread each, and a worker takes a connection only when its thread is
+free (``worker_connections = threads``). The queue's pages and the pushes are CPU-bound Python:
+within one worker, threads share one interpreter and so one core. With eight threads a worker
+took whatever connections reached it first, so of sixteen handhelds pushing at once one worker
+could hold eight and another three, and the crowded one's pushes took twice as long (slowest
+4.1–5.9 s, median 2.1 s). Now the others wait in the listening socket's queue, first come first served, for
+the first worker to finish: slowest 2.3–2.7 s, median 1.9–2.3 s, and the queue at sixteen
+supervisors keeps its throughput with a shorter tail (PostgreSQL, 2,000,000 lines: p95 483–532 ms
+against 624–803 ms). A worker never waits on a slow client's network behind the proxy in front
+(nginx buffers the request and the answer), so one thread loses nothing there.
 
 Every worker loads the application before forking (``preload_app``) and the objects made while
 loading are frozen out of the garbage collector
@@ -28,9 +32,13 @@ import gc
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("WOSCAN_WEB_THREADS", 8))
+threads = int(os.environ.get("WOSCAN_WEB_THREADS", 1))
 worker_class = "gthread"
 keepalive = int(os.environ.get("WOSCAN_WEB_KEEPALIVE", 0))
+# A worker takes a connection only when one of its threads is free: the others wait in the
+# listening socket's queue, first come first served, for whichever worker frees first. (A
+# kept-alive connection holds its place while idle, so with keep-alive on, gunicorn's own room.)
+worker_connections = threads if keepalive == 0 else 1000
 preload_app = True
 graceful_timeout = 5
 

@@ -8,7 +8,7 @@ The database is built as ``bench/review_queue.py`` builds its large one (2,000 l
 the rest decided history, the mirror's names, a supervisor) and DROPPED first, unless
 ``--reuse`` finds it already holding at least ``--total`` lines (the large database
 ``bench/review_queue.py`` leaves, say). gunicorn then starts on 127.0.0.1
-with the checkout's ``gunicorn.conf.py`` (workers = cores + 1, 4 threads: what the README
+with the checkout's ``gunicorn.conf.py`` (workers = cores + 1, one thread each: what the README
 runs), and ``wrk`` (Debian's package ``wrk``) asks for each page signed in as the supervisor,
 for ``--duration`` seconds per concurrency. Printed per page and concurrency: requests/s, p50,
 p95 and p99 latency, the non-2xx count and the load average. Before timing, each page is

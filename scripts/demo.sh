@@ -26,7 +26,8 @@ first_pull=$!
 printf '\n\033[1mWOScan Portal: http://127.0.0.1:%s/  (Ctrl-C stops the web server and the cluster)\033[0m\n\n' "$PORT"
 # gunicorn in the background and waited for, so that this script takes the signal itself: a
 # closed terminal (SIGHUP) would otherwise only make gunicorn reload and keep the port.
-.venv/bin/gunicorn woscan_portal.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+# No proxy in front here: four threads a worker, so a handheld on slow Wi-Fi holds only one of them.
+.venv/bin/gunicorn woscan_portal.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --worker-connections 4 \
   --graceful-timeout 5 --access-logfile - --error-logfile - --log-level warning &
 web=$!
 trap 'kill -TERM $web $cluster $first_pull 2>/dev/null || true; wait 2>/dev/null || true' EXIT
