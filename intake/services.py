@@ -35,7 +35,7 @@ from django.db.models import DEFERRED
 from django.utils import timezone
 
 from intake.parsing import FIELDS, TEXT_FIELDS, Parsed, parse, read_value, storable
-from kernel.bulk import insert_objects
+from kernel.bulk import insert_objects, prepared_rows
 from kernel.clock import elapsed_hours
 from mas.models import WorkOrder
 from transactions import lifecycle, validation
@@ -254,6 +254,8 @@ def _store(txns, findings, reasons, *, device, by, now) -> dict:
     """Insert the new lines, their findings and audit rows in one transaction; answer per id."""
     outcome: dict = {}
     by_id = {txn.client_txn_id: (txn, found, reason) for txn, found, reason in zip(txns, findings, reasons)}
+    # The lines' values made ready before the write lock: on SQLite pushes take it one at a time.
+    rows = {txn.client_txn_id: row for txn, row in zip(txns, prepared_rows(txns))}
     with _sqlite_write_gate(), transaction.atomic():
         # Inside the write transaction: ids another push stored since we looked are replays.
         for txn_id, (pk, digest) in _stored(by_id).items():
@@ -262,7 +264,7 @@ def _store(txns, findings, reasons, *, device, by, now) -> dict:
         pending = [by_id[txn_id][0] for txn_id in sorted(by_id, key=_uuid_order)]
         try:
             with transaction.atomic():
-                insert_objects(pending, key="client_txn_id")
+                insert_objects(pending, key="client_txn_id", rows=[rows[txn.client_txn_id] for txn in pending])
             inserted = pending
         except IntegrityError:
             inserted = []

@@ -70,7 +70,7 @@ _PROBES = {
 }
 
 
-def insert_objects(objs: Sequence, *, key: str | None = None) -> None:
+def insert_objects(objs: Sequence, *, key: str | None = None, rows: Sequence | None = None) -> None:
     """``bulk_create`` of new model instances, without its statement compiler, which prepared
     every value through its field (a second of a 1,000-line push, most of it for plain strings).
 
@@ -78,14 +78,14 @@ def insert_objects(objs: Sequence, *, key: str | None = None) -> None:
     field), its primary key too. On PostgreSQL the keys are taken from the table's sequence first
     and the rows go in by ``COPY``; elsewhere multi-row ``INSERT … RETURNING`` and each returned
     key is matched to its instance by ``key`` (SQLite does not promise the order of returned rows).
-    Without ``key`` the instances get no primary key. Raises Django's ``IntegrityError`` as
+    Without ``key`` the instances get no primary key. ``rows``: the instances' values prepared
+    beforehand by ``prepared_rows`` (outside a lock, say). Raises Django's ``IntegrityError`` as
     ``bulk_create`` does; the statements go to the driver itself (not in Django's query log)."""
     if not objs:
         return
     meta = type(objs[0])._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    prepared = _preparers(fields)
-    rows = [[prep(obj) for prep in prepared] for obj in objs]
+    fields = _inserted_fields(meta)
+    rows = prepared_rows(objs) if rows is None else rows
     columns = [f.column for f in fields]
     if key is None:
         insert_rows(meta.db_table, columns, rows)
@@ -113,6 +113,18 @@ def insert_objects(objs: Sequence, *, key: str | None = None) -> None:
                                    list(chain.from_iterable(chunk))).fetchall()
             for pk, value in returned:
                 _stored_as(by_key[str(value)], pk)
+
+
+def prepared_rows(objs: Sequence) -> list[list]:
+    """Each new instance's values as ``insert_objects`` binds them, its ``auto_now`` fields set."""
+    if not objs:
+        return []
+    prepared = _preparers(_inserted_fields(type(objs[0])._meta))
+    return [[prep(obj) for prep in prepared] for obj in objs]
+
+
+def _inserted_fields(meta) -> list:
+    return [f for f in meta.concrete_fields if not f.primary_key]
 
 
 def _stored_as(obj, pk) -> None:
