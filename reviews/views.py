@@ -87,6 +87,18 @@ def tab_count(per_state: dict, statuses) -> str | None:
     return count_text(total)
 
 
+def exact_states(per_state: dict, all_lines: int | None) -> dict:
+    """The states' exact counts: those counted within their cap and, when every line under the
+    filters was counted (``all_lines``, the All tab's exact count) and one state alone was not —
+    past its cap, or out of time —, that one as what the others leave ("Exported 4,615" where
+    it would say "1,000+" or nothing)."""
+    exact = {s: n for s, n in per_state.items() if n is not None and n <= state_cap(s)}
+    unknown = [s for s in per_state if s not in exact]
+    if all_lines is not None and len(unknown) == 1:
+        exact[unknown[0]] = max(0, all_lines - sum(exact.values()))  # (lines moving meanwhile: never below 0)
+    return exact
+
+
 def state_cap(status) -> int:
     return COUNT_CAP if status in ACTED_ON else DECIDED_CAP
 
@@ -179,24 +191,28 @@ class TransactionListView(ObjectListView):
             base.pop(key, None)
         budget = Budget(COUNT_BUDGET)
         per_state = self.state_counts(base, budget)
+        totals = self.totals(context["table"], budget)
+        exact = {} if per_state is None else exact_states(per_state, totals["n"] if not current else None)
         tabs = []
         for label, statuses in TABS:
             query = base.copy()
             query.setlist("status", [str(s) for s in statuses])
-            tabs.append({"label": label, "url": f"?{query.urlencode()}",
-                         "count": None if per_state is None else tab_count(per_state, statuses),
-                         "active": sorted(str(s) for s in statuses) == current})
+            active = sorted(str(s) for s in statuses) == current
+            if active and totals["n"] is not None:
+                # The lines shown were counted exactly ("1–50 of 5,106"): their tab says the same,
+                # not the lower bound its capped decided states gave ("1,491+").
+                count = totals["count"]
+            elif per_state is None:
+                count = None
+            elif statuses and all(s in exact for s in statuses):
+                count = count_text(sum(exact[s] for s in statuses))
+            else:
+                count = tab_count(per_state, statuses)
+            tabs.append({"label": label, "url": f"?{query.urlencode()}", "count": count, "active": active})
         form = self.filterset.form
         for name in self.MAIN_FILTERS:
             form.fields[name].widget.attrs.setdefault("class", "form-select form-select-sm")
         more = [form[name] for name in form.fields if name not in (*self.MAIN_FILTERS, "status")]
-        totals = self.totals(context["table"], budget)
-        if not (totals["capped"] or totals["uncounted"]):
-            # The lines shown were counted exactly ("1–50 of 5,106"): their tab says the same,
-            # not the lower bound its capped decided states gave ("1,491+").
-            for tab in tabs:
-                if tab["active"]:
-                    tab["count"] = totals["count"]
         context.update(
             tabs=tabs, can_review=self.may("review"), filter_query=carried,
             shown_at=timezone.now().isoformat(),
@@ -256,10 +272,12 @@ class TransactionListView(ObjectListView):
         first = (page.number - 1) * table.paginator.per_page + 1 if shown else 0
         last = first + shown - 1 if shown else 0
         if counted is None:
-            return {"first": first, "last": last, "count": "many", "capped": False, "uncounted": True, "sums": None}
+            return {"first": first, "last": last, "count": "many", "capped": False, "uncounted": True, "sums": None,
+                    "n": None}
         n, sums = counted
         return {
             "first": first, "last": last, "count": count_text(n), "capped": sums is None, "uncounted": False,
+            "n": None if sums is None else n,  # the exact count, when it was within the cap
             "sums": None if sums is None else {name: total_text(value or Decimal(0)) for name, value in sums.items()},
         }
 

@@ -67,7 +67,8 @@ def test_decided_tabs_count_no_further_than_their_cap_and_all_says_so(client, su
 
 def test_the_tab_shown_says_the_exact_count_its_lines_were_counted_to(client, supervisor, monkeypatch):
     """On the All tab the page counts its own lines exactly ("1–7 of 7"): the tab says 7, not the
-    lower bound of its capped decided states."""
+    lower bound of its capped decided states, and the one state past its cap is what the others
+    leave of the 7."""
     monkeypatch.setattr(views, "DECIDED_CAP", 2)
     TransactionFactory.create_batch(3)
     TransactionFactory.create_batch(4, status="exported")
@@ -77,5 +78,17 @@ def test_the_tab_shown_says_the_exact_count_its_lines_were_counted_to(client, su
     response = client.get(QUEUE + all_tab["url"])
 
     counts = {tab["label"]: (tab["count"], tab["active"]) for tab in response.context["tabs"]}
-    assert counts["All"] == ("7", True) and counts["Exported"] == ("2+", False)
+    assert counts["All"] == ("7", True) and counts["Exported"] == ("4", False)
+    assert counts["To review"] == ("3", False) and counts["Rejected"] == ("0", False)
     assert response.context["queue_totals"]["count"] == "7"
+
+
+def test_two_states_past_their_caps_keep_their_lower_bounds(client, supervisor, monkeypatch):
+    monkeypatch.setattr(views, "DECIDED_CAP", 2)
+    TransactionFactory.create_batch(3, status="rejected")
+    TransactionFactory.create_batch(4, status="exported")
+    client.force_login(supervisor)
+
+    counts = {tab["label"]: tab["count"] for tab in client.get(QUEUE).context["tabs"]}
+
+    assert counts["All"] == "7" and counts["Rejected"] == "2+" and counts["Exported"] == "2+"
