@@ -328,18 +328,26 @@ def _says_something(value) -> bool:
 def _check_unused(txn, add) -> None:
     """Values the device sent for fields the line's type does not have: stored with the line as
     sent (``raw``) but not used, and said, so a supervisor sees what was scanned."""
-    spec = TYPE_FIELDS.get(txn.type)
-    if spec is None or not isinstance(txn.raw, dict):
+    unused = _UNUSED.get(txn.type)
+    if unused is None or not isinstance(txn.raw, dict):
         return
-    allowed = set(spec["required"]) | set(spec["optional"])
-    kind = TransactionType(txn.type).label.lower()
-    for name in FIELDS:
+    kind, names = unused
+    for name in names:
         value = txn.raw.get(name)
-        if name not in allowed and _says_something(value):
+        if value is not None and _says_something(value):
             label = Transaction._meta.get_field(name).verbose_name
             add(WARNING, "field_not_used", name,
                 f"{capfirst(label)} {str(value)[:40]!r} was sent, but a {kind} line has no {label}: "
                 "kept with the line as sent, not used.")
+
+
+# Per type: its name in a message and the fields it does not have, in field order (worked out once,
+# not for each line of a push).
+_UNUSED = {
+    kind: (TransactionType(kind).label.lower(),
+           tuple(name for name in FIELDS if name not in {*spec["required"], *spec["optional"]}))
+    for kind, spec in TYPE_FIELDS.items()
+}
 
 
 def _local(moment) -> str:
