@@ -171,13 +171,13 @@ class _Context:
             for chunk in _chunks(t.employee for t in timed):
                 query = Transaction.objects.filter(
                     live, type=TransactionType.LABOR, employee__in=chunk, start__lt=high, stop__gt=low
-                )
+                ).order_by()  # (unsorted: the queue's order would sort every peer for nothing)
                 for row in query.values(*PEER_FIELDS):
                     peers[row["client_txn_id"]] = row
         low = min(t.collected_at for t in txns) - self.near_window
         high = max(t.collected_at for t in txns) + self.near_window
         for chunk in _chunks(t.work_order for t in txns):
-            query = Transaction.objects.filter(live, work_order__in=chunk, collected_at__range=(low, high))
+            query = Transaction.objects.filter(live, work_order__in=chunk, collected_at__range=(low, high)).order_by()
             for row in query.values(*PEER_FIELDS):
                 peers[row["client_txn_id"]] = row
         for txn in txns:  # the lines being checked see each other, stored or not

@@ -290,3 +290,4 @@ def test_the_overlap_check_reads_the_employees_recent_labor_lines_from_their_ind
             cursor.execute(f"EXPLAIN {sql}")
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "reviews_txn_labor_peers" in plan, plan
+    assert "ORDER BY" not in sql  # the peers are read unsorted (the queue's order sorted them all)
