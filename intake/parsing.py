@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from transactions.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TransactionType
+from transactions.models import FIELDS, TIMED_TYPES, TYPE_FIELDS, TYPE_HAS, TransactionType
 from kernel.clock import elapsed_hours
 from kernel.jsonbody import text_problem
 from transactions.field_limits import collected_field_limits
@@ -56,10 +56,9 @@ SCAN_ORDER[TransactionType.MATERIAL_ISSUE] = (
 )
 
 # Worked out once, not per line (a push reads up to 1000): the types as sent, and per type the
-# fields it has and the ones it requires (in FIELDS order, the order errors are said in).
+# fields it requires (in FIELDS order, the order errors are said in; the ones it has: TYPE_HAS).
 _TYPE_VALUES = frozenset(TransactionType.values)
 _UNKNOWN_TYPE = f"Unknown type; use one of {', '.join(TransactionType.values)}."
-_ALLOWED = {type_: frozenset(spec["required"]) | frozenset(spec["optional"]) for type_, spec in TYPE_FIELDS.items()}
 _REQUIRED = {type_: tuple(f for f in FIELDS if f in spec["required"]) for type_, spec in TYPE_FIELDS.items()}
 # The value a field takes on a type that does not have it.
 _UNUSED = {name: "" if name in TEXT_FIELDS else None for name in FIELDS}
@@ -125,7 +124,7 @@ def parse(raw: Any) -> Parsed:
         errors["collected_at"] = str(exc)
 
     values: dict[str, Any] = {}
-    allowed = _ALLOWED[parsed.type] if parsed.type else None  # no type to go by: every field is read
+    allowed = TYPE_HAS[parsed.type] if parsed.type else None  # no type to go by: every field is read
     for name in FIELDS:
         if allowed is not None and name not in allowed:
             # Sent for a field this type does not have: not a reason to refuse the line. The

@@ -37,7 +37,7 @@ from django.utils.text import capfirst
 
 from mas import models as mirror
 from transactions.models import (
-    FIELDS, TYPE_FIELDS, Finding, IntakeSettings, Severity, Transaction, TransactionStatus, TransactionType,
+    FIELDS, TYPE_HAS, Finding, IntakeSettings, Severity, Transaction, TransactionStatus, TransactionType,
 )
 from kernel.clock import elapsed_hours
 
@@ -328,7 +328,7 @@ def _says_something(value) -> bool:
 def _check_unused(txn, add) -> None:
     """Values the device sent for fields the line's type does not have: stored with the line as
     sent (``raw``) but not used, and said, so a supervisor sees what was scanned."""
-    unused = _UNUSED.get(txn.type)
+    unused = _UNUSED_FIELDS.get(txn.type)
     if unused is None or not isinstance(txn.raw, dict):
         return
     kind, names = unused
@@ -343,10 +343,9 @@ def _check_unused(txn, add) -> None:
 
 # Per type: its name in a message and the fields it does not have, in field order (worked out once,
 # not for each line of a push).
-_UNUSED = {
-    kind: (TransactionType(kind).label.lower(),
-           tuple(name for name in FIELDS if name not in {*spec["required"], *spec["optional"]}))
-    for kind, spec in TYPE_FIELDS.items()
+_UNUSED_FIELDS = {
+    kind: (TransactionType(kind).label.lower(), tuple(name for name in FIELDS if name not in has))
+    for kind, has in TYPE_HAS.items()
 }
 
 

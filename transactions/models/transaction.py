@@ -49,6 +49,10 @@ TYPE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     _T.MISC_MATERIAL: _MISC,
     _T.OUTSIDE_PROCESSING: _MISC,
 }
+# Per type: every field it has (required or optional).
+TYPE_HAS: dict[str, frozenset[str]] = {
+    type_: frozenset(spec["required"]) | frozenset(spec["optional"]) for type_, spec in TYPE_FIELDS.items()
+}
 TIMED_TYPES = (_T.LABOR, _T.CREW_LABOR)
 # MAS keys are fixed-width and zero-filled: "20" typed by a person is step 0020, "42" employee 0000042.
 PADDED_KEYS = {"work_order": 7, "step": 4, "employee": 7}
