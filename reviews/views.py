@@ -198,12 +198,12 @@ class TransactionListView(ObjectListView):
             query = base.copy()
             query.setlist("status", [str(s) for s in statuses])
             active = sorted(str(s) for s in statuses) == current
-            if active and totals["n"] is not None:
+            if per_state is None:  # a filter that does not read: no tab is counted
+                count = None
+            elif active and totals["n"] is not None:
                 # The lines shown were counted exactly ("1–50 of 5,106"): their tab says the same,
                 # not the lower bound its capped decided states gave ("1,491+").
                 count = totals["count"]
-            elif per_state is None:
-                count = None
             elif statuses and all(s in exact for s in statuses):
                 count = count_text(sum(exact[s] for s in statuses))
             else:

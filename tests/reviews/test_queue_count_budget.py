@@ -92,3 +92,13 @@ def test_two_states_past_their_caps_keep_their_lower_bounds(client, supervisor, 
     counts = {tab["label"]: tab["count"] for tab in client.get(QUEUE).context["tabs"]}
 
     assert counts["All"] == "7" and counts["Rejected"] == "2+" and counts["Exported"] == "2+"
+
+
+def test_a_filter_that_does_not_read_leaves_every_tab_uncounted(client, supervisor):
+    TransactionFactory.create_batch(2)
+    client.force_login(supervisor)
+
+    response = client.get(QUEUE, {"collected_after": "31/31/2026"})
+
+    assert response.status_code == 200 and "Enter a valid date." in response.content.decode()
+    assert all(tab["count"] is None for tab in response.context["tabs"])
